@@ -1,1 +1,18 @@
-System.Console.WriteLine("bench");
+// Benchmarks: each measures ours against a reference (PyTorch, Hugging Face's JS tokenizer) in ONE run
+// and prints the ratio on its last line. Usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer>
+using DeclarativeSft.Bench;
+
+var which = args.Length > 0 ? args[0] : "";
+var rest = args.Skip(1).ToArray();
+return which switch
+{
+    "torch" => TorchBenchmark.Run(rest),
+    "tokenizer" => TokenizerBenchmark.Run(rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer> [options]");
+    return 2;
+}
