@@ -1,0 +1,57 @@
+using System;
+
+namespace DeclarativeSft.Recipes;
+
+/// <summary>Size preset for a model trained from scratch (<c>model.init.preset</c>).</summary>
+public enum ModelPreset { Tiny, Small }
+
+/// <summary>Where the tokenizer comes from (<c>tokenizer</c>).</summary>
+public enum TokenizerSource
+{
+    /// <summary><c>model</c>: the tokenizer files of the model folder.</summary>
+    Model,
+    /// <summary>A path to tokenizer.json or to a folder holding it.</summary>
+    Path,
+    /// <summary><c>builtin:bytes</c>: 256 byte tokens plus the template's special tokens.</summary>
+    BuiltinBytes,
+}
+
+/// <summary>Chat template (<c>template.format</c>).</summary>
+public enum TemplateFormat { ChatMl, Llama3, Alpaca, HumanAssistant, FromTokenizer, Custom }
+
+/// <summary>Which tokens carry loss (<c>mask.train_on</c>).</summary>
+public enum MaskMode { Assistant, LastAssistant, Completion, All }
+
+/// <summary>Layout of one JSONL line (<c>data.format</c>).</summary>
+public enum DataFormat { Messages, ShareGpt, Alpaca, PromptCompletion, UserAssistant }
+
+/// <summary>What happens to an example longer than <c>max_seq_len</c> (<c>data.truncation</c>).</summary>
+public enum TruncationMode { Drop, Truncate, Error }
+
+/// <summary>Learning-rate schedule (<c>training.lr_scheduler</c>).</summary>
+public enum LrScheduler { Cosine, Linear, Constant }
+
+/// <summary>Training precision (<c>training.precision</c>).</summary>
+public enum Precision { Fp32, Bf16 }
+
+/// <summary>What the run writes at the end (<c>output.save</c>); a set.</summary>
+[Flags]
+public enum SaveKind { None = 0, Adapter = 1, Merged = 2, Full = 4 }
+
+/// <summary>Checkpoint resume policy (<c>output.resume_from_checkpoint</c>).</summary>
+public enum ResumeMode { Auto, Never, Path }
+
+/// <summary>
+/// Modules of a Llama-family decoder, as a set: LoRA targets (<c>lora.target_modules</c>, the seven linear
+/// projections) and fully trained extras (<c>lora.modules_to_save</c>: embeddings and LM head).
+/// </summary>
+[Flags]
+public enum ModelModules
+{
+    None = 0,
+    QProj = 1, KProj = 2, VProj = 4, OProj = 8, GateProj = 16, UpProj = 32, DownProj = 64,
+    /// <summary><c>all-linear</c>: every projection of every decoder layer.</summary>
+    AllLinear = QProj | KProj | VProj | OProj | GateProj | UpProj | DownProj,
+    EmbedTokens = 128,
+    LmHead = 256,
+}

@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace DeclarativeSft.Recipes;
+
+/// <summary>
+/// The spellings of enum values in recipe YAML (the contract of recipe-format.md), in one place so the parser,
+/// the JSON schema test and the emitter agree.
+/// </summary>
+public static class RecipeNames
+{
+    public static readonly IReadOnlyList<(string Name, TemplateFormat Value)> TemplateFormats = new[]
+    {
+        ("chatml", TemplateFormat.ChatMl), ("llama3", TemplateFormat.Llama3), ("alpaca", TemplateFormat.Alpaca),
+        ("human-assistant", TemplateFormat.HumanAssistant), ("from-tokenizer", TemplateFormat.FromTokenizer),
+        ("custom", TemplateFormat.Custom),
+    };
+
+    public static readonly IReadOnlyList<(string Name, MaskMode Value)> MaskModes = new[]
+    {
+        ("assistant", MaskMode.Assistant), ("last_assistant", MaskMode.LastAssistant),
+        ("completion", MaskMode.Completion), ("all", MaskMode.All),
+    };
+
+    public static readonly IReadOnlyList<(string Name, DataFormat Value)> DataFormats = new[]
+    {
+        ("messages", DataFormat.Messages), ("sharegpt", DataFormat.ShareGpt), ("alpaca", DataFormat.Alpaca),
+        ("prompt_completion", DataFormat.PromptCompletion), ("user_assistant", DataFormat.UserAssistant),
+    };
+
+    public static readonly IReadOnlyList<(string Name, TruncationMode Value)> TruncationModes = new[]
+    {
+        ("drop", TruncationMode.Drop), ("truncate", TruncationMode.Truncate), ("error", TruncationMode.Error),
+    };
+
+    public static readonly IReadOnlyList<(string Name, LrScheduler Value)> LrSchedulers = new[]
+    {
+        ("cosine", LrScheduler.Cosine), ("linear", LrScheduler.Linear), ("constant", LrScheduler.Constant),
+    };
+
+    public static readonly IReadOnlyList<(string Name, Precision Value)> Precisions = new[]
+    {
+        ("fp32", Precision.Fp32), ("bf16", Precision.Bf16),
+    };
+
+    public static readonly IReadOnlyList<(string Name, SaveKind Value)> SaveKinds = new[]
+    {
+        ("adapter", SaveKind.Adapter), ("merged", SaveKind.Merged), ("full", SaveKind.Full),
+    };
+
+    public static readonly IReadOnlyList<(string Name, ModelPreset Value)> ModelPresets = new[]
+    {
+        ("tiny", ModelPreset.Tiny), ("small", ModelPreset.Small),
+    };
+
+    /// <summary>LoRA-able projections of a Llama-family decoder layer, in Hugging Face naming.</summary>
+    public static readonly IReadOnlyList<(string Name, ModelModules Value)> LinearModules = new[]
+    {
+        ("q_proj", ModelModules.QProj), ("k_proj", ModelModules.KProj), ("v_proj", ModelModules.VProj),
+        ("o_proj", ModelModules.OProj), ("gate_proj", ModelModules.GateProj), ("up_proj", ModelModules.UpProj),
+        ("down_proj", ModelModules.DownProj),
+    };
+
+    /// <summary>Modules that <c>modules_to_save</c> may name.</summary>
+    public static readonly IReadOnlyList<(string Name, ModelModules Value)> SavableModules = new[]
+    {
+        ("embed_tokens", ModelModules.EmbedTokens), ("lm_head", ModelModules.LmHead),
+    };
+
+    /// <summary>Architectures (config.json <c>architectures[0]</c>) the runtime implements.</summary>
+    public static readonly IReadOnlyList<string> SupportedArchitectures = new[]
+    {
+        "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM",
+    };
+
+    /// <summary>Hugging Face module names of a set, in layer order.</summary>
+    public static IReadOnlyList<string> ModuleNames(ModelModules modules) =>
+        LinearModules.Concat(SavableModules).Where(m => (modules & m.Value) == m.Value).Select(m => m.Name).ToArray();
+
+    /// <summary>YAML spelling of an enum value.</summary>
+    public static string NameOf<T>(IReadOnlyList<(string Name, T Value)> table, T value) where T : struct, Enum =>
+        table.First(t => EqualityComparer<T>.Default.Equals(t.Value, value)).Name;
+}

@@ -1,0 +1,126 @@
+namespace DeclarativeSft.Recipes;
+
+/// <summary>
+/// A parsed, validated recipe (<c>recipe.sft.yaml</c>): every key of the recipe format with defaults applied and
+/// paths resolved to absolute against the recipe's folder. Values only — no YAML or Roslyn objects — so it can be
+/// compared, cached by the generator and emitted as C#.
+/// </summary>
+/// <param name="Name">Recipe name (<c>name</c>), e.g. <c>code-assistant</c>.</param>
+/// <param name="RecipePath">Absolute path of the recipe file.</param>
+/// <param name="RecipeDirectory">Absolute folder of the recipe file; relative paths resolved against it.</param>
+public sealed record RecipeSpec(
+    string Name,
+    string RecipePath,
+    string RecipeDirectory,
+    ModelSpec Model,
+    TokenizerSpec Tokenizer,
+    TemplateSpec Template,
+    MaskSpec Mask,
+    DataSpec Data,
+    LoraSpec? Lora,
+    TrainingSpec Training,
+    RegularizationSpec Regularization,
+    EvalSpec Eval,
+    OutputSpec Output)
+{
+    /// <summary>True when <c>lora</c> is absent: every (unfrozen) parameter is trained.</summary>
+    public bool IsFullFineTune => Lora is null;
+
+    /// <summary>Examples per optimizer step: micro_batch_size × gradient_accumulation_steps.</summary>
+    public int EffectiveBatchSize => Training.MicroBatchSize * Training.GradientAccumulationSteps;
+}
+
+/// <summary><c>model</c>: either a Hugging Face checkpoint folder or a from-scratch initialisation.</summary>
+/// <param name="Path">Absolute checkpoint folder (<c>model.path</c>), or null with <paramref name="Init"/>.</param>
+/// <param name="Init"><c>model.init</c>, or null with <paramref name="Path"/>.</param>
+public sealed record ModelSpec(string? Path, ModelInitSpec? Init);
+
+/// <summary><c>model.init</c>: a freshly initialised model of a preset size.</summary>
+public sealed record ModelInitSpec(ModelPreset Preset, int Seed);
+
+/// <summary><c>tokenizer</c>: <c>model</c> | path | <c>builtin:bytes</c>.</summary>
+/// <param name="Path">Absolute tokenizer.json (or folder) when <paramref name="Source"/> is Path; for Model, the model folder.</param>
+public sealed record TokenizerSpec(TokenizerSource Source, string? Path);
+
+/// <summary>A start/end marker pair of one role in a custom template.</summary>
+public sealed record TokenPair(string Start, string End);
+
+/// <summary><c>template.tokens</c> of a custom template.</summary>
+public sealed record TemplateTokens(TokenPair System, TokenPair User, TokenPair Assistant);
+
+/// <summary><c>template</c>.</summary>
+/// <param name="System">Default system prompt (<c>template.system</c>) used when an example has none.</param>
+/// <param name="Tokens">Role markers, only for <see cref="TemplateFormat.Custom"/>.</param>
+/// <param name="AddSpecialTokens">Add the custom markers to the vocabulary as new special tokens.</param>
+public sealed record TemplateSpec(TemplateFormat Format, string? System, TemplateTokens? Tokens, bool AddSpecialTokens);
+
+/// <summary><c>mask</c>: which tokens carry loss.</summary>
+public sealed record MaskSpec(MaskMode TrainOn, bool TrainEos);
+
+/// <summary><c>data.validation</c>: a fraction split off the training data, or a separate file.</summary>
+public sealed record ValidationSpec(double? Split, string? Path);
+
+/// <summary><c>data.replay</c>: general data mixed in to mitigate forgetting.</summary>
+/// <param name="Ratio">Fraction of replay examples in the mix, in [0, 1].</param>
+public sealed record ReplaySpec(string Path, double Ratio);
+
+/// <summary><c>data</c>.</summary>
+/// <param name="Train">Absolute paths of the training JSONL files.</param>
+public sealed record DataSpec(
+    EquatableArray<string> Train,
+    DataFormat Format,
+    ValidationSpec? Validation,
+    int MaxSeqLen,
+    TruncationMode Truncation,
+    bool Packing,
+    ReplaySpec? Replay);
+
+/// <summary><c>lora</c>; absent in the recipe ⇒ full fine-tuning.</summary>
+/// <param name="TargetModules">Projections that get adapters (<c>all-linear</c> = <see cref="ModelModules.AllLinear"/>).</param>
+/// <param name="ModulesToSave">Modules trained fully next to the adapters (embed_tokens, lm_head).</param>
+public sealed record LoraSpec(int R, double Alpha, double Dropout, ModelModules TargetModules, bool UseRslora, ModelModules ModulesToSave)
+{
+    /// <summary>Adapter scale: alpha/r, or alpha/√r with rsLoRA.</summary>
+    public double Scaling => UseRslora ? Alpha / System.Math.Sqrt(R) : Alpha / R;
+}
+
+/// <summary><c>training</c>.</summary>
+/// <param name="WarmupRatio">Fraction of total steps used for warmup (exclusive with <paramref name="WarmupSteps"/>).</param>
+/// <param name="Device"><c>auto</c> | <c>cpu</c> | <c>cuda</c> | <c>cuda:N</c>.</param>
+/// <param name="MemoryBudgetBytes">Optional budget; the build fails if the estimate exceeds it.</param>
+/// <param name="MaxSteps">Optional cap on optimizer steps.</param>
+public sealed record TrainingSpec(
+    int Epochs,
+    int MicroBatchSize,
+    int GradientAccumulationSteps,
+    double LearningRate,
+    LrScheduler LrScheduler,
+    double? WarmupRatio,
+    int? WarmupSteps,
+    double WeightDecay,
+    double MaxGradNorm,
+    int FreezeLayers,
+    bool GradientCheckpointing,
+    Precision Precision,
+    string Device,
+    long? MemoryBudgetBytes,
+    int Seed,
+    int? MaxSteps);
+
+/// <summary><c>regularization</c>: pulls toward the base model against forgetting.</summary>
+/// <param name="L2ToBase">λ of λ·‖θ−θ₀‖².</param>
+/// <param name="KlToBase">Weight of KL(p_base ‖ p_θ) on trained positions.</param>
+public sealed record RegularizationSpec(double L2ToBase, double KlToBase);
+
+/// <summary><c>eval</c>.</summary>
+/// <param name="EverySteps">Evaluate every N optimizer steps; 0 = only at the end.</param>
+/// <param name="EarlyStoppingPatience">Evaluations without improvement before stopping; 0 = off.</param>
+/// <param name="Samples">Prompts generated from at each evaluation.</param>
+public sealed record EvalSpec(int EverySteps, int EarlyStoppingPatience, EquatableArray<string> Samples, int MaxNewTokens);
+
+/// <summary><c>output</c>.</summary>
+/// <param name="Dir">Absolute output folder.</param>
+/// <param name="Save">What to write at the end (a set).</param>
+/// <param name="CheckpointEverySteps">0 = no intermediate checkpoints.</param>
+/// <param name="ResumePath">Checkpoint folder when <paramref name="Resume"/> is Path.</param>
+public sealed record OutputSpec(string Dir, SaveKind Save, int CheckpointEverySteps, ResumeMode Resume, string? ResumePath);

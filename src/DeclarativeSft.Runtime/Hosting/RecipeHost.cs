@@ -1,0 +1,73 @@
+using System.CommandLine;
+using DeclarativeSft.Recipes;
+
+namespace DeclarativeSft.Runtime.Hosting;
+
+/// <summary>
+/// The command line of every generated recipe program: <c>train</c> (default) | <c>inspect</c> | <c>eval</c> |
+/// <c>generate</c> | <c>export</c>, with the run overrides. The generated <c>Main</c> is one call to <see cref="Run"/>.
+/// </summary>
+public static class RecipeHost
+{
+    /// <summary>Parses <paramref name="args"/> and hands the recipe to <see cref="RecipeRunner"/>.</summary>
+    /// <returns>The process exit code.</returns>
+    public static int Run(RecipeSpec spec, string[] args) => Run(spec, args, RecipeRunner.Run);
+
+    /// <summary>As <see cref="Run(RecipeSpec, string[])"/> with a replaceable runner (tests, tools).</summary>
+    public static int Run(RecipeSpec spec, string[] args, Func<RecipeSpec, RecipeRunOptions, int> runner)
+    {
+        var root = CreateCommand(spec, runner);
+        return root.Parse(args).Invoke();
+    }
+
+    /// <summary>Parses <paramref name="args"/> into options without running anything; null when they are invalid.</summary>
+    public static RecipeRunOptions? ParseOptions(RecipeSpec spec, string[] args)
+    {
+        RecipeRunOptions? parsed = null;
+        var root = CreateCommand(spec, (_, options) => { parsed = options; return 0; });
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0) return null;
+        result.Invoke();
+        return parsed;
+    }
+
+    private static RootCommand CreateCommand(RecipeSpec spec, Func<RecipeSpec, RecipeRunOptions, int> runner)
+    {
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Stop after this many optimizer steps (overrides training.max_steps)." };
+        var output = new Option<string?>("--output") { Description = "Output folder (overrides output.dir)." };
+        var device = new Option<string?>("--device") { Description = "auto | cpu | cuda | cuda:N (overrides training.device)." };
+        var seed = new Option<int?>("--seed") { Description = "Random seed (overrides training.seed)." };
+        var resume = new Option<string?>("--resume") { Description = "auto | never | <checkpoint folder> (overrides output.resume_from_checkpoint)." };
+        var count = new Option<int?>("--count") { Description = "Number of examples to show." };
+        var prompt = new Option<string?>("--prompt") { Description = "User message to answer." };
+        Option[] common = [maxSteps, output, device, seed, resume];
+
+        RecipeRunOptions Read(ParseResult r, RecipeCommand command) => new(
+            command,
+            r.GetValue(maxSteps),
+            r.GetValue(output),
+            r.GetValue(device),
+            r.GetValue(seed),
+            r.GetValue(resume),
+            command == RecipeCommand.Inspect ? r.GetValue(count) : null,
+            command == RecipeCommand.Generate ? r.GetValue(prompt) : null);
+
+        Command Sub(string name, string description, RecipeCommand kind, params Option[] extra)
+        {
+            var command = new Command(name, description);
+            foreach (var option in common.Concat(extra)) command.Options.Add(option);
+            command.SetAction(r => runner(spec, Read(r, kind)));
+            return command;
+        }
+
+        var root = new RootCommand($"Recipe '{spec.Name}' ({spec.RecipePath}). Without a subcommand: train.");
+        foreach (var option in common) root.Options.Add(option);
+        root.SetAction(r => runner(spec, Read(r, RecipeCommand.Train)));
+        root.Subcommands.Add(Sub("train", "Fine-tune the model as the recipe says.", RecipeCommand.Train));
+        root.Subcommands.Add(Sub("inspect", "Show tokenized examples with trained tokens marked.", RecipeCommand.Inspect, count));
+        root.Subcommands.Add(Sub("eval", "Evaluate on the validation data.", RecipeCommand.Eval));
+        root.Subcommands.Add(Sub("generate", "Answer a prompt with the trained model.", RecipeCommand.Generate, prompt));
+        root.Subcommands.Add(Sub("export", "Write the trained model in the formats of output.save.", RecipeCommand.Export));
+        return root;
+    }
+}
