@@ -1,0 +1,28 @@
+namespace DeclarativeSft.Data;
+
+/// <summary>The turn order every training conversation must follow: an optional system message first,
+/// then user and assistant alternating, starting with user and ending with assistant. Chat templates
+/// (and the Jinja templates of real models) assume this order, so it is checked when data is read.</summary>
+public static class ConversationRules
+{
+    /// <summary>A description of the first order problem with a fix hint, or null when the order is valid.</summary>
+    public static string? FindOrderProblem(IReadOnlyList<ChatMessage> messages)
+    {
+        if (messages.Count == 0) return "the conversation has no messages; add a user and an assistant message";
+        int start = messages[0].Role == ChatRoles.System ? 1 : 0;
+        for (int i = start; i < messages.Count; i++)
+        {
+            string expected = (i - start) % 2 == 0 ? ChatRoles.User : ChatRoles.Assistant;
+            string role = messages[i].Role;
+            if (role == expected) continue;
+            if (role == ChatRoles.System)
+                return $"wrong order: message {i + 1} is a system message; only the first message may be system";
+            return $"wrong order: message {i + 1} is {role} but {expected} was expected (after an optional system message, user and assistant must alternate, starting with user)";
+        }
+        if (messages.Count == start)
+            return "the conversation has only a system message; add a user and an assistant message";
+        if (messages[^1].Role != ChatRoles.Assistant)
+            return "wrong order: the conversation ends with a user message; the last message must be the assistant's (there is nothing to train after it)";
+        return null;
+    }
+}
