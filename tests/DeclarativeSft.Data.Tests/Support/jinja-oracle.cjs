@@ -1,0 +1,17 @@
+// Test oracle: renders chat templates with Hugging Face's own Jinja implementation (@huggingface/jinja).
+// Reads one JSON request per stdin line: {"template", "context"}; writes one JSON line: {"text"} or {"error"}.
+const { Template } = require(process.argv[2]);
+const readline = require('readline');
+const cache = new Map();
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  let reply;
+  try {
+    const request = JSON.parse(line);
+    let template = cache.get(request.template);
+    if (!template) { template = new Template(request.template); cache.set(request.template, template); }
+    reply = { text: template.render(request.context) };
+  } catch (e) {
+    reply = { error: String(e && e.message || e) };
+  }
+  process.stdout.write(JSON.stringify(reply) + '\n');
+});
