@@ -1,0 +1,116 @@
+using System.Text;
+using DeclarativeSft.Runtime.Safetensors;
+
+namespace DeclarativeSft.Runtime.Tests.Safetensors;
+
+/// <summary>Damaged files give an error naming the file and the tensor, never a crash or silent garbage.</summary>
+public class SafetensorsErrorTests
+{
+    private static byte[] Build(string headerJson, int dataBytes)
+    {
+        var h = Encoding.UTF8.GetBytes(headerJson);
+        var bytes = new byte[8 + h.Length + dataBytes];
+        BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), (ulong)h.Length);
+        h.CopyTo(bytes, 8);
+        return bytes;
+    }
+
+    private static SafetensorsException OpenFails(TempDir dir, byte[] bytes)
+    {
+        var path = dir["bad.safetensors"];
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<SafetensorsException>(() => SafetensorsFile.Open(path).Dispose());
+        Assert.Contains(path, e.Message);
+        return e;
+    }
+
+    [Fact]
+    public void HeaderLengthPastEndOfFileIsTruncation()
+    {
+        using var dir = new TempDir();
+        var bytes = Build("{}", 0);
+        BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), 1000UL);
+        Assert.Contains("truncated", OpenFails(dir, bytes).Message);
+    }
+
+    [Fact]
+    public void FileShorterThanLengthFieldIsTruncation()
+    {
+        using var dir = new TempDir();
+        Assert.Contains("truncated", OpenFails(dir, [1, 2, 3]).Message);
+    }
+
+    [Fact]
+    public void InvalidJsonHeaderIsMalformed()
+    {
+        using var dir = new TempDir();
+        Assert.Contains("not valid JSON", OpenFails(dir, Build("{\"a\": [", 0)).Message);
+    }
+
+    [Fact]
+    public void DataPastEndOfFileNamesTheTensor()
+    {
+        using var dir = new TempDir();
+        var e = OpenFails(dir, Build("{\"layer.w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 8));
+        Assert.Contains("'layer.w'", e.Message);
+        Assert.Contains("truncated", e.Message);
+    }
+
+    [Fact]
+    public void ShapeThatDisagreesWithOffsetsNamesTheTensor()
+    {
+        using var dir = new TempDir();
+        var e = OpenFails(dir, Build("{\"emb\":{\"dtype\":\"BF16\",\"shape\":[3,3],\"data_offsets\":[0,16]}}", 16));
+        Assert.Contains("'emb'", e.Message);
+        Assert.Contains("[3, 3]", e.Message);
+    }
+
+    [Fact]
+    public void UnknownDTypeNamesTheTensorAndTheDType()
+    {
+        using var dir = new TempDir();
+        var e = OpenFails(dir, Build("{\"q\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,2]}}", 2));
+        Assert.Contains("'q'", e.Message);
+        Assert.Contains("F8_E4M3", e.Message);
+    }
+
+    [Fact]
+    public void ExpectedShapeMismatchNamesFileAndTensor()
+    {
+        using var dir = new TempDir();
+        var path = dir["w.safetensors"];
+        SafetensorsWriter.Write(path, [SafetensorsWriteEntry.FromFloat32("model.norm.weight", [4], [1, 2, 3, 4])]);
+        using var f = SafetensorsFile.Open(path);
+        var e = Assert.Throws<SafetensorsException>(() => f.ReadFloat32("model.norm.weight", [8]));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("'model.norm.weight'", e.Message);
+        Assert.Contains("[8]", e.Message);
+        var missing = Assert.Throws<SafetensorsException>(() => f.ReadFloat32("lm_head.weight"));
+        Assert.Contains("'lm_head.weight'", missing.Message);
+        var dtype = Assert.Throws<SafetensorsException>(() => f.ReadInt64("model.norm.weight"));
+        Assert.Contains("F32", dtype.Message);
+    }
+
+    [Fact]
+    public void IndexPointingAtWrongShardIsReported()
+    {
+        using var dir = new TempDir();
+        SafetensorsWriter.Write(dir["model-00001-of-00001.safetensors"], [SafetensorsWriteEntry.FromFloat32("a", [1], [1])]);
+        File.WriteAllText(dir[SafetensorsCheckpoint.IndexFileName], "{\"weight_map\":{\"a\":\"model-00001-of-00001.safetensors\",\"b\":\"model-00001-of-00001.safetensors\"}}");
+        var e = Assert.Throws<SafetensorsException>(() => SafetensorsCheckpoint.Open(dir.Path));
+        Assert.Contains("'b'", e.Message);
+    }
+
+    [Fact]
+    public void WriterLeavesNoTempFileAndReplacesAtomically()
+    {
+        using var dir = new TempDir();
+        var path = dir["m.safetensors"];
+        SafetensorsWriter.Write(path, [SafetensorsWriteEntry.FromFloat32("x", [2], [1, 2])]);
+        SafetensorsWriter.Write(path, [SafetensorsWriteEntry.FromFloat32("x", [2], [3, 4])]);
+        Assert.Single(Directory.GetFiles(dir.Path));
+        using var f = SafetensorsFile.Open(path);
+        Assert.Equal([3f, 4f], f.ReadFloat32("x"));
+        Assert.Throws<ArgumentException>(() => SafetensorsWriter.Write(path, [new SafetensorsWriteEntry("y", SafetensorsDType.F32, [3], new byte[8])]));
+    }
+}
