@@ -3,8 +3,8 @@ using DeclarativeSft.Tokenizers;
 namespace DeclarativeSft.Data.Tests.Support;
 
 /// <summary>
-/// Test-only tokenizer: declared special tokens match as one token; other text splits into "whitespace run +
-/// word" pieces, like GPT-2's " Hi", so tokens can straddle template markup and content. Ids are assigned on first
+/// Test-only tokenizer: declared special tokens match as one token; line breaks are tokens; other text splits into
+/// "spaces + word" pieces, like GPT-2's " Hi", so tokens can straddle template markup and content. Ids are assigned on first
 /// sight, so Decode(Encode(x)) == x and offsets are exact by construction.
 /// </summary>
 internal sealed class WordTestTokenizer : ITokenizer
@@ -44,8 +44,17 @@ internal sealed class WordTestTokenizer : ITokenizer
                 continue;
             }
             int j = i;
-            while (j < text.Length && char.IsWhiteSpace(text[j]) && SpecialAt(text, j) == null) j++;
+            if (text[i] is '\n' or '\r')
+            {
+                // Line breaks are their own token, as in GPT-2-style pre-tokenizers.
+                while (j < text.Length && text[j] is '\n' or '\r' && SpecialAt(text, j) == null) j++;
+                result.Add(new EncodedToken(Id(text[i..j]), i, j));
+                i = j;
+                continue;
+            }
+            while (j < text.Length && text[j] is ' ' or '\t' && SpecialAt(text, j) == null) j++;
             while (j < text.Length && !char.IsWhiteSpace(text[j]) && SpecialAt(text, j) == null) j++;
+            if (j == i) j++; // other whitespace (e.g. U+00A0) is a token of its own
             result.Add(new EncodedToken(Id(text[i..j]), i, j));
             i = j;
         }
