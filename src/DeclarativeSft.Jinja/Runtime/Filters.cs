@@ -75,7 +75,7 @@ internal static partial class Filters
             case "abs":
                 return v switch
                 {
-                    long l => Math.Abs(l),
+                    long l => (object)Math.Abs(l),
                     double d => Math.Abs(d),
                     bool b => b ? 1L : 0L,
                     _ => throw new JinjaException($"bad operand type for abs(): '{Values.TypeName(v)}'"),

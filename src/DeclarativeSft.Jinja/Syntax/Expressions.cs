@@ -188,7 +188,7 @@ internal sealed class NegExpr(Expr operand, bool negate, int line, int column) :
         object? v = operand.Evaluate(frame);
         return v switch
         {
-            long l => negate ? -l : l,
+            long l => (object)(negate ? -l : l),
             double d => negate ? -d : d,
             bool b => negate ? -(b ? 1L : 0L) : (b ? 1L : 0L),
             Undefined u => throw u.Fail().At(Line, Column),
