@@ -1,0 +1,104 @@
+using System.Collections.Generic;
+
+namespace DeclarativeSft.Recipes;
+
+/// <summary>
+/// Every recipe diagnostic, in one place. IDs are stable: never renumber or reuse one (they are listed in
+/// AnalyzerReleases.*.md and docs/diagnostics.md). Messages say what is wrong and what to do.
+/// </summary>
+public static class RecipeDiagnostics
+{
+    /// <summary>Category of every recipe diagnostic.</summary>
+    public const string Category = "DeclarativeSft.Recipe";
+
+    private static RecipeDiagnosticDescriptor E(string id, string title, string format) => new(id, RecipeSeverity.Error, title, format);
+    private static RecipeDiagnosticDescriptor W(string id, string title, string format) => new(id, RecipeSeverity.Warning, title, format);
+    private static RecipeDiagnosticDescriptor I(string id, string title, string format) => new(id, RecipeSeverity.Info, title, format);
+
+    // ---- The recipe file itself ----
+    public static readonly RecipeDiagnosticDescriptor YamlSyntax = E("SFT0001", "YAML syntax error",
+        "YAML syntax error: {0}. Fix the YAML at this position (indent with spaces, close quotes and brackets).");
+    public static readonly RecipeDiagnosticDescriptor UnknownKey = E("SFT0002", "Unknown key",
+        "Unknown key '{0}' in {1}.{2} Valid keys here: {3}.");
+    public static readonly RecipeDiagnosticDescriptor WrongType = E("SFT0003", "Wrong type",
+        "'{0}' must be {1}, but is {2}. Write e.g. {0}: {3}.");
+    public static readonly RecipeDiagnosticDescriptor OutOfRange = E("SFT0004", "Value out of range",
+        "'{0}' is {1}, but must be {2}. {3}");
+    public static readonly RecipeDiagnosticDescriptor MissingKey = E("SFT0005", "Missing required key",
+        "Missing required key '{0}' in {1}. Add it, e.g. {2}.");
+    public static readonly RecipeDiagnosticDescriptor MutuallyExclusive = E("SFT0006", "Mutually exclusive keys",
+        "'{0}' and '{1}' cannot both be set. Keep one of them: {2}.");
+    public static readonly RecipeDiagnosticDescriptor UnknownValue = E("SFT0007", "Unknown value",
+        "Unknown {0} '{1}'.{2} Valid values: {3}.");
+    public static readonly RecipeDiagnosticDescriptor AliasKey = I("SFT0008", "Alias of a recipe key",
+        "'{0}' is accepted as an alias of '{1}'. Write '{1}' (the canonical name) to silence this.");
+    public static readonly RecipeDiagnosticDescriptor DuplicateKey = E("SFT0009", "Duplicate key",
+        "Key '{0}' appears more than once in {1} (first at line {2}). Remove one of them.");
+
+    // ---- Model folder ----
+    public static readonly RecipeDiagnosticDescriptor ModelConfigMissing = E("SFT0010", "Model config.json missing",
+        "Model folder '{0}' has no config.json (the folder or the file does not exist). Point model.path at a Hugging Face checkpoint folder, or use model.init for a model trained from scratch.");
+    public static readonly RecipeDiagnosticDescriptor JsonFileUnreadable = E("SFT0011", "JSON file unreadable",
+        "'{0}' cannot be read: {1}. Replace it with the original file of the checkpoint.");
+    public static readonly RecipeDiagnosticDescriptor UnsupportedArchitecture = E("SFT0012", "Unsupported architecture",
+        "Model architecture '{0}' (config.json) is not supported. Supported: {1}. Choose a model of one of these families.");
+    public static readonly RecipeDiagnosticDescriptor UnknownLoraTarget = E("SFT0013", "Not a module of the model",
+        "'{0}' is not a module of {1}.{2} Valid names for {3}: {4}.");
+    public static readonly RecipeDiagnosticDescriptor TokenizerMissing = E("SFT0014", "Tokenizer missing",
+        "Tokenizer file '{0}' not found. {1}");
+    public static readonly RecipeDiagnosticDescriptor NoChatTemplate = E("SFT0015", "No chat_template for from-tokenizer",
+        "template.format is from-tokenizer, but '{0}' has no chat_template. Choose a named format (chatml, llama3, alpaca, human-assistant) or format: custom with tokens.");
+    public static readonly RecipeDiagnosticDescriptor TemplateMismatch = W("SFT0016", "Template differs from the model's",
+        "template.format '{0}' differs from the model's own chat_template (it has no '{1}'{2}). Use format: from-tokenizer{3} unless you mean to teach a new format.");
+    public static readonly RecipeDiagnosticDescriptor TokenNotInVocab = E("SFT0017", "Template token not in vocabulary",
+        "Custom template token '{0}' is not in the tokenizer's vocabulary ('{1}'); it would be split into pieces. Set template.add_special_tokens: true, or use tokens the vocabulary has.");
+    public static readonly RecipeDiagnosticDescriptor NewTokensFrozenEmbeddings = E("SFT0018", "New tokens need trainable embeddings",
+        "template.add_special_tokens adds new tokens, but their embeddings would stay random: with LoRA, add them to lora.modules_to_save: [embed_tokens, lm_head].");
+    public static readonly RecipeDiagnosticDescriptor TrainEosOff = W("SFT0019", "End of turn not trained",
+        "mask.train_eos is false: the model will not learn to stop and may ramble until max_new_tokens. Set mask.train_eos: true unless that is intended.");
+
+    // ---- Data files (reported at the data file's line) ----
+    public static readonly RecipeDiagnosticDescriptor DataFileMissing = E("SFT0020", "Data file missing",
+        "Data file '{0}' not found. Check the path (relative paths start at the recipe's folder).");
+    public static readonly RecipeDiagnosticDescriptor DataLineNotJson = E("SFT0021", "Data line is not JSON",
+        "Line is not a JSON object: {0}. Each line of a .jsonl file must be one complete JSON object.");
+    public static readonly RecipeDiagnosticDescriptor DataMissingField = E("SFT0022", "Data field missing or wrong",
+        "{0} for data.format {1}. Expected: {2}.");
+    public static readonly RecipeDiagnosticDescriptor DataUnknownRole = E("SFT0023", "Unknown role",
+        "Unknown role '{0}'.{1} Valid roles for data.format {2}: {3}.");
+    public static readonly RecipeDiagnosticDescriptor DataWrongOrder = E("SFT0024", "Wrong turn order",
+        "{0}. Turns must be: optional system first, then user and assistant alternating, starting with user.");
+    public static readonly RecipeDiagnosticDescriptor NoTrainableToken = E("SFT0025", "No trainable token",
+        "Example has no trainable token under mask.train_on: {0}{1}; it would add nothing to training. {2}");
+    public static readonly RecipeDiagnosticDescriptor ExampleTooLong = E("SFT0026", "Example longer than max_seq_len",
+        "Example is at least {0} tokens, over data.max_seq_len {1}, and data.truncation is error. Shorten it, raise max_seq_len, or set truncation: drop | truncate.");
+    public static readonly RecipeDiagnosticDescriptor EmptyValidation = E("SFT0027", "Validation split is empty",
+        "data.validation.split {0} of {1} examples leaves {2} examples for {3}. Use a larger split, more data, or validation: {{ path: … }}.");
+    public static readonly RecipeDiagnosticDescriptor BatchLargerThanData = E("SFT0028", "Effective batch larger than the data",
+        "Effective batch {0} (micro_batch_size {1} × gradient_accumulation_steps {2}) is larger than the {3} training examples. Lower micro_batch_size or gradient_accumulation_steps.");
+    public static readonly RecipeDiagnosticDescriptor WarmupTooLong = E("SFT0029", "Warmup covers the whole run",
+        "Warmup of {0} steps is not shorter than the {1} total optimizer steps ({2}); the learning rate would never reach its peak. Lower warmup_steps/warmup_ratio.");
+    public static readonly RecipeDiagnosticDescriptor MemoryOverBudget = E("SFT0030", "Memory estimate over budget",
+        "Estimated memory {0} exceeds memory_budget {1}: weights {2} + gradients {3} + optimizer {4} + activations {5}. Lower micro_batch_size or max_seq_len, enable gradient_checkpointing, use LoRA or bf16.");
+    public static readonly RecipeDiagnosticDescriptor LearningRateUnusual = W("SFT0031", "Learning rate outside the usual range",
+        "learning_rate {0} is outside the usual range {1} for {2}. {3}");
+    public static readonly RecipeDiagnosticDescriptor TooManyEpochs = W("SFT0032", "Many epochs",
+        "{0} epochs over the same data risks overfitting and forgetting what the model knew. Use 1–3 epochs, or add data.replay / regularization.");
+    public static readonly RecipeDiagnosticDescriptor OutputInsideInputs = E("SFT0033", "Output inside an input folder",
+        "output.dir '{0}' is inside the {1} folder '{2}'; checkpoints would mix with inputs. Choose a folder outside it, e.g. out/<name>.");
+    public static readonly RecipeDiagnosticDescriptor NoExamples = E("SFT0034", "Data file has no examples",
+        "Data file '{0}' has no examples. Add one JSON object per line, or remove the file from the recipe.");
+    public static readonly RecipeDiagnosticDescriptor InternalError = E("SFT0035", "Internal error",
+        "Internal error while checking the recipe ({0}). Please report it; run `sft validate` for details.");
+
+    /// <summary>Every descriptor, by ID order.</summary>
+    public static IReadOnlyList<RecipeDiagnosticDescriptor> All { get; } = new[]
+    {
+        YamlSyntax, UnknownKey, WrongType, OutOfRange, MissingKey, MutuallyExclusive, UnknownValue, AliasKey, DuplicateKey,
+        ModelConfigMissing, JsonFileUnreadable, UnsupportedArchitecture, UnknownLoraTarget, TokenizerMissing, NoChatTemplate,
+        TemplateMismatch, TokenNotInVocab, NewTokensFrozenEmbeddings, TrainEosOff, DataFileMissing, DataLineNotJson,
+        DataMissingField, DataUnknownRole, DataWrongOrder, NoTrainableToken, ExampleTooLong, EmptyValidation,
+        BatchLargerThanData, WarmupTooLong, MemoryOverBudget, LearningRateUnusual, TooManyEpochs, OutputInsideInputs,
+        NoExamples, InternalError,
+    };
+}

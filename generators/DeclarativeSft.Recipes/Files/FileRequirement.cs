@@ -1,0 +1,29 @@
+namespace DeclarativeSft.Recipes;
+
+/// <summary>Why a recipe needs a file.</summary>
+public enum ReferencedFileKind { TrainData, ValidationData, ReplayData, ModelConfig, TokenizerJson, TokenizerConfig }
+
+/// <summary>
+/// A file a recipe depends on, with everything needed to check it alone (the spec, positions, module names waiting
+/// for the architecture). In the generator each file is checked in its own cached step.
+/// </summary>
+/// <param name="Path">Absolute path of the file.</param>
+/// <param name="KeyPath">Recipe key that names the file (where "missing" is reported), e.g. <c>data.train[0]</c>.</param>
+public sealed record FileRequirement(
+    ReferencedFileKind Kind,
+    string Path,
+    string KeyPath,
+    RecipeSpec Spec,
+    RecipeSourceMap Map,
+    EquatableArray<UnresolvedModuleName> UnresolvedModules);
+
+/// <summary>Outcome of checking one required file.</summary>
+/// <param name="ExampleCount">Valid examples, for data files (used by the cross-file checks); -1 when the file is missing.</param>
+public sealed record FileCheckResult(ReferencedFileKind Kind, string Path, string RecipePath, EquatableArray<RecipeDiagnostic> Diagnostics, int ExampleCount);
+
+/// <summary>Reads files for the validator: the disk in the CLI, AdditionalFiles in the generator.</summary>
+public interface IRecipeFiles
+{
+    /// <summary>Text of the file at <paramref name="absolutePath"/>, or null when it does not exist or cannot be read.</summary>
+    string? ReadAllText(string absolutePath);
+}

@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace DeclarativeSft.Recipes;
+
+/// <summary>Which files a parsed recipe depends on (data, model config, tokenizer files).</summary>
+public static class RecipeFileRequirements
+{
+    /// <summary>The files <paramref name="parsed"/> needs; empty when the recipe did not parse.</summary>
+    public static EquatableArray<FileRequirement> For(RecipeParseResult parsed)
+    {
+        var spec = parsed.Spec;
+        if (spec is null) return EquatableArray<FileRequirement>.Empty;
+        var list = new List<FileRequirement>();
+        void Add(ReferencedFileKind kind, string path, string key, bool withModules = false) =>
+            list.Add(new FileRequirement(kind, path, key, spec, parsed.Map, withModules ? parsed.UnresolvedModules : EquatableArray<UnresolvedModuleName>.Empty));
+
+        for (int i = 0; i < spec.Data.Train.Count; i++)
+            Add(ReferencedFileKind.TrainData, spec.Data.Train[i], parsed.Map.Has($"data.train[{i}]") ? $"data.train[{i}]" : "data.train");
+        if (spec.Data.Validation?.Path is { } validation) Add(ReferencedFileKind.ValidationData, validation, "data.validation.path");
+        if (spec.Data.Replay is { } replay) Add(ReferencedFileKind.ReplayData, replay.Path, "data.replay.path");
+        if (spec.Model.Path is { } model) Add(ReferencedFileKind.ModelConfig, Path.Combine(model, "config.json"), "model.path", withModules: true);
+
+        var tokenizerFolder = TokenizerFolder(spec);
+        if (tokenizerFolder is not null)
+        {
+            var key = spec.Tokenizer.Source == TokenizerSource.Path ? "tokenizer" : "model.path";
+            Add(ReferencedFileKind.TokenizerJson, TokenizerJsonPath(spec)!, key);
+            Add(ReferencedFileKind.TokenizerConfig, Path.Combine(tokenizerFolder, "tokenizer_config.json"), key);
+        }
+        return list.ToEquatableArray();
+    }
+
+    /// <summary>Every path a recipe file references (what MSBuild must pass to the generator as AdditionalFiles).</summary>
+    public static string[] PathsFor(string recipePath, string recipeText)
+    {
+        var requirements = For(RecipeParser.Parse(recipePath, recipeText));
+        var paths = new string[requirements.Count];
+        for (int i = 0; i < paths.Length; i++) paths[i] = requirements[i].Path;
+        return paths;
+    }
+
+    private static string? TokenizerFolder(RecipeSpec spec) => spec.Tokenizer.Source switch
+    {
+        TokenizerSource.Model => spec.Model.Path,
+        TokenizerSource.Path when spec.Tokenizer.Path is { } p =>
+            p.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? PathResolver.DirectoryOf(p) : p,
+        _ => null,
+    };
+
+    private static string? TokenizerJsonPath(RecipeSpec spec) => spec.Tokenizer.Source switch
+    {
+        TokenizerSource.Model when spec.Model.Path is { } m => Path.Combine(m, "tokenizer.json"),
+        TokenizerSource.Path when spec.Tokenizer.Path is { } p =>
+            p.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? p : Path.Combine(p, "tokenizer.json"),
+        _ => null,
+    };
+}

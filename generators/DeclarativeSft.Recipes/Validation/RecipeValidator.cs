@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace DeclarativeSft.Recipes;
+
+/// <summary>
+/// The whole validation of one recipe: parse, check every referenced file, cross-check counts. The CLI calls this;
+/// the generator runs the same steps as separate cached pipeline stages.
+/// </summary>
+public static class RecipeValidator
+{
+    /// <summary>Validates the recipe at <paramref name="recipePath"/>, reading files through <paramref name="files"/>.</summary>
+    public static IReadOnlyList<RecipeDiagnostic> Validate(string recipePath, IRecipeFiles files)
+    {
+        var text = files.ReadAllText(recipePath);
+        if (text is null)
+            return new[] { RecipeDiagnostics.DataFileMissing.At(recipePath, SourcePosition.Start, recipePath) };
+        return Validate(recipePath, text, files);
+    }
+
+    /// <summary>Validates recipe <paramref name="text"/> located at <paramref name="recipePath"/>.</summary>
+    public static IReadOnlyList<RecipeDiagnostic> Validate(string recipePath, string text, IRecipeFiles files)
+    {
+        var parsed = RecipeParser.Parse(recipePath, text);
+        var all = new List<RecipeDiagnostic>(parsed.Diagnostics);
+        var results = new List<FileCheckResult>();
+        foreach (var req in RecipeFileRequirements.For(parsed))
+        {
+            string? content;
+            try { content = files.ReadAllText(req.Path); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { content = null; }
+            var result = ReferencedFileCheck.Check(req, content);
+            results.Add(result);
+            all.AddRange(result.Diagnostics);
+        }
+        all.AddRange(RecipeCrossChecks.Check(parsed, results));
+        return all;
+    }
+}
+
+/// <summary>Reads files from disk (for the CLI and tests).</summary>
+public sealed class DiskRecipeFiles : IRecipeFiles
+{
+    /// <inheritdoc/>
+    public string? ReadAllText(string absolutePath)
+    {
+        try { return File.Exists(absolutePath) ? File.ReadAllText(absolutePath) : null; }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
+    }
+}
+
+/// <summary>Files held in memory (for the generator's and tests' use).</summary>
+public sealed class InMemoryRecipeFiles : IRecipeFiles
+{
+    private readonly Dictionary<string, string> _files;
+
+    /// <summary>Wraps path → text pairs.</summary>
+    public InMemoryRecipeFiles(IDictionary<string, string> files) => _files = new Dictionary<string, string>(files);
+
+    /// <inheritdoc/>
+    public string? ReadAllText(string absolutePath) => _files.TryGetValue(absolutePath, out var t) ? t : null;
+}

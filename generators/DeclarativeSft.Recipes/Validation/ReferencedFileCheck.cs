@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+
+namespace DeclarativeSft.Recipes;
+
+/// <summary>Checks one file a recipe references; dispatches on its kind. Never throws.</summary>
+public static class ReferencedFileCheck
+{
+    /// <summary>Checks <paramref name="req"/> given the file's text (null when the file does not exist).</summary>
+    public static FileCheckResult Check(FileRequirement req, string? text)
+    {
+        var recipe = req.Spec.RecipePath;
+        try
+        {
+            List<RecipeDiagnostic> diagnostics;
+            int examples = -1;
+            switch (req.Kind)
+            {
+                case ReferencedFileKind.ModelConfig: diagnostics = ModelFileChecks.CheckConfig(req, text); break;
+                case ReferencedFileKind.TokenizerJson: diagnostics = ModelFileChecks.CheckTokenizerJson(req, text); break;
+                case ReferencedFileKind.TokenizerConfig: diagnostics = ModelFileChecks.CheckTokenizerConfig(req, text); break;
+                default:
+                    if (text is null)
+                    {
+                        diagnostics = new List<RecipeDiagnostic> { RecipeDiagnostics.DataFileMissing.At(recipe, req.Map.ValueOf(req.KeyPath), req.Path) };
+                        break;
+                    }
+                    (diagnostics, examples) = DataFileCheck.Check(req.Path, text, req.Spec);
+                    if (examples == 0 && diagnostics.Count == 0)
+                        diagnostics.Add(RecipeDiagnostics.NoExamples.At(recipe, req.Map.ValueOf(req.KeyPath), req.Path));
+                    break;
+            }
+            return new FileCheckResult(req.Kind, req.Path, recipe, diagnostics.ToEquatableArray(), examples);
+        }
+        catch (Exception ex)
+        {
+            var d = RecipeDiagnostics.InternalError.At(recipe, SourcePosition.Start, $"{req.Path}: {ex.GetType().Name}: {ex.Message}");
+            return new FileCheckResult(req.Kind, req.Path, recipe, EquatableArray.Of(d), -1);
+        }
+    }
+}
