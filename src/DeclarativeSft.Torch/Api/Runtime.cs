@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using DeclarativeSft.Torch.Native;
+using DeclarativeSft.Torch.Interop;
 
 namespace DeclarativeSft.Torch;
 

@@ -1,4 +1,4 @@
-using DeclarativeSft.Torch.Native;
+using DeclarativeSft.Torch.Interop;
 
 namespace DeclarativeSft.Torch;
 

@@ -1,4 +1,4 @@
-using DeclarativeSft.Torch.Native;
+using DeclarativeSft.Torch.Interop;
 
 namespace DeclarativeSft.Torch;
 
@@ -10,11 +10,11 @@ public sealed partial class Tensor
         fixed (long* p = values) return From(NativeMethods.dsft_shape_op(Handle, p, values.Length, op));
     }
 
-    public Tensor reshape(params long[] shape) => ShapeOp(shape, Native.ShapeOp.Reshape);
-    public Tensor view(params long[] shape) => ShapeOp(shape, Native.ShapeOp.View);
-    public Tensor expand(params long[] shape) => ShapeOp(shape, Native.ShapeOp.Expand);
-    public Tensor permute(params long[] dims) => ShapeOp(dims, Native.ShapeOp.Permute);
-    public Tensor repeat(params long[] repeats) => ShapeOp(repeats, Native.ShapeOp.Repeat);
+    public Tensor reshape(params long[] shape) => ShapeOp(shape, Interop.ShapeOp.Reshape);
+    public Tensor view(params long[] shape) => ShapeOp(shape, Interop.ShapeOp.View);
+    public Tensor expand(params long[] shape) => ShapeOp(shape, Interop.ShapeOp.Expand);
+    public Tensor permute(params long[] dims) => ShapeOp(dims, Interop.ShapeOp.Permute);
+    public Tensor repeat(params long[] repeats) => ShapeOp(repeats, Interop.ShapeOp.Repeat);
     public Tensor expand_as(Tensor other) => expand(other.shape);
     public Tensor view_as(Tensor other) => view(other.shape);
     public Tensor transpose(long dim0, long dim1) => From(NativeMethods.dsft_transpose(Handle, dim0, dim1));

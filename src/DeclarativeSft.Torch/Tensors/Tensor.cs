@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using DeclarativeSft.Torch.Native;
+using DeclarativeSft.Torch.Interop;
 
 namespace DeclarativeSft.Torch;
 

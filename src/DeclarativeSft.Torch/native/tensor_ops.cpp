@@ -1,5 +1,5 @@
 // Elementwise, shape, indexing and reduction ops. Families of same-signature ops share one entry point
-// selected by an op code (kept in sync with Native/OpCodes.cs) so the ABI stays small.
+// selected by an op code (kept in sync with Interop/OpCodes.cs) so the ABI stays small.
 #include "dsft.h"
 
 namespace {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace DeclarativeSft.Torch.Native;
+namespace DeclarativeSft.Torch.Interop;
 
 /// <summary>P/Invoke declarations for libdsft_torch, one partial file per native area.</summary>
 internal static partial class NativeMethods

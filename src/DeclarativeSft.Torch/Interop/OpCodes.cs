@@ -1,4 +1,4 @@
-namespace DeclarativeSft.Torch.Native;
+namespace DeclarativeSft.Torch.Interop;
 
 // Op codes shared with native/tensor_ops.cpp (the switch statements there); keep the numbers in sync.
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace DeclarativeSft.Torch.Native;
+namespace DeclarativeSft.Torch.Interop;
 
 // nn_ops.cpp: functionals.
 internal static partial class NativeMethods

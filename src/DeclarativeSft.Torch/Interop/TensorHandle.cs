@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace DeclarativeSft.Torch.Native;
+namespace DeclarativeSft.Torch.Interop;
 
 /// <summary>Owns one native <c>at::Tensor*</c>; releasing it drops this reference to the storage.</summary>
 internal sealed class TensorHandle : SafeHandle

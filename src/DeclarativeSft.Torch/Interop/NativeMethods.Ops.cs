@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace DeclarativeSft.Torch.Native;
+namespace DeclarativeSft.Torch.Interop;
 
 // tensor_ops.cpp: elementwise, shape, indexing and reductions.
 internal static partial class NativeMethods

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace DeclarativeSft.Torch.Native;
+namespace DeclarativeSft.Torch.Interop;
 
 // tensor_core.cpp: lifetime, metadata, host transfer, factories, conversion.
 internal static partial class NativeMethods

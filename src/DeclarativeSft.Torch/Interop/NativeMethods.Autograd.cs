@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace DeclarativeSft.Torch.Native;
+namespace DeclarativeSft.Torch.Interop;
 
 // autograd.cpp and optim.cpp.
 internal static partial class NativeMethods
