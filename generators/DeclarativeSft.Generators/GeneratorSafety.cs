@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using DeclarativeSft.Recipes;
+
+namespace DeclarativeSft.Generators;
+
+/// <summary>
+/// Each pipeline step's body, wrapped so that the generator never throws: an internal failure becomes an SFT0035
+/// diagnostic at the recipe instead of a crashed generator (which would hide every other error).
+/// </summary>
+internal static class GeneratorSafety
+{
+    public static RecipeParseResult Parse(RecipeSource source)
+    {
+        var emptyMap = new RecipeSourceMap(source.Path, EquatableArray<RecipeNodeLocation>.Empty);
+        if (source.Text is null)
+            return Failed(source.Path, emptyMap, "the recipe file could not be read");
+        try
+        {
+            return RecipeParser.Parse(source.Path, source.Text);
+        }
+        catch (Exception ex)
+        {
+            return Failed(source.Path, emptyMap, ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    private static RecipeParseResult Failed(string path, RecipeSourceMap map, string why) =>
+        new(null, map, EquatableArray.Of(RecipeDiagnostics.InternalError.At(path, SourcePosition.Start, why)), EquatableArray<UnresolvedModuleName>.Empty);
+
+    public static FileCheckBatch CheckFile(ReferencedFileText file, EquatableArray<FileRequirement> requirements)
+    {
+        var results = new List<FileCheckResult>();
+        foreach (var req in requirements)
+        {
+            if (!SamePath(req.Path, file.Path)) continue;
+            results.Add(ReferencedFileCheck.Check(req, file.Text)); // itself never throws
+        }
+        return results.Count == 0 ? FileCheckBatch.Empty : new FileCheckBatch(results.ToEquatableArray());
+    }
+
+    public static FileCheckBatch CheckMissing(EquatableArray<FileRequirement> requirements, ImmutableArray<string> present)
+    {
+        var results = new List<FileCheckResult>();
+        foreach (var req in requirements)
+            if (!present.Any(p => SamePath(p, req.Path)))
+                results.Add(ReferencedFileCheck.Check(req, null));
+        return results.Count == 0 ? FileCheckBatch.Empty : new FileCheckBatch(results.ToEquatableArray());
+    }
+
+    public static DiagnosticBatch CrossCheck(RecipeParseResult parsed, ImmutableArray<FileCheckBatch> files, FileCheckBatch missing)
+    {
+        try
+        {
+            if (parsed.Spec is null) return DiagnosticBatch.Empty;
+            var results = files.SelectMany(b => b.Results).Concat(missing.Results);
+            var diagnostics = RecipeCrossChecks.Check(parsed, results);
+            return diagnostics.Count == 0 ? DiagnosticBatch.Empty : new DiagnosticBatch(diagnostics.ToEquatableArray());
+        }
+        catch (Exception ex)
+        {
+            return new DiagnosticBatch(EquatableArray.Of(RecipeDiagnostics.InternalError.At(parsed.Map.RecipePath, SourcePosition.Start, ex.GetType().Name + ": " + ex.Message)));
+        }
+    }
+
+    public static GeneratedRecipeSource? Emit(EmitRequest request)
+    {
+        if (request.Spec is null) return null;
+        try
+        {
+            return RecipeEmitter.Emit(request.Spec, request.HasRuntime && request.IsFirstRecipe);
+        }
+        catch (Exception)
+        {
+            // The recipe parsed; failing to emit is our bug. Emit nothing rather than broken code; the missing
+            // class shows up as a compile error naming it.
+            return null;
+        }
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(a, b, System.IO.Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+}

@@ -1,0 +1,30 @@
+using System.Linq;
+using DeclarativeSft.Recipes;
+
+namespace DeclarativeSft.Generators;
+
+/// <summary>A recipe file's path and text, as read from AdditionalFiles.</summary>
+internal sealed record RecipeSource(string Path, string? Text);
+
+/// <summary>A non-recipe AdditionalFiles item (data, config.json, tokenizer files): path and text.</summary>
+internal sealed record ReferencedFileText(string Path, string? Text);
+
+/// <summary>Diagnostics to report, as values.</summary>
+internal sealed record DiagnosticBatch(EquatableArray<RecipeDiagnostic> Diagnostics)
+{
+    public static DiagnosticBatch Empty { get; } = new(EquatableArray<RecipeDiagnostic>.Empty);
+}
+
+/// <summary>What the emitter needs: the spec (null when the recipe has errors) and whether the runtime is referenced.</summary>
+internal sealed record EmitRequest(RecipeSpec? Spec, bool HasRuntime, bool IsFirstRecipe);
+
+/// <summary>Generated source: hint name and text.</summary>
+internal sealed record GeneratedRecipeSource(string HintName, string Text);
+
+/// <summary>Results of checking referenced files (one file's requirements, or all missing files).</summary>
+internal sealed record FileCheckBatch(EquatableArray<FileCheckResult> Results)
+{
+    public static FileCheckBatch Empty { get; } = new(EquatableArray<FileCheckResult>.Empty);
+
+    public EquatableArray<RecipeDiagnostic> Diagnostics => Results.SelectMany(r => r.Diagnostics).ToEquatableArray();
+}

@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using DeclarativeSft.Recipes;
+using Microsoft.CodeAnalysis;
+
+namespace DeclarativeSft.Generators;
+
+/// <summary>
+/// Compiles <c>*.sft.yaml</c> recipes (AdditionalFiles) into typed recipe classes and the program entry point, and
+/// reports every problem of the recipe, its model folder and its data files as build diagnostics. This file is the
+/// pipeline only; parsing and checks live in DeclarativeSft.Recipes, code generation in <see cref="RecipeEmitter"/>.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class RecipeGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // 1. Recipe files → parsed recipes (spec + diagnostics + source map), one per file.
+        var recipes = context.AdditionalTextsProvider
+            .Where(static t => RecipeFileNames.IsRecipe(t.Path))
+            .Select(static (t, ct) => new RecipeSource(RecipeFileNames.Normalize(t.Path), t.GetText(ct)?.ToString()))
+            .WithTrackingName(TrackingNames.RecipeFiles)
+            .Select(static (source, _) => GeneratorSafety.Parse(source))
+            .WithTrackingName(TrackingNames.ParsedRecipes);
+
+        // 2. Which files each recipe depends on, gathered from all recipes.
+        var requirements = recipes
+            .Select(static (parsed, _) => RecipeFileRequirements.For(parsed))
+            .WithTrackingName(TrackingNames.FileRequirements)
+            .Collect()
+            .Select(static (all, _) => all.SelectMany(r => r).ToEquatableArray())
+            .WithTrackingName(TrackingNames.AllFileRequirements);
+
+        // 3. Referenced files (data, config.json, tokenizer files) that MSBuild passed as AdditionalFiles;
+        //    each is checked on its own, so editing one data file re-checks only that file.
+        var files = context.AdditionalTextsProvider
+            .Where(static t => !RecipeFileNames.IsRecipe(t.Path))
+            .Select(static (t, ct) => new ReferencedFileText(RecipeFileNames.Normalize(t.Path), t.GetText(ct)?.ToString()))
+            .WithTrackingName(TrackingNames.ReferencedFiles);
+        var fileChecks = files
+            .Combine(requirements)
+            .Select(static (pair, _) => GeneratorSafety.CheckFile(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.FileChecks);
+
+        // 4. Required files that were not passed at all: missing on disk.
+        var paths = files
+            .Select(static (f, _) => f.Path)
+            .WithTrackingName(TrackingNames.ReferencedPaths)
+            .Collect();
+        var missingChecks = requirements
+            .Combine(paths)
+            .Select(static (pair, _) => GeneratorSafety.CheckMissing(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.MissingFileChecks);
+
+        // 5. Checks across files (example counts → batch, warmup, validation split).
+        var crossChecks = recipes
+            .Combine(fileChecks.Collect().Combine(missingChecks))
+            .Select(static (pair, _) => GeneratorSafety.CrossCheck(pair.Left, pair.Right.Left, pair.Right.Right))
+            .WithTrackingName(TrackingNames.CrossChecks);
+
+        // 6. Code: the typed recipe, plus Main when the runtime is referenced.
+        var hasRuntime = context.CompilationProvider
+            .Select(static (c, _) => c.GetTypeByMetadataName("DeclarativeSft.Runtime.Hosting.RecipeHost") is not null)
+            .WithTrackingName(TrackingNames.HasRuntime);
+        var firstRecipe = recipes.Select(static (r, _) => r.Map.RecipePath).Collect()
+            .Select(static (all, _) => all.OrderBy(p => p, StringComparer.Ordinal).FirstOrDefault() ?? "");
+        var emitted = recipes
+            .Combine(hasRuntime.Combine(firstRecipe))
+            .Select(static (pair, _) => GeneratorSafety.Emit(new EmitRequest(pair.Left.Spec, pair.Right.Left, pair.Left.Map.RecipePath == pair.Right.Right)))
+            .WithTrackingName(TrackingNames.Emitted);
+
+        context.RegisterSourceOutput(recipes, static (spc, parsed) => DiagnosticReporter.Report(spc, parsed.Diagnostics));
+        context.RegisterSourceOutput(fileChecks, static (spc, batch) => DiagnosticReporter.Report(spc, batch.Diagnostics));
+        context.RegisterSourceOutput(missingChecks, static (spc, batch) => DiagnosticReporter.Report(spc, batch.Diagnostics));
+        context.RegisterSourceOutput(crossChecks, static (spc, batch) => DiagnosticReporter.Report(spc, batch.Diagnostics));
+        context.RegisterSourceOutput(emitted, static (spc, source) =>
+        {
+            if (source is not null) spc.AddSource(source.HintName, source.Text);
+        });
+    }
+}
