@@ -40,13 +40,22 @@ internal static class Tests
             case "in": return Values.Contains(Arg(), v);
             case "lower": return v is string s && s == s.ToLowerInvariant();
             case "upper": return v is string u && u == u.ToUpperInvariant();
-            case "sameas": { var o = Arg(); return ReferenceEquals(v, o) || (v is null && o is null) || (v is bool b && o is bool c && b == c); }
+            case "sameas": return SameAs(v, Arg());
             case "escaped": return false;
             case "filter": return Arg() is string f && Filters.Exists(f);
             case "test": return Arg() is string t && Exists(t);
         }
         throw new JinjaException($"No test named '{name}'.");
     }
+
+    // Python `is`: None and booleans are singletons and CPython caches small ints; anything else is identity.
+    private static bool SameAs(object? a, object? b) => (a, b) switch
+    {
+        (null, null) => true,
+        (bool x, bool y) => x == y,
+        (long x, long y) => x == y && x >= -5 && x <= 256,
+        _ => ReferenceEquals(a, b),
+    };
 
     private static long AsLong(object? v) => v switch
     {
