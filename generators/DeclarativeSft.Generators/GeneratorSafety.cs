@@ -67,10 +67,12 @@ internal static class GeneratorSafety
 
     public static GeneratedRecipeSource? Emit(EmitRequest request)
     {
-        if (request.Spec is null) return null;
+        bool entryPoint = request.Traits.IsExe && request.IsFirstRecipe;
         try
         {
-            return RecipeEmitter.Emit(request.Spec, request.HasRuntime && request.IsFirstRecipe);
+            // A recipe with errors still gets a Main, so the build shows only the recipe's errors (not CS5001).
+            if (request.Spec is null) return entryPoint ? RecipeEmitter.EmitPlaceholderEntryPoint(request.RecipePath) : null;
+            return RecipeEmitter.Emit(request.Spec, entryPoint, request.Traits.HasRuntime);
         }
         catch (Exception)
         {

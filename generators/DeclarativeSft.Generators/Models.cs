@@ -15,8 +15,11 @@ internal sealed record DiagnosticBatch(EquatableArray<RecipeDiagnostic> Diagnost
     public static DiagnosticBatch Empty { get; } = new(EquatableArray<RecipeDiagnostic>.Empty);
 }
 
-/// <summary>What the emitter needs: the spec (null when the recipe has errors) and whether the runtime is referenced.</summary>
-internal sealed record EmitRequest(RecipeSpec? Spec, bool HasRuntime, bool IsFirstRecipe);
+/// <summary>What the compilation is: an executable (needs Main) and whether it references the training runtime.</summary>
+internal sealed record CompilationTraits(bool IsExe, bool HasRuntime);
+
+/// <summary>What the emitter needs: the spec (null when the recipe has errors) and the entry point to write.</summary>
+internal sealed record EmitRequest(string RecipePath, RecipeSpec? Spec, CompilationTraits Traits, bool IsFirstRecipe);
 
 /// <summary>Generated source: hint name and text.</summary>
 internal sealed record GeneratedRecipeSource(string HintName, string Text);

@@ -61,14 +61,17 @@ public sealed class RecipeGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.CrossChecks);
 
         // 6. Code: the typed recipe, plus Main when the runtime is referenced.
-        var hasRuntime = context.CompilationProvider
-            .Select(static (c, _) => c.GetTypeByMetadataName("DeclarativeSft.Runtime.Hosting.RecipeHost") is not null)
+        var traits = context.CompilationProvider
+            .Select(static (c, _) => new CompilationTraits(
+                c.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication,
+                c.GetTypeByMetadataName("DeclarativeSft.Runtime.Hosting.RecipeHost") is not null))
             .WithTrackingName(TrackingNames.HasRuntime);
         var firstRecipe = recipes.Select(static (r, _) => r.Map.RecipePath).Collect()
             .Select(static (all, _) => all.OrderBy(p => p, StringComparer.Ordinal).FirstOrDefault() ?? "");
         var emitted = recipes
-            .Combine(hasRuntime.Combine(firstRecipe))
-            .Select(static (pair, _) => GeneratorSafety.Emit(new EmitRequest(pair.Left.Spec, pair.Right.Left, pair.Left.Map.RecipePath == pair.Right.Right)))
+            .Combine(traits.Combine(firstRecipe))
+            .Select(static (pair, _) => GeneratorSafety.Emit(new EmitRequest(
+                pair.Left.Map.RecipePath, pair.Left.Spec, pair.Right.Left, pair.Left.Map.RecipePath == pair.Right.Right)))
             .WithTrackingName(TrackingNames.Emitted);
 
         context.RegisterSourceOutput(recipes, static (spc, parsed) => DiagnosticReporter.Report(spc, parsed.Diagnostics));
