@@ -8,6 +8,9 @@ namespace DeclarativeSft.Data;
 /// </summary>
 public static class DatasetReader
 {
+    /// <summary>Joins an Alpaca record's instruction and non-empty input in the user message.</summary>
+    public const string AlpacaInputSeparator = "\n\n### Input:\n";
+
     /// <summary>Reads every example of <paramref name="path"/>.</summary>
     public static List<Conversation> ReadFile(string path, DatasetFormat format)
     {
@@ -112,8 +115,9 @@ public static class DatasetReader
         string instruction = fields.RequiredString("instruction");
         string? input = fields.OptionalString("input");
         string output = fields.RequiredString("output");
-        // The input, when present, is context for the instruction: both are the user's turn.
-        string user = string.IsNullOrEmpty(input) ? instruction : instruction + "\n\n" + input;
+        // The input, when present, is context for the instruction: both are the user's turn, the input under
+        // Alpaca's own "### Input:" header so that the alpaca template renders Stanford Alpaca's layout.
+        string user = string.IsNullOrEmpty(input) ? instruction : instruction + AlpacaInputSeparator + input;
         return [new ChatMessage(ChatRoles.User, user), new ChatMessage(ChatRoles.Assistant, output)];
     }
 

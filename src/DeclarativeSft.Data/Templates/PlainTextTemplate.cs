@@ -43,6 +43,13 @@ public sealed class PlainTextTemplate : ChatTemplate
 
     public override string Name => _name;
 
+    /// <summary>Stanford Alpaca words its preamble differently when the record has an input (which the alpaca
+    /// reader puts under "### Input:" in the user message).</summary>
+    private string DefaultSystemFor(IReadOnlyList<ChatMessage> messages) =>
+        _name == "alpaca" && messages.Any(m => m.Role == ChatRoles.User && m.Content.Contains(DatasetReader.AlpacaInputSeparator, StringComparison.Ordinal))
+            ? "Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request."
+            : _defaultSystem;
+
     public override IReadOnlyList<string> SpecialTokens => _bos == null ? [_eos] : [_bos, _eos];
 
     public override RenderedConversation Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = false)
@@ -50,7 +57,7 @@ public sealed class PlainTextTemplate : ChatTemplate
         var b = new RenderBuilder();
         if (_bos != null) b.Append(_bos, SpanKind.Markup);
         bool hasSystem = messages.Count > 0 && messages[0].Role == ChatRoles.System;
-        if (!hasSystem && _defaultSystem.Length > 0) b.Append(_defaultSystem + _systemSuffix, SpanKind.Markup);
+        if (!hasSystem && _defaultSystem.Length > 0) b.Append(DefaultSystemFor(messages) + _systemSuffix, SpanKind.Markup);
         for (int i = 0; i < messages.Count; i++)
         {
             var m = messages[i];

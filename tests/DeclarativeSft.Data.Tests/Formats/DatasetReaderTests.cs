@@ -39,7 +39,7 @@ public class DatasetReaderTests
         var examples = Read(
             "{\"instruction\":\"Sum\",\"input\":\"1 2\",\"output\":\"3\"}\n{\"instruction\":\"Hi\",\"input\":\"\",\"output\":\"Hello\"}",
             DatasetFormat.Alpaca);
-        Assert.Equal([("user", "Sum\n\n1 2"), ("assistant", "3")], examples[0].Messages.Select(m => (m.Role, m.Content)));
+        Assert.Equal([("user", "Sum\n\n### Input:\n1 2"), ("assistant", "3")], examples[0].Messages.Select(m => (m.Role, m.Content)));
         Assert.Equal([("user", "Hi"), ("assistant", "Hello")], examples[1].Messages.Select(m => (m.Role, m.Content)));
     }
 

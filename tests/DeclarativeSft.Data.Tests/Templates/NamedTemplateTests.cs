@@ -58,3 +58,16 @@ public class NamedTemplateTests
         Assert.Contains("human-assistant", e.Message);
     }
 }
+
+public class AlpacaLayoutTests
+{
+    [Fact]
+    public void An_alpaca_record_with_input_renders_stanford_alpacas_input_layout()
+    {
+        var c = DatasetReader.Read(new StringReader("{\"instruction\":\"Sum\",\"input\":\"1 2\",\"output\":\"3\"}"), "a.jsonl", DatasetFormat.Alpaca)[0];
+        var r = PlainTextTemplate.Alpaca(null, "</s>").Render(c.Messages);
+        Assert.Equal(
+            "Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request.\n\n" +
+            "### Instruction:\nSum\n\n### Input:\n1 2\n\n### Response:\n3</s>\n\n", r.Text);
+    }
+}
