@@ -1,0 +1,36 @@
+using DeclarativeSft.Torch;
+
+namespace DeclarativeSft.Runtime.Model;
+
+/// <summary>
+/// The block-causal mask of packed rows (contracts: token i may attend to j iff j ≤ i and
+/// SegmentIds[i] == SegmentIds[j] != -1). A padding token (segment -1) attends to itself only, so its softmax stays
+/// finite; its outputs carry no label and are never used.
+/// </summary>
+public static class AttentionMaskBuilder
+{
+    /// <summary>Boolean (B, 1, T, T) "may attend" mask for rows of segment ids (all rows of equal length T).</summary>
+    public static Tensor BlockCausal(IReadOnlyList<int[]> segmentIds, Device device)
+    {
+        int B = segmentIds.Count, T = segmentIds[0].Length;
+        var allowed = new bool[(long)B * T * T];
+        for (int b = 0; b < B; b++)
+        {
+            var seg = segmentIds[b];
+            if (seg.Length != T) throw new ArgumentException("all rows of a batch must have the same length");
+            long baseIdx = (long)b * T * T;
+            for (int i = 0; i < T; i++)
+            {
+                long row = baseIdx + (long)i * T;
+                if (seg[i] < 0) { allowed[row + i] = true; continue; }
+                // Segments are contiguous: walk back from i while the segment is the same.
+                for (int j = i; j >= 0 && seg[j] == seg[i]; j--) allowed[row + j] = true;
+            }
+        }
+        return torch.tensor(allowed, [B, 1, T, T], device);
+    }
+
+    /// <summary>True when the rows hold a single example each with no padding, so plain causal attention is exact.</summary>
+    public static bool IsPlainCausal(IReadOnlyList<int[]> segmentIds) =>
+        segmentIds.All(s => s.All(x => x == 0));
+}

@@ -1,0 +1,24 @@
+using DeclarativeSft.Torch;
+
+namespace DeclarativeSft.Runtime.Model.Layers;
+
+/// <summary>RMSNorm as Llama computes it: normalise in float32, cast back, then scale by the weight.</summary>
+public sealed class RmsNorm(string name, Tensor weight, double eps)
+{
+    /// <summary>Hugging Face module path; the parameter is <c>{Name}.weight</c>.</summary>
+    public string Name { get; } = name;
+    /// <summary>(dim) scale.</summary>
+    public Tensor Weight { get; internal set; } = weight;
+    /// <summary>Added to the mean square before the square root.</summary>
+    public double Eps { get; } = eps;
+
+    /// <summary>x (…, dim) → (…, dim).</summary>
+    public Tensor Forward(Tensor x)
+    {
+        var x32 = x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32); // (…, dim)
+        var inv = x32.square().mean(-1, keepdim: true).add(Eps).rsqrt();       // (…, 1)
+        var normed = x32.mul(inv);                                               // (…, dim)
+        if (normed.dtype != x.dtype) normed = normed.to(x.dtype);
+        return normed.mul(Weight.dtype == x.dtype ? Weight : Weight.to(x.dtype));
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace DeclarativeSft.Runtime.Reporting;
+
+/// <summary>
+/// Append-only metrics.jsonl (one JSON object per line, snake_case keys). On resume the file is first cut back to
+/// the records at or before the checkpoint's step, so the file of a resumed run equals that of an uninterrupted one.
+/// </summary>
+public sealed class MetricsLog
+{
+    /// <summary>The metrics.jsonl path.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (without truncating) the log at <paramref name="path"/>.</summary>
+    public MetricsLog(string path) => Path = path;
+
+    /// <summary>Appends one record and flushes, so a killed run keeps every logged line.</summary>
+    public void Append(MetricsRecord r)
+    {
+        var sb = new StringBuilder();
+        sb.Append("{\"step\":").Append(r.Step.ToString(CultureInfo.InvariantCulture));
+        void Num(string key, double? v)
+        {
+            if (v is { } x && double.IsFinite(x)) sb.Append(",\"").Append(key).Append("\":").Append(x.ToString("R", CultureInfo.InvariantCulture));
+            else if (v is not null) sb.Append(",\"").Append(key).Append("\":null");
+        }
+        Num("loss", r.Loss);
+        Num("val_loss", r.ValLoss);
+        Num("lr", r.Lr);
+        Num("grad_norm", r.GradNorm);
+        Num("tokens_per_s", r.TokensPerS);
+        sb.Append(",\"trained_tokens\":").Append(r.TrainedTokens.ToString(CultureInfo.InvariantCulture)).Append("}\n");
+        File.AppendAllText(Path, sb.ToString());
+    }
+
+    /// <summary>Reads every record (missing file: none).</summary>
+    public static List<MetricsRecord> Read(string path)
+    {
+        var list = new List<MetricsRecord>();
+        if (!File.Exists(path)) return list;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            JsonElement e;
+            try { e = JsonDocument.Parse(line).RootElement; }
+            catch (JsonException) { continue; } // a line cut by a kill mid-write
+            double? D(string k) => e.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+            list.Add(new MetricsRecord(e.GetProperty("step").GetInt32(), D("loss"), D("val_loss"), D("lr"), D("grad_norm"),
+                D("tokens_per_s"), e.TryGetProperty("trained_tokens", out var t) ? t.GetInt64() : 0));
+        }
+        return list;
+    }
+
+    /// <summary>Keeps only the records with step ≤ <paramref name="step"/> (used when resuming from that step).</summary>
+    public void TruncateAfter(int step)
+    {
+        if (!File.Exists(Path)) return;
+        var keep = File.ReadLines(Path)
+            .Where(l =>
+            {
+                try { return JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt32() <= step; }
+                catch (JsonException) { return false; }
+            })
+            .Select(l => l + "\n");
+        AtomicFile.WriteAllText(Path, string.Concat(keep));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using DeclarativeSft.Runtime.Model;
+using DeclarativeSft.Torch;
+using static DeclarativeSft.Torch.torch.nn.functional;
+
+namespace DeclarativeSft.Runtime.Scoring;
+
+/// <summary>Per-token log-probabilities log p(ids[t] | ids[&lt;t]) for t = 1..n-1, in float32 — the numerics check
+/// behind <c>sft score</c> and perplexity.</summary>
+public static class TokenScorer
+{
+    /// <summary>Scores one sequence.</summary>
+    public static float[] LogProbs(LlamaForCausalLM model, IReadOnlyList<int> ids, ForwardContext? ctx = null)
+    {
+        if (ids.Count < 2) return [];
+        foreach (var id in ids)
+            if (id < 0 || id >= model.Config.VocabSize)
+                throw new ArgumentException($"token id {id} is outside the model's vocabulary (0..{model.Config.VocabSize - 1})");
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        long n = ids.Count;
+        var input = torch.tensor(ids.Select(i => (long)i).ToArray(), [1, n], device: model.Device); // (1, n)
+        var logits = model.Forward(input, ctx: ctx);                                                 // (1, n, V)
+        var logp = log_softmax(logits.narrow(1, 0, n - 1), -1);                                     // (1, n-1, V)
+        var targets = input.narrow(1, 1, n - 1).unsqueeze(-1);                                      // (1, n-1, 1)
+        return logp.gather(-1, targets).reshape(n - 1).cpu().data<float>();
+    }
+
+    /// <summary>
+    /// Reads JSONL lines <c>{"ids": [...]}</c> from <paramref name="input"/> and writes <c>{"logprobs": [...]}</c> lines
+    /// in the same order. Bad lines throw <see cref="FormatException"/> naming <paramref name="inputName"/> and the line.
+    /// </summary>
+    public static void ScoreJsonl(LlamaForCausalLM model, TextReader input, TextWriter output, string inputName)
+    {
+        int lineNo = 0;
+        string? line;
+        while ((line = input.ReadLine()) is not null)
+        {
+            lineNo++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            int[] ids;
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                if (!doc.RootElement.TryGetProperty("ids", out var arr) || arr.ValueKind != JsonValueKind.Array)
+                    throw new FormatException($"{inputName}:{lineNo}: expected an object with an \"ids\" array of token ids.");
+                ids = arr.EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                throw new FormatException($"{inputName}:{lineNo}: not a JSON object {{\"ids\": [int, ...]}} ({e.Message}).", e);
+            }
+            float[] lp;
+            try { lp = LogProbs(model, ids); }
+            catch (ArgumentException e) { throw new FormatException($"{inputName}:{lineNo}: {e.Message}.", e); }
+            output.Write("{\"logprobs\":[");
+            for (int i = 0; i < lp.Length; i++)
+            {
+                if (i > 0) output.Write(',');
+                output.Write(lp[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            output.Write("]}\n");
+        }
+    }
+}
