@@ -1,0 +1,107 @@
+using DeclarativeSft.Recipes;
+using DeclarativeSft.Recipes.Tests.Fixtures;
+using static DeclarativeSft.Recipes.Tests.Fixtures.RecipeFixture;
+
+namespace DeclarativeSft.Recipes.Tests.Diagnostics;
+
+/// <summary>
+/// One case per diagnostic ID: a small change to the valid fixture, and the ID, file, line and column (counted by
+/// hand from the inputs) where it must be reported.
+/// </summary>
+public class DiagnosticPositionTests
+{
+    public sealed record Case(string Id, string Recipe, Dictionary<string, string> Files, string File, int Line, int Column, string? MessagePart = null)
+    {
+        public override string ToString() => Id;
+    }
+
+    private static Case C(string id, string recipe, Action<Dictionary<string, string>>? files, string file, int line, int column, string? part = null)
+    {
+        var f = Files();
+        files?.Invoke(f);
+        return new Case(id, recipe, f, file, line, column, part);
+    }
+
+    private const string CustomTokens = "  format: custom\n  tokens: { system: [\"<S>\", \"</S>\"], user: [\"<U>\", \"</U>\"], assistant: [\"<A>\", \"</A>\"] }";
+
+    public static IEnumerable<object[]> Cases()
+    {
+        var r = RecipePath;
+        yield return new object[] { C("SFT0001", With("  format: chatml", "  format: chatml: x"), null, r, 5, 17) };
+        yield return new object[] { C("SFT0002", With("  learning_rate:", "  lerning_rate:"), null, r, 22, 3, "Did you mean 'learning_rate'?") };
+        yield return new object[] { C("SFT0003", With("  epochs: 2", "  epochs: two"), null, r, 19, 11, "whole number") };
+        yield return new object[] { C("SFT0004", With("  r: 8", "  r: 0"), null, r, 15, 6) };
+        yield return new object[] { C("SFT0005", With("name: demo\n", ""), null, r, 1, 1, "'name'") };
+        yield return new object[] { C("SFT0006", With("  warmup_ratio: 0.05\n", "  warmup_ratio: 0.05\n  warmup_steps: 3\n"), null, r, 24, 3) };
+        yield return new object[] { C("SFT0007", With("  format: chatml", "  format: chatlm"), null, r, 5, 11, "Did you mean 'chatml'?") };
+        yield return new object[] { C("SFT0008", With("  r: 8", "  lora_r: 8"), null, r, 15, 3, "'lora.r'") };
+        yield return new object[] { C("SFT0009", With("  r: 8\n", "  r: 8\n  r: 4\n"), null, r, 16, 3) };
+        yield return new object[] { C("SFT0010", Recipe, f => f.Remove(ConfigPath), r, 3, 9) };
+        yield return new object[] { C("SFT0011", Recipe, f => f[ConfigPath] = "{ \"architectures\": [ }", ConfigPath, 1, 22) };
+        yield return new object[] { C("SFT0012", Recipe, f => f[ConfigPath] = Config.Replace("Qwen2ForCausalLM", "GPT2LMHeadModel"), r, 3, 9, "Qwen2ForCausalLM") };
+        yield return new object[] { C("SFT0013", With("[q_proj, v_proj]", "[q_proj, v_prj]"), null, r, 17, 28, "Qwen2ForCausalLM") };
+        yield return new object[] { C("SFT0014", Recipe, f => f.Remove(TokenizerPath), r, 3, 9) };
+        yield return new object[] { C("SFT0015", With("  format: chatml", "  format: from-tokenizer"), f => f[TokenizerConfigPath] = "{\"eos_token\": \"x\"}", r, 5, 11) };
+        yield return new object[] { C("SFT0016", With("  format: chatml", "  format: llama3"), null, r, 5, 11, "chatml") };
+        var custom = With("  format: chatml", CustomTokens);
+        yield return new object[] { C("SFT0017", custom, null, r, 6, custom.Split('\n')[5].IndexOf("\"</A>\"", StringComparison.Ordinal) + 1, "'</A>'") };
+        var added = With("  format: chatml", CustomTokens + "\n  add_special_tokens: true");
+        yield return new object[] { C("SFT0018", added, null, r, 7, 23) };
+        yield return new object[] { C("SFT0019", With("  train_eos: true", "  train_eos: false"), null, r, 8, 14) };
+        yield return new object[] { C("SFT0020", Recipe, f => f.Remove(DataPath), r, 10, 10) };
+        yield return new object[] { C("SFT0021", Recipe, f => f[DataPath] = DataWithLine(3, "not json"), DataPath, 3, 1) };
+        yield return new object[] { C("SFT0022", Recipe, f => f[DataPath] = DataWithLine(2, "{\"msgs\": []}"), DataPath, 2, 1, "\"messages\"") };
+        yield return new object[] { C("SFT0023", Recipe, f => f[DataPath] = DataWithLine(4, Line.Replace("\"user\"", "\"usr\"")), DataPath, 4, 22, "Did you mean 'user'?") };
+        yield return new object[] { C("SFT0024", Recipe, f => f[DataPath] = DataWithLine(5, "{\"messages\":[{\"role\":\"assistant\",\"content\":\"b\"}]}"), DataPath, 5, 22) };
+        yield return new object[] { C("SFT0025", With("  train_on: assistant", "  train_on: last_assistant"),
+            f => f[DataPath] = DataWithLine(6, Line.Replace("\"content\":\"b\"", "\"content\":\"b\",\"train\":false")), DataPath, 6, 1) };
+        var bytes = With("  path: ../models/m", "  init: { preset: tiny, seed: 1 }").Replace("  max_seq_len: 512", "  max_seq_len: 16\n  truncation: error") + "tokenizer: builtin:bytes\n";
+        yield return new object[] { C("SFT0026", bytes, f => f[DataPath] = DataWithLine(7, Line.Replace("\"content\":\"b\"", "\"content\":\"" + new string('x', 40) + "\"")), DataPath, 7, 1) };
+        yield return new object[] { C("SFT0027", Recipe, f => f[DataPath] = Data(5), r, 12, 24) };
+        yield return new object[] { C("SFT0028", With("  micro_batch_size: 2", "  micro_batch_size: 64"), null, r, 20, 21) };
+        yield return new object[] { C("SFT0029", With("  warmup_ratio: 0.05", "  warmup_steps: 1000"), null, r, 23, 17) };
+        yield return new object[] { C("SFT0030", With("  warmup_ratio: 0.05\n", "  warmup_ratio: 0.05\n  memory_budget: 1MiB\n"), null, r, 24, 18, "weights") };
+        yield return new object[] { C("SFT0031", With("  learning_rate: 2.0e-4", "  learning_rate: 0.5"), null, r, 22, 18) };
+        yield return new object[] { C("SFT0032", With("  epochs: 2", "  epochs: 5"), null, r, 19, 11) };
+        yield return new object[] { C("SFT0033", With("  dir: out/demo", "  dir: ../models/m/out"), null, r, 25, 8, "model") };
+        yield return new object[] { C("SFT0034", Recipe, f => f[DataPath] = "\n\n", r, 10, 10) };
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Reports_id_at_line_and_column(Case c)
+    {
+        var diagnostics = Validate(c.Recipe, c.Files);
+        var match = diagnostics.Where(d => d.Id == c.Id).ToList();
+        Assert.True(match.Count > 0, $"expected {c.Id}; got:\n{string.Join("\n", diagnostics)}");
+        var d = match[0];
+        Assert.Equal((c.File, c.Line, c.Column), (d.FilePath, d.Line, d.Column));
+        if (c.MessagePart is not null) Assert.Contains(c.MessagePart, d.Message);
+        Assert.Equal(RecipeDiagnostics.All.Single(x => x.Id == c.Id).Severity, d.Severity);
+    }
+
+    [Fact]
+    public void Internal_failure_of_a_file_check_becomes_SFT0035_not_an_exception()
+    {
+        var parsed = RecipeParser.Parse(RecipePath, Recipe);
+        var broken = parsed.Spec! with { Data = null! };
+        var req = new FileRequirement(ReferencedFileKind.TrainData, DataPath, "data.train", broken, parsed.Map, EquatableArray<UnresolvedModuleName>.Empty);
+        var result = ReferencedFileCheck.Check(req, Data());
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("SFT0035", RecipePath, 1, 1), (d.Id, d.FilePath, d.Line, d.Column));
+    }
+
+    [Fact]
+    public void Every_catalogued_id_has_a_position_case()
+    {
+        var covered = Cases().Select(c => ((Case)c[0]).Id).Append("SFT0035").ToHashSet();
+        var uncovered = RecipeDiagnostics.All.Select(d => d.Id).Where(id => !covered.Contains(id)).ToList();
+        Assert.True(uncovered.Count == 0, "no position test for " + string.Join(", ", uncovered));
+    }
+
+    [Fact]
+    public void The_fixture_itself_is_clean()
+    {
+        Assert.Empty(Validate(Recipe, Files()));
+    }
+}
