@@ -392,7 +392,6 @@ internal static partial class Filters
             int dot = spec.IndexOf('.');
             int? precision = dot >= 0 ? int.Parse(spec[(dot + 1)..] is { Length: > 0 } p ? p : "0", CultureInfo.InvariantCulture) : null;
             string flags = dot >= 0 ? spec[..dot] : spec;
-            string digits = new(flags.Where(char.IsAsciiDigit).SkipWhile(ch => ch == '0' && flags.Contains("0") && false).ToArray());
             int width = int.TryParse(flags.TrimStart('-', '+', ' ', '#', '0'), NumberStyles.None, CultureInfo.InvariantCulture, out int w) ? w : 0;
             string body = conv switch
             {
@@ -409,7 +408,6 @@ internal static partial class Filters
             if (body.Length < width)
                 body = flags.Contains('-') ? body.PadRight(width)
                     : flags.Contains('0') && conv != 's' ? body.PadLeft(width, '0') : body.PadLeft(width);
-            _ = digits;
             sb.Append(body);
         }
         return sb.ToString();
