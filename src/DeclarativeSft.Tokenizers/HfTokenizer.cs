@@ -60,8 +60,9 @@ public sealed class HfTokenizer : ITokenizer
         if (!File.Exists(tokenizerJsonPath))
             throw new TokenizerLoadException(tokenizerJsonPath, "file not found. Pass the path of a Hugging Face tokenizer.json or of the model folder that contains it.");
         var configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenizerJsonPath))!, "tokenizer_config.json");
-        return FromJson(File.ReadAllBytes(tokenizerJsonPath), File.Exists(configPath) ? File.ReadAllBytes(configPath) : null,
-            tokenizerJsonPath, configPath);
+        ReadOnlyMemory<byte>? config = null; // (a conditional expression would turn null into an empty buffer)
+        if (File.Exists(configPath)) config = File.ReadAllBytes(configPath);
+        return FromJson(File.ReadAllBytes(tokenizerJsonPath), config, tokenizerJsonPath, configPath);
     }
 
     /// <summary>Loads <c>tokenizer.json</c> (and <c>tokenizer_config.json</c> if present) from a model folder.</summary>
