@@ -1,0 +1,57 @@
+using DeclarativeSft.Runtime.Model;
+using DeclarativeSft.Runtime.Model.Layers;
+using DeclarativeSft.Torch;
+using static DeclarativeSft.Torch.torch.nn.functional;
+
+namespace DeclarativeSft.Runtime.Generation;
+
+/// <summary>How to pick the next token: greedy (temperature 0) or temperature + nucleus (top-p) sampling.</summary>
+public sealed record SamplingOptions(double Temperature = 0.0, double TopP = 1.0, int MaxNewTokens = 64)
+{
+    public static readonly SamplingOptions Greedy = new();
+}
+
+/// <summary>Autoregressive decoding with a KV cache: the prompt is run once, then one token per step.</summary>
+public static class TextGenerator
+{
+    /// <summary>New token ids after <paramref name="prompt"/>, stopping at any of <paramref name="stopIds"/> (included) or the budget.</summary>
+    public static List<int> Generate(LlamaForCausalLM model, IReadOnlyList<int> prompt, SamplingOptions options, IReadOnlySet<int> stopIds, Generator? generator = null)
+    {
+        if (prompt.Count == 0) throw new ArgumentException("generation needs at least one prompt token");
+        var result = new List<int>();
+        using var noGrad = torch.no_grad();
+        using var cache = new KvCache(model.Config.NumHiddenLayers);
+        using var outer = torch.NewDisposeScope();
+        var ids = torch.tensor(prompt.Select(i => (long)i).ToArray(), [1, prompt.Count], device: model.Device); // (1, T)
+        for (int step = 0; step < options.MaxNewTokens; step++)
+        {
+            int next;
+            using (var scope = torch.NewDisposeScope())
+            {
+                var logits = model.Forward(ids, cache: cache);        // (1, T, V)
+                var last = logits.select(1, logits.size(1) - 1);      // (1, V)
+                next = options.Temperature <= 0 ? (int)last.argmax(-1).item<long>() : Sample(last, options, generator);
+            }
+            result.Add(next);
+            if (stopIds.Contains(next)) break;
+            ids = torch.tensor(new long[] { next }, [1, 1], device: model.Device); // (1, 1)
+        }
+        return result;
+    }
+
+    private static int Sample(Tensor lastLogits, SamplingOptions o, Generator? generator)
+    {
+        var probs = softmax(lastLogits.div(o.Temperature), -1).squeeze(0); // (V)
+        if (o.TopP < 1.0)
+        {
+            var (sorted, order) = probs.sort(descending: true);   // (V), (V)
+            var cumulative = sorted.cumsum(0);                     // (V)
+            // Keep the smallest prefix whose mass reaches top_p (the token crossing the threshold included).
+            var drop = cumulative.sub(sorted).gt(o.TopP);          // (V) bool
+            var kept = sorted.masked_fill(drop, 0.0);
+            var pick = torch.multinomial(kept, 1, generator: generator); // (1) index into sorted
+            return (int)order.gather(0, pick).item<long>();
+        }
+        return (int)torch.multinomial(probs, 1, generator: generator).item<long>();
+    }
+}

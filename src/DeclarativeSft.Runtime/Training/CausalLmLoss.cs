@@ -1,0 +1,105 @@
+using DeclarativeSft.Data;
+using DeclarativeSft.Runtime.Model;
+using DeclarativeSft.Torch;
+using static DeclarativeSft.Torch.torch.nn.functional;
+
+namespace DeclarativeSft.Runtime.Training;
+
+/// <summary>
+/// The SFT objective of one micro-batch and its backward pass: summed next-token cross-entropy over trained
+/// positions (plus the optional KL to the base model), divided by the trained-token count of the WHOLE accumulated
+/// step, so every trained token weighs the same however the tokens fall into micro-batches.
+/// </summary>
+public static class CausalLmLoss
+{
+    /// <summary>Summed cross-entropy of logits (B, T, V) against targets (B, T-1); ignored targets contribute 0.</summary>
+    public static Tensor SummedCrossEntropy(Tensor logits, Tensor targets)
+    {
+        long B = logits.size(0), T = logits.size(1), V = logits.size(2);
+        var pred = logits.narrow(1, 0, T - 1).reshape(B * (T - 1), V);   // (B·(T-1), V)
+        return cross_entropy(pred, targets.reshape(B * (T - 1)), ignore_index: Labels.IgnoreIndex, reduction: torch.nn.Reduction.Sum);
+    }
+
+    /// <summary>Σ over trained positions of KL(p_base ‖ p_θ), for logits (B, T, V) of both models.</summary>
+    public static Tensor SummedKlToBase(Tensor logits, Tensor baseLogits, Tensor targets)
+    {
+        long B = logits.size(0), T = logits.size(1), V = logits.size(2);
+        var logp = log_softmax(logits.narrow(1, 0, T - 1).reshape(B * (T - 1), V), -1);     // (N, V)
+        var logq = log_softmax(baseLogits.narrow(1, 0, T - 1).reshape(B * (T - 1), V), -1); // (N, V)
+        var perPosition = logq.exp().mul(logq.sub(logp)).sum(-1);                            // (N)
+        var trained = targets.reshape(B * (T - 1)).ne((long)Labels.IgnoreIndex);              // (N) bool
+        return perPosition.masked_fill(trained.logical_not(), 0.0).sum();
+    }
+
+    /// <summary>
+    /// Forward + backward of one micro-batch; gradients accumulate into the trainable parameters.
+    /// Returns the summed cross-entropy (for logging). <paramref name="baseLogits"/> is required when klWeight &gt; 0.
+    /// </summary>
+    public static double ForwardBackward(LlamaForCausalLM model, TrainingBatch batch, long denominator, ForwardContext ctx,
+        bool gradientCheckpointing, double klWeight, Func<Tensor>? baseLogits)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor? baseL = klWeight > 0 ? baseLogits!() : null; // computed without grad, adapters off
+        Tensor Objective(Tensor logits, out double ce)
+        {
+            var sum = SummedCrossEntropy(logits, batch.Targets);
+            ce = sum.item<float>();
+            var total = sum;
+            if (baseL is not null) total = total.add(SummedKlToBase(logits, baseL, batch.Targets).mul(klWeight));
+            return total.div((double)denominator);
+        }
+
+        if (!gradientCheckpointing)
+        {
+            var logits = model.Forward(batch.InputIds, batch.PositionIds, batch.Mask, ctx: ctx); // (B, T, V)
+            var loss = Objective(logits, out var ce);
+            loss.backward();
+            return ce;
+        }
+        CheckpointedForwardBackward(model, batch, ctx, l => Objective(l, out _), out var ceSum);
+        return ceSum;
+    }
+
+    /// <summary>
+    /// Gradient checkpointing per decoder layer: the forward keeps only each layer's input; the backward recomputes
+    /// one layer at a time with grad enabled and back-propagates the incoming gradient through it (backward with an
+    /// explicit gradient), so activation memory is one layer's instead of all layers'.
+    /// Dropout masks are reproduced by restoring the dropout generator before each recomputation.
+    /// </summary>
+    private static void CheckpointedForwardBackward(LlamaForCausalLM model, TrainingBatch batch, ForwardContext ctx, Func<Tensor, Tensor> objective, out double ceSum)
+    {
+        int L = model.Layers.Count;
+        var inputs = new Tensor[L + 1];
+        var genStates = new byte[L][];
+        Tensor cos, sin;
+        using (torch.no_grad())
+        {
+            (cos, sin) = model.Rotary.CosSin(batch.PositionIds, model.ComputeDType); // (B, 1, T, hd)
+            inputs[0] = model.Embed(batch.InputIds);                                  // (B, T, C)
+            for (int i = 0; i < L; i++)
+            {
+                genStates[i] = ctx.DropoutGenerator?.get_state_bytes() ?? [];
+                inputs[i + 1] = model.Layers[i].Forward(inputs[i], cos, sin, batch.Mask, null, ctx); // (B, T, C)
+            }
+        }
+        var top = inputs[L].detach().requires_grad_();          // (B, T, C) leaf
+        var logits = model.Head(top, ctx);                      // (B, T, V)
+        var ce = SummedCrossEntropy(logits, batch.Targets);
+        ceSum = ce.item<float>();
+        objective(logits).backward();
+        var grad = top.grad!;                                   // (B, T, C)
+        var afterForward = ctx.DropoutGenerator?.get_state_bytes();
+        for (int i = L - 1; i >= 0; i--)
+        {
+            using var layerScope = torch.NewDisposeScope();
+            if (ctx.DropoutGenerator is not null) ctx.DropoutGenerator.set_state_bytes(genStates[i]);
+            var x = inputs[i].detach().requires_grad_();        // (B, T, C) leaf
+            var y = model.Layers[i].Forward(x, cos, sin, batch.Mask, null, ctx);
+            y.backward(grad);
+            grad = x.grad!.MoveToOuterDisposeScope();
+        }
+        if (model.EmbedTokens.requires_grad)
+            model.Embed(batch.InputIds).backward(grad);
+        if (afterForward is not null) ctx.DropoutGenerator!.set_state_bytes(afterForward);
+    }
+}

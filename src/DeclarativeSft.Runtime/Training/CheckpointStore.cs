@@ -1,0 +1,69 @@
+using DeclarativeSft.Runtime.Safetensors;
+using DeclarativeSft.Torch;
+
+namespace DeclarativeSft.Runtime.Training;
+
+/// <summary>
+/// checkpoints/step-N/ folders: trainable.safetensors (the trained tensors by name), optimizer.safetensors (AdamW
+/// moments and step counts), trainer_state.json (position, data cursor, RNG states). Written into a temporary
+/// sibling folder and renamed into place, so a kill at any moment leaves either the complete checkpoint or none.
+/// </summary>
+public static class CheckpointStore
+{
+    public const string TrainableFile = "trainable.safetensors";
+    public const string OptimizerFile = "optimizer.safetensors";
+    public const string StateFile = "trainer_state.json";
+
+    /// <summary>Writes step-<paramref name="state"/>.Step atomically under <paramref name="checkpointsDir"/>; returns its path.</summary>
+    public static string Save(string checkpointsDir, TrainerState state, IReadOnlyList<(string Name, Tensor Tensor)> trainable, torch.optim.AdamW optimizer)
+    {
+        Directory.CreateDirectory(checkpointsDir);
+        var final = Path.Combine(checkpointsDir, $"step-{state.Step}");
+        var tmp = Path.Combine(checkpointsDir, $".step-{state.Step}.{Environment.ProcessId}.tmp");
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
+        Directory.CreateDirectory(tmp);
+        SafetensorsWriter.Write(Path.Combine(tmp, TrainableFile), trainable.Select(p => TensorSafetensors.ToEntry(p.Name, p.Tensor)).ToList());
+        var opt = optimizer.state_dict();
+        SafetensorsWriter.Write(Path.Combine(tmp, OptimizerFile), opt.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => TensorSafetensors.ToEntry(kv.Key, kv.Value)).ToList());
+        AtomicFile.WriteAllText(Path.Combine(tmp, StateFile), state.ToJson());
+        if (Directory.Exists(final)) Directory.Delete(final, true);
+        Directory.Move(tmp, final);
+        return final;
+    }
+
+    /// <summary>The newest complete checkpoint under <paramref name="checkpointsDir"/>, or null.</summary>
+    public static string? Latest(string checkpointsDir)
+    {
+        if (!Directory.Exists(checkpointsDir)) return null;
+        return Directory.GetDirectories(checkpointsDir, "step-*")
+            .Where(d => File.Exists(Path.Combine(d, StateFile)) && int.TryParse(Path.GetFileName(d)["step-".Length..], out _))
+            .OrderByDescending(d => int.Parse(Path.GetFileName(d)["step-".Length..]))
+            .FirstOrDefault();
+    }
+
+    /// <summary>Restores trainable tensors and optimizer state in place; returns the trainer state.</summary>
+    public static TrainerState Load(string checkpointDir, IReadOnlyList<(string Name, Tensor Tensor)> trainable, torch.optim.AdamW optimizer)
+    {
+        var statePath = Path.Combine(checkpointDir, StateFile);
+        if (!File.Exists(statePath))
+            throw new InvalidDataException($"{checkpointDir}: not a complete checkpoint ({StateFile} missing).");
+        var state = TrainerState.Load(statePath);
+        using (var weights = SafetensorsFile.Open(Path.Combine(checkpointDir, TrainableFile)))
+        {
+            foreach (var (name, t) in trainable)
+            {
+                if (!weights.Contains(name))
+                    throw new InvalidDataException($"{weights.Path}: tensor '{name}' missing — the checkpoint was written by a run with different trainable parameters (LoRA targets or freeze_layers changed).");
+                TensorSafetensors.CopyInto(weights, name, t);
+            }
+        }
+        using (var opt = SafetensorsFile.Open(Path.Combine(checkpointDir, OptimizerFile)))
+        {
+            var dict = new Dictionary<string, Tensor>();
+            using var scope = torch.NewDisposeScope();
+            foreach (var n in opt.TensorNames) dict[n] = TensorSafetensors.Read(opt, n, Device.CPU);
+            optimizer.load_state_dict(dict);
+        }
+        return state;
+    }
+}

@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DeclarativeSft.Data;
+using DeclarativeSft.Runtime.Generation;
+using DeclarativeSft.Runtime.Model;
+using DeclarativeSft.Runtime.Reporting;
+using DeclarativeSft.Torch;
+
+namespace DeclarativeSft.Runtime.Training;
+
+/// <summary>What a training run ended with.</summary>
+public sealed record TrainingResult(int Steps, int TotalSteps, double? InitialValLoss, double? FinalValLoss, long TrainedTokens,
+    bool StoppedEarly, bool Interrupted, string? LastCheckpoint, IReadOnlyList<(string Prompt, string Completion)> Samples);
+
+/// <summary>Turns sample prompts into ids and generated ids back into text (from the recipe's tokenizer and template).</summary>
+public sealed record SampleCodec(Func<string, int[]> EncodePrompt, Func<IReadOnlyList<int>, string> Decode, IReadOnlySet<int> StopIds);
+
+/// <summary>
+/// The training loop, one method read top to bottom (nanoGPT style): set the learning rate → evaluate / sample /
+/// checkpoint when due → accumulate micro-batches → clip → optimizer step → log → stop.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly LlamaForCausalLM _model;
+    private readonly TrainableParameters _params;
+    private readonly TrainerOptions _o;
+    private readonly EpochBatcher _batches;
+    private readonly IReadOnlyList<PackedRow> _validation;
+    private readonly int _microBatchSize;
+    private readonly SampleCodec? _samples;
+    private readonly ITrainingProgress _progress;
+
+    public Trainer(LlamaForCausalLM model, TrainableParameters parameters, TrainerOptions options, EpochBatcher batches,
+        IReadOnlyList<PackedRow> validation, int microBatchSize, SampleCodec? samples, ITrainingProgress progress)
+    {
+        (_model, _params, _o, _batches, _validation, _microBatchSize, _samples, _progress) =
+            (model, parameters, options, batches, validation, microBatchSize, samples, progress);
+        if (options.KlToBase > 0 && !model.Projections().Any(p => p.Layer.Lora is not null))
+            throw new ArgumentException("regularization.kl_to_base needs LoRA (the base distribution is the model with adapters disabled); use l2_to_base for full fine-tuning");
+    }
+
+    /// <summary>Optimizer steps of the whole run: epochs × micro-batches per epoch / accumulation, capped by max_steps.</summary>
+    public int TotalSteps
+    {
+        get
+        {
+            int steps = (int)Math.Ceiling((double)_o.Epochs * _batches.BatchesPerEpoch / _o.GradientAccumulationSteps);
+            return Math.Max(1, _o.MaxSteps is { } m ? Math.Min(m, steps) : steps);
+        }
+    }
+
+    /// <summary>Runs (or resumes) training; writes metrics.jsonl, loss.svg, samples.jsonl and checkpoints under OutputDir.</summary>
+    public TrainingResult Run()
+    {
+        Directory.CreateDirectory(_o.OutputDir);
+        var checkpointsDir = Path.Combine(_o.OutputDir, "checkpoints");
+        var metrics = new MetricsLog(Path.Combine(_o.OutputDir, "metrics.jsonl"));
+        int total = TotalSteps;
+        var schedule = LearningRateSchedule.Create(_o.Scheduler, _o.LearningRate, total, _o.WarmupRatio, _o.WarmupSteps);
+        var trainable = _params.Trainable;
+
+        // Decay matrices only (biases and norm scales are not decayed), as HF Trainer does.
+        using var optimizer = new torch.optim.AdamW(
+        [
+            new torch.optim.ParamGroup(trainable.Where(p => p.Tensor.dim() >= 2).Select(p => p.Tensor).ToList(), _o.LearningRate, _o.WeightDecay),
+            new torch.optim.ParamGroup(trainable.Where(p => p.Tensor.dim() < 2).Select(p => p.Tensor).ToList(), _o.LearningRate, 0.0),
+        ]);
+        var groupOfParam = trainable.Select(p => p.Tensor.dim() >= 2 ? 0 : 1).ToArray();
+        // θ0 for l2_to_base: a copy of the trainable tensors as they start (for LoRA only the small factors).
+        var initial = _o.L2ToBase > 0 ? trainable.Select(p => p.Tensor.detach().clone().DetachFromDisposeScope()).ToArray() : null;
+
+        using var dropoutGen = new Generator(_o.Seed + 1);
+        using var samplingGen = new Generator(_o.Seed + 2);
+        torch.manual_seed(_o.Seed);
+
+        // ---- resume ----
+        int step = 0;
+        var cursor = DataCursor.Start;
+        long trainedTokens = 0;
+        double? bestVal = null;
+        int evalsWithoutImprovement = 0;
+        string? resumeFrom = _o.ResumeFrom ?? (_o.ResumeAuto ? CheckpointStore.Latest(checkpointsDir) : null);
+        if (resumeFrom is not null)
+        {
+            var st = CheckpointStore.Load(resumeFrom, trainable, optimizer);
+            (step, cursor, trainedTokens, bestVal, evalsWithoutImprovement) =
+                (st.Step, new DataCursor(st.DataEpoch, st.DataBatchIndex), st.TrainedTokens, st.BestValLoss, st.EvalsWithoutImprovement);
+            torch.set_rng_state(Convert.FromBase64String(st.TorchRngState));
+            dropoutGen.set_state_bytes(Convert.FromBase64String(st.DropoutRngState));
+            samplingGen.set_state_bytes(Convert.FromBase64String(st.SamplingRngState));
+            metrics.TruncateAfter(step);
+            _progress.Message($"resumed from {resumeFrom} at step {step}/{total}");
+        }
+        else if (File.Exists(metrics.Path)) File.Delete(metrics.Path);
+
+        var ctx = new ForwardContext(Training: true, AdaptersEnabled: true, DropoutGenerator: dropoutGen);
+        var baseCtx = new ForwardContext(Training: false, AdaptersEnabled: false);
+        double? initialVal = step == 0 ? Evaluate() : null;
+        if (initialVal is { } iv) { metrics.Append(new MetricsRecord(0, null, iv, null, null, null, 0)); bestVal = iv; }
+        var samples = new List<(string, string)>();
+        string? lastCheckpoint = resumeFrom;
+        bool stoppedEarly = false, interrupted = false;
+        int stepsThisProcess = 0;
+        var clock = Stopwatch.StartNew();
+        long tokensThisProcess = 0;
+
+        TrainerState Snapshot() => new()
+        {
+            Step = step, TotalSteps = total, DataEpoch = cursor.Epoch, DataBatchIndex = cursor.BatchIndex, TrainedTokens = trainedTokens,
+            BestValLoss = bestVal, EvalsWithoutImprovement = evalsWithoutImprovement, Seed = _o.Seed,
+            TorchRngState = Convert.ToBase64String(torch.get_rng_state()),
+            DropoutRngState = Convert.ToBase64String(dropoutGen.get_state_bytes()),
+            SamplingRngState = Convert.ToBase64String(samplingGen.get_state_bytes()),
+        };
+
+        while (step < total)
+        {
+            // 1. learning rate for this step
+            double lr = schedule.At(step);
+            foreach (var g in optimizer.param_groups) g.lr = lr;
+
+            // 2. micro-steps with accumulation; loss normalised by the trained tokens of the whole step
+            var micro = new List<MicroBatch>();
+            for (int k = 0; k < _o.GradientAccumulationSteps; k++)
+            {
+                var mb = _batches.At(cursor);
+                micro.Add(mb);
+                cursor = mb.Next;
+            }
+            var batches = micro.Select(m => TrainingBatch.From(m.Rows, _model.Device)).ToList();
+            long stepTrained = batches.Sum(b => b.TrainedTokens);
+            double ceSum = 0;
+            foreach (var b in batches)
+            {
+                if (b.TrainedTokens == 0) continue;
+                ceSum += CausalLmLoss.ForwardBackward(_model, b, stepTrained, ctx, _o.GradientCheckpointing, _o.KlToBase,
+                    () => { using var ng = torch.no_grad(); return _model.Forward(b.InputIds, b.PositionIds, b.Mask, ctx: baseCtx); });
+            }
+            if (initial is not null) L2ToBaseBackward(trainable, initial, _o.L2ToBase);
+
+            // 3. clip, step, clear
+            double gradNorm = torch.nn.utils.clip_grad_norm_(trainable.Select(p => p.Tensor).ToList(), _o.MaxGradNorm > 0 ? _o.MaxGradNorm : double.MaxValue);
+            optimizer.step();
+            optimizer.zero_grad();
+            foreach (var b in batches) { b.InputIds.Dispose(); b.PositionIds.Dispose(); b.Mask?.Dispose(); b.Targets.Dispose(); }
+            step++;
+            stepsThisProcess++;
+            trainedTokens += stepTrained;
+            tokensThisProcess += batches.Sum(b => b.Tokens);
+
+            // 4. log
+            double loss = stepTrained > 0 ? ceSum / stepTrained : double.NaN;
+            double tokPerS = tokensThisProcess / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+            metrics.Append(new MetricsRecord(step, loss, null, lr, gradNorm, tokPerS, trainedTokens));
+            var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / stepsThisProcess * (total - step));
+            _progress.Step(step, total, loss, lr, tokPerS, eta);
+
+            // 5. evaluate / sample / checkpoint when due
+            bool last = step == total;
+            if ((_o.EvalEverySteps > 0 && step % _o.EvalEverySteps == 0) || last)
+            {
+                if (Evaluate() is { } val)
+                {
+                    metrics.Append(new MetricsRecord(step, null, val, null, null, null, trainedTokens));
+                    _progress.Message(FormattableString.Invariant($"step {step}: validation loss {val:0.0000}"));
+                    if (bestVal is null || val < bestVal - 1e-12) { bestVal = val; evalsWithoutImprovement = 0; }
+                    else evalsWithoutImprovement++;
+                    if (_o.EarlyStoppingPatience > 0 && evalsWithoutImprovement >= _o.EarlyStoppingPatience && !last)
+                    {
+                        stoppedEarly = true;
+                        _progress.Message($"early stopping: no validation improvement in {evalsWithoutImprovement} evaluations");
+                    }
+                }
+                samples = GenerateSamples(step, samplingGen);
+                LossPlot.Write(Path.Combine(_o.OutputDir, "loss.svg"), MetricsLog.Read(metrics.Path), "training and validation loss");
+            }
+            if ((_o.CheckpointEverySteps > 0 && step % _o.CheckpointEverySteps == 0) || last || stoppedEarly)
+            {
+                lastCheckpoint = CheckpointStore.Save(checkpointsDir, Snapshot(), trainable, optimizer);
+                _progress.Message($"checkpoint {lastCheckpoint}");
+            }
+
+            // 6. stop
+            if (stoppedEarly) break;
+            if (_o.StopAfterSteps is { } s && stepsThisProcess >= s && step < total) { interrupted = true; break; }
+        }
+        LossPlot.Write(Path.Combine(_o.OutputDir, "loss.svg"), MetricsLog.Read(metrics.Path), "training and validation loss");
+        if (initial is not null) foreach (var t in initial) t.Dispose();
+        var finalVal = MetricsLog.Read(metrics.Path).LastOrDefault(r => r.ValLoss is not null)?.ValLoss;
+        var firstVal = initialVal ?? MetricsLog.Read(metrics.Path).FirstOrDefault(r => r.ValLoss is not null && r.Step == 0)?.ValLoss;
+        return new TrainingResult(step, total, firstVal, finalVal, trainedTokens, stoppedEarly, interrupted, lastCheckpoint, samples);
+    }
+
+    /// <summary>Mean cross-entropy per trained token over the validation rows (null when there are none).</summary>
+    public double? Evaluate()
+    {
+        if (_validation.Count == 0) return null;
+        using var noGrad = torch.no_grad();
+        double sum = 0;
+        long count = 0;
+        for (int i = 0; i < _validation.Count; i += _microBatchSize)
+        {
+            using var scope = torch.NewDisposeScope();
+            var b = TrainingBatch.From(_validation.Skip(i).Take(_microBatchSize).ToList(), _model.Device);
+            if (b.TrainedTokens == 0) continue;
+            var logits = _model.Forward(b.InputIds, b.PositionIds, b.Mask);
+            sum += CausalLmLoss.SummedCrossEntropy(logits, b.Targets).item<float>();
+            count += b.TrainedTokens;
+        }
+        return count == 0 ? null : sum / count;
+    }
+
+    /// <summary>λ·Σ‖θ−θ₀‖² over trainable tensors, back-propagated once per optimizer step.</summary>
+    private static void L2ToBaseBackward(IReadOnlyList<(string Name, Tensor Tensor)> trainable, Tensor[] initial, double lambda)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor? sum = null;
+        for (int i = 0; i < trainable.Count; i++)
+        {
+            var d = trainable[i].Tensor.sub(initial[i]).square().sum();
+            sum = sum is null ? d : sum.add(d);
+        }
+        sum?.mul(lambda).backward();
+    }
+
+    /// <summary>Greedy and sampled (T=0.7, top-p 0.9) completions of each eval prompt, appended to samples.jsonl.</summary>
+    private List<(string, string)> GenerateSamples(int step, Generator samplingGen)
+    {
+        var list = new List<(string, string)>();
+        if (_samples is null || _o.SamplePrompts.Count == 0) return list;
+        var path = Path.Combine(_o.OutputDir, "samples.jsonl");
+        foreach (var prompt in _o.SamplePrompts)
+        {
+            var ids = _samples.EncodePrompt(prompt);
+            var greedy = _samples.Decode(TextGenerator.Generate(_model, ids, new SamplingOptions(0, 1, _o.MaxNewTokens), _samples.StopIds));
+            var sampled = _samples.Decode(TextGenerator.Generate(_model, ids, new SamplingOptions(0.7, 0.9, _o.MaxNewTokens), _samples.StopIds, samplingGen));
+            File.AppendAllText(path, JsonSerializer.Serialize(new { step, prompt, greedy, sampled = sampled }) + "\n");
+            list.Add((prompt, greedy));
+        }
+        return list;
+    }
+}

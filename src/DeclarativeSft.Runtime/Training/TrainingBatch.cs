@@ -1,0 +1,47 @@
+using DeclarativeSft.Data;
+using DeclarativeSft.Runtime.Model;
+using DeclarativeSft.Torch;
+
+namespace DeclarativeSft.Runtime.Training;
+
+/// <summary>A micro-batch on the device: ids and positions (B, T), the block-causal mask (or null when plain
+/// causal attention is exact), next-token targets (B, T-1) and how many of them carry loss.</summary>
+public sealed record TrainingBatch(Tensor InputIds, Tensor PositionIds, Tensor? Mask, Tensor Targets, long TrainedTokens, long Tokens)
+{
+    /// <summary>Builds the tensors of <paramref name="rows"/> (all the same length). Targets are the labels shifted left
+    /// by one, and a target that lies in a different segment than its input position is ignored.</summary>
+    public static TrainingBatch From(IReadOnlyList<PackedRow> rows, Device device)
+    {
+        int B = rows.Count, T = rows[0].Length;
+        var ids = new long[B * T];
+        var pos = new long[B * T];
+        var targets = new long[B * (T - 1)];
+        long trained = 0, tokens = 0;
+        for (int b = 0; b < B; b++)
+        {
+            var r = rows[b];
+            if (r.Length != T) throw new ArgumentException($"row {b} has length {r.Length}, expected {T}: rows of a batch must be padded to one length");
+            for (int t = 0; t < T; t++)
+            {
+                ids[b * T + t] = r.InputIds[t];
+                pos[b * T + t] = r.PositionIds[t];
+                if (r.SegmentIds[t] >= 0) tokens++;
+            }
+            for (int t = 0; t < T - 1; t++)
+            {
+                int label = r.Labels[t + 1];
+                bool sameSegment = r.SegmentIds[t + 1] == r.SegmentIds[t] && r.SegmentIds[t] >= 0;
+                long target = sameSegment ? label : Labels.IgnoreIndex;
+                targets[b * (T - 1) + t] = target;
+                if (target != Labels.IgnoreIndex) trained++;
+            }
+        }
+        var segs = rows.Select(r => r.SegmentIds).ToList();
+        return new TrainingBatch(
+            torch.tensor(ids, [B, T], device: device),
+            torch.tensor(pos, [B, T], device: device),
+            AttentionMaskBuilder.IsPlainCausal(segs) ? null : AttentionMaskBuilder.BlockCausal(segs, device),
+            torch.tensor(targets, [B, T - 1], device: device),
+            trained, tokens);
+    }
+}
