@@ -29,11 +29,31 @@ public static class SlowBlasCheck
     /// <summary>Measured GFLOP/s of the start-up probe (NaN before it ran).</summary>
     public static double MeasuredGflops { get; private set; } = double.NaN;
 
-    /// <summary>True when the probe found BLAS slow.</summary>
+    /// <summary>True when the loaded BLAS is the reference one or the probe found it slow.</summary>
     public static bool IsSlow => MeasuredGflops < SlowGflops;
+
+    /// <summary>The BLAS library mapped into this process (from /proc/self/maps), or null when none is visible.</summary>
+    public static string? LoadedBlas { get; private set; }
 
     internal static void WarnIfSlow()
     {
+        // Ask the loader first: the mapped libblas path names the implementation, and a timing on a shared,
+        // busy machine can mislead. Time a matmul only when the backend cannot be identified.
+        LoadedBlas = MappedBlas();
+        if (LoadedBlas is not null)
+        {
+            bool optimized = LoadedBlas.Contains("openblas", StringComparison.OrdinalIgnoreCase) ||
+                             LoadedBlas.Contains("mkl", StringComparison.OrdinalIgnoreCase) ||
+                             LoadedBlas.Contains("blis", StringComparison.OrdinalIgnoreCase) ||
+                             LoadedBlas.Contains("atlas", StringComparison.OrdinalIgnoreCase);
+            if (optimized) return;
+            if (LoadedBlas.Contains("/blas/libblas", StringComparison.Ordinal))
+            {
+                MeasuredGflops = 0;
+                Warn($"libtorch uses the reference BLAS ({LoadedBlas})");
+                return;
+            }
+        }
         const long n = 256;
         using var a = torch.ones(new[] { n, n });
         using var b = torch.ones(new[] { n, n });
@@ -45,11 +65,33 @@ public static class SlowBlasCheck
             best = Math.Min(best, sw.Elapsed.TotalSeconds);
         }
         MeasuredGflops = 2.0 * n * n * n / best / 1e9;
-        if (IsSlow)
+        if (IsSlow) Warn($"libtorch's BLAS is slow ({MeasuredGflops:F1} GFLOP/s on a 256x256 matmul), probably the reference BLAS");
+    }
+
+    private static void Warn(string what) =>
+        Console.Error.WriteLine($"warning: {what}; matmuls run ~90x slower. Install OpenBLAS: sudo apt-get install libopenblas0-openmp");
+
+    private static string? MappedBlas()
+    {
+        try
         {
-            Console.Error.WriteLine(
-                $"warning: libtorch's BLAS is slow ({MeasuredGflops:F1} GFLOP/s on a 256x256 matmul): it is probably the reference BLAS. " +
-                "Install OpenBLAS: sudo apt-get install libopenblas0-openmp");
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                int slash = line.IndexOf('/');
+                if (slash < 0) continue;
+                var path = line[slash..];
+                var file = Path.GetFileName(path);
+                if (file.StartsWith("libblas.so", StringComparison.Ordinal) || file.StartsWith("libopenblas", StringComparison.Ordinal) ||
+                    file.StartsWith("libmkl_rt", StringComparison.Ordinal))
+                    return path;
+            }
         }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return null;
     }
 }
