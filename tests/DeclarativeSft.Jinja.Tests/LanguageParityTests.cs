@@ -32,6 +32,9 @@ public class LanguageParityTests
         "{% for i in xs %}\n{{ i }}\n{% endfor %}\n",
         "a\n{# c #}\nb",
         "trailing newline is dropped\n",
+        // a multi-line chat template with no '-' modifiers: its layout depends entirely on trim_blocks + lstrip_blocks
+        "{% for message in messages %}\n    {% if message.role == 'user' %}\n<|user|>\n{{ message.content }}\n    {% else %}\n<|{{ message.role }}|>\n{{ message.content }}\n    {% endif %}\n{# per-message comment #}\n{% endfor %}\n{% if messages|length > 1 %}\n  <|assistant|>\n{% endif %}\n",
+        "\t{% if true %}tab-indented tag{% endif %}\n  text {% if true %}mid-line tag keeps spaces{% endif %}",
         // literals and arithmetic
         "{{ 1 + 2 }} {{ 7 - 10 }} {{ 2 * 3 }} {{ 7 // 2 }} {{ 7 % 3 }} {{ 2 ** 10 }}",
         "{{ 1.5 + 1 }} {{ 0.1 + 0.2 }} {{ 3.0 }} {{ 7 / 2 }} {{ f * 2 }}",
