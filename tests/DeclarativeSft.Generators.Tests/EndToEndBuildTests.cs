@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using DeclarativeSft.Recipes;
+
+namespace DeclarativeSft.Generators.Tests;
+
+/// <summary>
+/// Builds a real recipe project with `dotnet build` through the repository's Directory.Build.targets (one build:
+/// they are slow). The project opts in with IsRecipeProject and skips the training runtime, so this test does not
+/// depend on the native torch build.
+/// </summary>
+public class EndToEndBuildTests
+{
+    private const string Recipe =
+        "name: typo\n" +
+        "model:\n" +
+        "  init: { preset: tiny, seed: 1 }\n" +
+        "tokenizer: builtin:bytes\n" +
+        "data:\n" +
+        "  train: data/train.jsonl\n" +
+        "training:\n" +
+        "  epochs: 1\n" +
+        "  lerning_rate: 3.0e-4\n" +   // line 9, column 3
+        "output:\n" +
+        "  dir: out/typo\n";
+
+    [Fact]
+    public void Misspelt_key_fails_dotnet_build_and_sft_validate_with_one_error_at_its_line_and_column()
+    {
+        var repo = RepoRoot();
+        var dir = Directory.CreateTempSubdirectory("sft-e2e-");
+        try
+        {
+            var project = Path.Combine(dir.FullName, "typo");
+            Directory.CreateDirectory(Path.Combine(project, "data"));
+            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.props"), $"<Project><Import Project=\"{repo}/Directory.Build.props\" /></Project>");
+            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.targets"), $"<Project><Import Project=\"{repo}/Directory.Build.targets\" /></Project>");
+            File.WriteAllText(Path.Combine(project, "typo.csproj"),
+                "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Exe</OutputType>" +
+                "<IsRecipeProject>true</IsRecipeProject><RecipeReferenceRuntime>false</RecipeReferenceRuntime></PropertyGroup></Project>");
+            var recipePath = Path.Combine(project, "recipe.sft.yaml");
+            File.WriteAllText(recipePath, Recipe);
+            File.WriteAllText(Path.Combine(project, "data", "train.jsonl"),
+                string.Concat(Enumerable.Repeat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n", 8)));
+
+            var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
+            Assert.NotEqual(0, exit);
+            var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Distinct().ToList();
+            var error = Assert.Single(errors);
+            Assert.Contains("recipe.sft.yaml(9,3): error SFT0002:", error);
+            Assert.Contains("'learning_rate'", error);
+
+            // sft validate runs the same validator over the same files (ValidateCommand is a thin wrapper).
+            var diagnostics = RecipeValidator.Validate(recipePath, new DiskRecipeFiles());
+            var d = Assert.Single(diagnostics, x => x.Severity == RecipeSeverity.Error);
+            Assert.Equal(("SFT0002", 9, 3), (d.Id, d.Line, d.Column));
+            Assert.StartsWith($"{recipePath}(9,3): error SFT0002: ", d.ToString());
+        }
+        finally
+        {
+            try { dir.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "DeclarativeSft.sln"))) d = d.Parent;
+        return d?.FullName ?? throw new InvalidOperationException("repository root (DeclarativeSft.sln) not found above " + AppContext.BaseDirectory);
+    }
+
+    private static (int Exit, string Output) Run(string file, string args, string cwd)
+    {
+        var psi = new ProcessStartInfo(file, args) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["MSBUILDNOINPROCNODE"] = "1";
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(true); throw new TimeoutException("dotnet build took over 5 minutes"); }
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+}
