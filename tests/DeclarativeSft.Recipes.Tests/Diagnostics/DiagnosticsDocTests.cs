@@ -1,0 +1,56 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using DeclarativeSft.Recipes;
+using DeclarativeSft.Recipes.Tests.Fixtures;
+
+namespace DeclarativeSft.Recipes.Tests.Diagnostics;
+
+/// <summary>
+/// docs/diagnostics.md lists every ID with its severity and a real example (produced by the position test cases).
+/// The table is regenerated with SFT_UPDATE_EXPECTED=1; otherwise the test fails when it is out of date.
+/// </summary>
+public class DiagnosticsDocTests
+{
+    [Fact]
+    public void Docs_table_lists_every_id_with_a_current_example()
+    {
+        var examples = new Dictionary<string, string>();
+        foreach (var c in DiagnosticPositionTests.Cases().Select(o => (DiagnosticPositionTests.Case)o[0]))
+        {
+            var d = RecipeFixture.Validate(c.Recipe, c.Files).First(x => x.Id == c.Id);
+            examples[c.Id] = $"{Path.GetFileName(d.FilePath)}({d.Line},{d.Column}): {d.Message}";
+        }
+        examples["SFT0035"] = "recipe.sft.yaml(1,1): " + RecipeDiagnostics.InternalError.At("x", SourcePosition.Start, "NullReferenceException: …").Message;
+
+        var sb = new StringBuilder();
+        sb.Append("# Recipe diagnostics\n\n");
+        sb.Append("Every problem a build (or `sft validate`) finds in a recipe, its model folder or its data files is one of\n");
+        sb.Append("these, reported as `file(line,col): severity ID: message` at the YAML node (or the data file's line).\n");
+        sb.Append("IDs are stable. Category: `").Append(RecipeDiagnostics.Category).Append("`. Each ID has a test asserting it and its line:col\n");
+        sb.Append("(`tests/DeclarativeSft.Recipes.Tests/Diagnostics/DiagnosticPositionTests.cs`). Regenerate this file with\n");
+        sb.Append("`SFT_UPDATE_EXPECTED=1 dotnet test tests/DeclarativeSft.Recipes.Tests`.\n\n");
+        sb.Append("| ID | Severity | What | Example |\n|----|----------|------|---------|\n");
+        foreach (var d in RecipeDiagnostics.All)
+            sb.Append($"| <a id=\"{d.Id.ToLowerInvariant()}\"></a>{d.Id} | {d.Severity} | {d.Title} | {Escape(examples[d.Id])} |\n");
+
+        var path = Path.Combine(RepoRoot(), "docs", "diagnostics.md");
+        var actual = sb.ToString();
+        if (Environment.GetEnvironmentVariable("SFT_UPDATE_EXPECTED") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path + ".tmp", actual);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+        Assert.True(File.Exists(path), $"{path} missing; run with SFT_UPDATE_EXPECTED=1");
+        Assert.Equal(actual, File.ReadAllText(path).Replace("\r\n", "\n"));
+    }
+
+    private static string Escape(string s) => s.Replace("|", "\\|").Replace("\n", " ").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    private static string RepoRoot([CallerFilePath] string caller = "")
+    {
+        var d = new DirectoryInfo(Path.GetDirectoryName(caller)!);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "DeclarativeSft.sln"))) d = d.Parent;
+        return d!.FullName;
+    }
+}
