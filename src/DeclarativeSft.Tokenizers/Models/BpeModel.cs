@@ -21,6 +21,10 @@ internal sealed class BpeModel
     private readonly int[] _mergeResult;
     private readonly int[] _byteIds; // byte-level: id of each byte's character; -1 if missing
     private readonly int[] _fallbackIds; // byte_fallback: id of "<0xXX>"; -1 if missing
+    // Character-level models: every pair of adjacent UTF-16 units that occurs inside some vocabulary entry.
+    // Between two units that form no such pair no token can ever span, so a long word can be cut there and its
+    // parts merged separately (and cached) with exactly the same result.
+    private readonly HashSet<int>? _joinablePairs;
 
     public BpeModel(Dictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> merges, bool byteLevel,
         bool byteFallback, int? unkId, bool fuseUnk, bool ignoreMerges)
@@ -42,6 +46,13 @@ internal sealed class BpeModel
                 continue; // a merge producing or using an unknown token can never apply to known symbols
             _mergeResult[rank] = merged;
             _pairRank.TryAdd(PairKey(l, r), rank);
+        }
+
+        if (!byteLevel)
+        {
+            _joinablePairs = new HashSet<int>();
+            foreach (var token in vocab.Keys)
+                for (var k = 1; k < token.Length; k++) _joinablePairs.Add((token[k - 1] << 16) | token[k]);
         }
 
         _byteIds = new int[256];
@@ -73,6 +84,31 @@ internal sealed class BpeModel
     public ReadOnlySpan<ModelToken> Encode(ReadOnlySpan<char> word, BpeScratch scratch)
     {
         if (word.Length == 0) return ReadOnlySpan<ModelToken>.Empty;
+        if (_joinablePairs is not null && word.Length > MaxCachedWordLength) return EncodeInParts(word, scratch);
+        return EncodePart(word, scratch);
+    }
+
+    // SentencePiece-style files hand the model whole paragraphs; cutting them where no token can span (usually
+    // before each "▁" word start) turns one long merge into many short, cacheable ones.
+    private ReadOnlySpan<ModelToken> EncodeInParts(ReadOnlySpan<char> word, BpeScratch scratch)
+    {
+        var parts = scratch.PartsOutput;
+        parts.Clear();
+        var start = 0;
+        for (var i = 1; i <= word.Length; i++)
+        {
+            if (i < word.Length && (_joinablePairs!.Contains((word[i - 1] << 16) | word[i]) ||
+                                    char.IsHighSurrogate(word[i - 1]) && char.IsLowSurrogate(word[i])))
+                continue;
+            foreach (var t in EncodePart(word[start..i], scratch))
+                parts.Add(new ModelToken(t.Id, t.Start + start, t.End + start));
+            start = i;
+        }
+        return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(parts);
+    }
+
+    private ReadOnlySpan<ModelToken> EncodePart(ReadOnlySpan<char> word, BpeScratch scratch)
+    {
         var cacheable = word.Length <= MaxCachedWordLength;
         if (cacheable && scratch.TryGetCached(word, out var cached)) return cached;
 

@@ -14,6 +14,7 @@ internal sealed class BpeScratch
     public int[] Next = new int[64];
     public char[] Chars = new char[256];
     public readonly List<ModelToken> Output = new();
+    public readonly List<ModelToken> PartsOutput = new();
     public readonly PriorityQueue<int, long> Heap = new();
 
     private readonly Dictionary<string, ModelToken[]> _cache = new();
