@@ -1,5 +1,5 @@
 // Benchmarks: each measures ours against a reference (PyTorch, Hugging Face's JS tokenizer) in ONE run
-// and prints the ratio on its last line. Usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer>
+// and prints the ratio on its last line. Usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer|data-validation|…>
 using DeclarativeSft.Bench;
 
 var which = args.Length > 0 ? args[0] : "";
@@ -8,11 +8,12 @@ return which switch
 {
     "torch" => TorchBenchmark.Run(rest),
     "tokenizer" => TokenizerBenchmark.Run(rest),
+    "data-validation" => DataValidationBenchmark.Run(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer> [options]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer|data-validation|…> [options]");
     return 2;
 }
