@@ -2,6 +2,8 @@ namespace DeclarativeSft.Data;
 
 /// <summary>A training example as read from a data file: its messages and where it came from,
 /// so that every later error (too long, nothing to train) can name <c>file:line</c>.</summary>
+/// <param name="Messages">The messages in order, as read (roles normalised).</param>
+/// <param name="SourceFile">The data file the example was read from.</param>
 /// <param name="SourceLine">1-based line number in <paramref name="SourceFile"/>.</param>
 public sealed record Conversation(IReadOnlyList<ChatMessage> Messages, string SourceFile, int SourceLine)
 {

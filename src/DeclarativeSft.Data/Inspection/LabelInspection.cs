@@ -44,6 +44,10 @@ public sealed class LabelInspection
     /// <param name="all">Every (kept) training example, for totals and warnings.</param>
     /// <param name="dropped">Examples dropped by truncation.</param>
     /// <param name="count">How many examples to show token by token.</param>
+    /// <param name="tokenizer">Turns ids back into the text shown for each token.</param>
+    /// <param name="templateName">The template named in the view's header.</param>
+    /// <param name="options">The mask settings, for the EOS and zero-trained warnings.</param>
+    /// <param name="packing">Row statistics of the training data, when it was packed or padded.</param>
     public static LabelInspection Create(IReadOnlyList<LabeledExample> all, IReadOnlyList<LabeledExample> dropped, int count,
         ITokenizer tokenizer, string templateName, LossMaskOptions options, PackingStats? packing = null)
     {

@@ -11,7 +11,11 @@ public enum PackingStrategy
 }
 
 /// <summary>Useful-token accounting of a set of rows.</summary>
-/// <param name="UsefulTokenFraction">Non-padding tokens / all tokens.</param>
+/// <param name="Rows">Number of rows.</param>
+/// <param name="Examples">Number of examples placed in the rows.</param>
+/// <param name="TotalTokens">All token slots, padding included.</param>
+/// <param name="UsefulTokens">Non-padding tokens (their share is <see cref="UsefulTokenFraction"/>).</param>
+/// <param name="TrainedTokens">Tokens whose label is not <see cref="Labels.IgnoreIndex"/>.</param>
 public sealed record PackingStats(int Rows, int Examples, long TotalTokens, long UsefulTokens, long TrainedTokens)
 {
     public double UsefulTokenFraction => TotalTokens == 0 ? 0 : (double)UsefulTokens / TotalTokens;

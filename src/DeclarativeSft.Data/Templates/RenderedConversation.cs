@@ -13,9 +13,12 @@ public enum SpanKind
 }
 
 /// <summary>Characters <c>[Start, End)</c> of a rendering, with the message they belong to.</summary>
+/// <param name="Start">First character of the span.</param>
+/// <param name="End">One past the last character of the span.</param>
 /// <param name="MessageIndex">Index into the conversation's messages, or -1 for text that belongs to no message
 /// (BOS, a default preamble, the generation prompt).</param>
 /// <param name="Role">The role of that message, or null when <paramref name="MessageIndex"/> is -1.</param>
+/// <param name="Kind">Whether the span is template markup, message content or the end-of-turn marker.</param>
 public readonly record struct TemplateSpan(int Start, int End, int MessageIndex, string? Role, SpanKind Kind)
 {
     public int Length => End - Start;
