@@ -1,5 +1,5 @@
-// Benchmarks: each measures ours against a reference (PyTorch, Hugging Face's JS tokenizer) in ONE run
-// and prints the ratio on its last line. Usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer|data-validation|…>
+// Benchmarks: each measures ours against a reference (PyTorch, Hugging Face's JS tokenizer and Jinja) in ONE run
+// and prints the ratio on its last line. Usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer|data-validation|render|…>
 using DeclarativeSft.Bench;
 
 var which = args.Length > 0 ? args[0] : "";
@@ -9,11 +9,12 @@ return which switch
     "torch" => TorchBenchmark.Run(rest),
     "tokenizer" => TokenizerBenchmark.Run(rest),
     "data-validation" => DataValidationBenchmark.Run(rest),
+    "render" => RenderBenchmark.Run(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer|data-validation|…> [options]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer|data-validation|render|…> [options]");
     return 2;
 }
