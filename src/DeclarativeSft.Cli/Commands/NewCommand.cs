@@ -15,7 +15,7 @@ internal static partial class NewCommand
     public static Command Create()
     {
         var name = new Argument<string>("name") { Description = "Recipe name in kebab-case, e.g. support-bot (→ class SupportBotRecipe)." };
-        var dir = new Option<DirectoryInfo?>("--dir") { Description = "Parent folder (default: recipes/ of the DeclarativeSft checkout around the current directory)." };
+        var dir = new Option<DirectoryInfo?>("--dir") { Description = "Parent folder: the recipes/ folder of a DeclarativeSft checkout or a folder inside it (default: recipes/ of the checkout around the current directory)." };
         var command = new Command("new", "Create a new recipe project that builds and trains as it is.") { name, dir };
         command.SetAction(parse => Run(parse.GetValue(name)!, parse.GetValue(dir), Console.Out, Console.Error));
         return command;
@@ -32,6 +32,14 @@ internal static partial class NewCommand
             return 1;
         }
         string? recipesDir = parent?.FullName ?? FindRecipesFolder(Directory.GetCurrentDirectory());
+        if (parent is not null && !IsInsideRecipesFolder(parent))
+        {
+            // A recipe project gets its target framework, the generator and the runtime from the checkout's
+            // Directory.Build.props/targets, which apply only under recipes/: anywhere else the one-line csproj cannot build.
+            stderr.WriteLine($"sft new: error: --dir {parent.FullName} is not an existing folder under the recipes/ folder of a DeclarativeSft checkout " +
+                             "(recipe projects get the generator and runtime from the checkout's Directory.Build files). Pass <checkout>/recipes or a folder inside it.");
+            return 1;
+        }
         if (recipesDir is null)
         {
             stderr.WriteLine("sft new: error: no DeclarativeSft checkout (a folder with DeclarativeSft.sln and recipes/) around the current directory. " +
@@ -51,7 +59,7 @@ internal static partial class NewCommand
         {
             Directory.CreateDirectory(Path.Combine(staging, "data"));
             File.WriteAllText(Path.Combine(staging, name + ".csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\" />\n");
-            File.WriteAllText(Path.Combine(staging, "recipe.sft.yaml"), RecipeText(name, SchemaPath(recipesDir, target)));
+            File.WriteAllText(Path.Combine(staging, "recipe.sft.yaml"), RecipeText(name, SchemaPath(target)));
             File.WriteAllText(Path.Combine(staging, "data", "train.jsonl"), SampleData());
             Directory.Move(staging, target);
         }
@@ -76,9 +84,18 @@ internal static partial class NewCommand
         return null;
     }
 
-    private static string SchemaPath(string recipesDir, string target)
+    private static bool IsInsideRecipesFolder(DirectoryInfo dir)
     {
-        string schema = Path.Combine(recipesDir, "recipe.schema.json");
+        if (!dir.Exists) return false;
+        string? recipes = FindRecipesFolder(dir.FullName);
+        if (recipes is null) return false;
+        string relative = Path.GetRelativePath(recipes, dir.FullName);
+        return relative == "." || !(relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative));
+    }
+
+    private static string SchemaPath(string target)
+    {
+        string schema = Path.Combine(FindRecipesFolder(target)!, "recipe.schema.json");
         return Path.GetRelativePath(target, schema).Replace('\\', '/');
     }
 

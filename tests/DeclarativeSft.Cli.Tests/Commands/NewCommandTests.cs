@@ -2,9 +2,18 @@ using DeclarativeSft.Cli.Tests.Infrastructure;
 
 namespace DeclarativeSft.Cli.Tests.Commands;
 
-/// <summary><c>sft new</c> in a temporary parent folder: what it creates, what it refuses, and that it leaves no debris.</summary>
+/// <summary><c>sft new</c> in a temporary checkout's recipes/ folder: what it creates, what it refuses, and that it leaves no debris.</summary>
 public class NewCommandTests
 {
+    /// <summary>The shape <c>sft new</c> recognises as a checkout: DeclarativeSft.sln beside recipes/.</summary>
+    private static string MakeCheckout(TempFolder temp)
+    {
+        temp.Write("DeclarativeSft.sln", "");
+        string recipes = Path.Combine(temp.Path, "recipes");
+        Directory.CreateDirectory(recipes);
+        return recipes;
+    }
+
     private static string[] FilesUnder(string dir) =>
         Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(dir, p).Replace('\\', '/'))
@@ -15,14 +24,15 @@ public class NewCommandTests
     public void Creates_the_project_recipe_and_data_and_nothing_else()
     {
         using var temp = new TempFolder();
+        string recipes = MakeCheckout(temp);
 
-        var result = Sft.Run("new", "support-bot", "--dir", temp.Path);
+        var result = Sft.Run("new", "support-bot", "--dir", recipes);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(
             ["support-bot", "support-bot/data", "support-bot/data/train.jsonl", "support-bot/recipe.sft.yaml", "support-bot/support-bot.csproj"],
-            FilesUnder(temp.Path));
-        string project = Path.Combine(temp.Path, "support-bot");
+            FilesUnder(recipes));
+        string project = Path.Combine(recipes, "support-bot");
         Assert.Contains("Microsoft.NET.Sdk", File.ReadAllText(Path.Combine(project, "support-bot.csproj")));
         Assert.Contains("name: support-bot", File.ReadAllLines(Path.Combine(project, "recipe.sft.yaml")));
         Assert.NotEmpty(File.ReadAllLines(Path.Combine(project, "data", "train.jsonl")));
@@ -34,10 +44,11 @@ public class NewCommandTests
     public void Scaffolded_recipe_passes_sft_validate()
     {
         using var temp = new TempFolder();
-        var created = Sft.Run("new", "arith-demo", "--dir", temp.Path);
+        string recipes = MakeCheckout(temp);
+        var created = Sft.Run("new", "arith-demo", "--dir", recipes);
         Assert.True(created.ExitCode == 0, created.ToString());
 
-        var validated = Sft.Run("validate", Path.Combine(temp.Path, "arith-demo", "recipe.sft.yaml"));
+        var validated = Sft.Run("validate", Path.Combine(recipes, "arith-demo", "recipe.sft.yaml"));
 
         Assert.True(validated.ExitCode == 0, validated.ToString());
         Assert.DoesNotContain(validated.StdoutLines.Concat(validated.StderrLines), l => l.Contains(": error ") || l.Contains(": warning "));
@@ -47,14 +58,15 @@ public class NewCommandTests
     public void Refuses_an_existing_folder_and_leaves_it_untouched()
     {
         using var temp = new TempFolder();
-        string existing = Path.Combine(temp.Path, "taken");
-        temp.Write("taken/notes.txt", "mine\n");
-        var before = FilesUnder(temp.Path);
+        string recipes = MakeCheckout(temp);
+        string existing = Path.Combine(recipes, "taken");
+        temp.Write("recipes/taken/notes.txt", "mine\n");
+        var before = FilesUnder(recipes);
 
-        var result = Sft.Run("new", "taken", "--dir", temp.Path);
+        var result = Sft.Run("new", "taken", "--dir", recipes);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Equal(before, FilesUnder(temp.Path));
+        Assert.Equal(before, FilesUnder(recipes));
         Assert.Equal("mine\n", File.ReadAllText(Path.Combine(existing, "notes.txt")));
         var line = Assert.Single(result.StderrLines);
         Assert.Contains(existing, line);
@@ -71,15 +83,37 @@ public class NewCommandTests
     public void Rejects_a_name_that_is_not_kebab_case_and_creates_nothing(string name)
     {
         using var temp = new TempFolder();
+        string recipes = MakeCheckout(temp);
 
-        var result = Sft.Run("new", name, "--dir", temp.Path);
+        var result = Sft.Run("new", name, "--dir", recipes);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Empty(FilesUnder(temp.Path));
-        Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(temp.Path)!, "escape")));
+        Assert.Empty(FilesUnder(recipes));
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "escape")));
         var line = Assert.Single(result.StderrLines);
         Assert.Contains(name, line);
         Sft.AssertNoStackTrace(result);
+    }
+
+    [Fact]
+    public void Dir_outside_a_checkouts_recipes_folder_is_refused_and_nothing_is_created()
+    {
+        using var temp = new TempFolder();
+        MakeCheckout(temp);
+        string elsewhere = Path.Combine(temp.Path, "elsewhere");
+        Directory.CreateDirectory(elsewhere);
+
+        var outside = Sft.Run("new", "lost-bot", "--dir", elsewhere);
+        var missing = Sft.Run("new", "lost-bot", "--dir", Path.Combine(temp.Path, "recipes", "not", "there"));
+
+        foreach (var result in new[] { outside, missing })
+        {
+            Assert.True(result.ExitCode == 1, result.ToString());
+            Assert.Contains("recipes", Assert.Single(result.StderrLines));
+            Sft.AssertNoStackTrace(result);
+        }
+        Assert.Empty(FilesUnder(elsewhere));
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "recipes", "not")));
     }
 
     [Fact]
