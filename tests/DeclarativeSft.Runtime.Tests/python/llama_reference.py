@@ -153,8 +153,8 @@ def inv_freq(cfg):
 def rotate(x, pos, inv):
     # x: (T, H, hd); pos: (T,)
     ang = pos.to(torch.float64)[:, None] * inv[None, :]          # (T, hd/2)
-    cos = torch.cat([ang.cos(), ang.cos()], -1)[:, None, :]       # (T, 1, hd)
-    sin = torch.cat([ang.sin(), ang.sin()], -1)[:, None, :]
+    cos = torch.cat([ang.cos(), ang.cos()], -1)[:, None, :].to(x.dtype)  # (T, 1, hd)
+    sin = torch.cat([ang.sin(), ang.sin()], -1)[:, None, :].to(x.dtype)
     half = x.shape[-1] // 2
     rot = torch.cat([-x[..., half:], x[..., :half]], -1)
     return x * cos + rot * sin
