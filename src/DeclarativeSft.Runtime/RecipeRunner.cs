@@ -4,18 +4,12 @@ using DeclarativeSft.Runtime.Hosting;
 namespace DeclarativeSft.Runtime;
 
 /// <summary>
-/// Placeholder until the training runtime lands (owned by the runtime work): prints what would run.
+/// What a generated recipe program runs: <see cref="RecipeHost"/> parses the command line, this dispatches the command.
+/// The commands themselves (train, inspect, eval, generate, export) live in <c>Commands/RecipeCommands.cs</c>, built
+/// from a <see cref="RecipeSpec"/> by <c>Commands/RecipeSession.cs</c>.
 /// </summary>
 public static class RecipeRunner
 {
     /// <summary>Runs <paramref name="options"/>.Command for <paramref name="spec"/>; returns the exit code.</summary>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options)
-    {
-        Console.WriteLine($"recipe {spec.Name}: {options.Command}");
-        Console.WriteLine($"  model: {spec.Model.Path ?? $"init {spec.Model.Init?.Preset}"}");
-        Console.WriteLine($"  data: {string.Join(", ", spec.Data.Train)} ({spec.Data.Format})");
-        Console.WriteLine($"  {(spec.Lora is null ? "full fine-tuning" : $"LoRA r={spec.Lora.R}")}, lr {spec.Training.LearningRate}");
-        Console.WriteLine($"  output: {options.Output ?? spec.Output.Dir}");
-        return 0;
-    }
+    public static int Run(RecipeSpec spec, RecipeRunOptions options) => Commands.RecipeCommands.Run(spec, options);
 }
