@@ -1,0 +1,1 @@
+namespace DeclarativeSft.RecipePrograms.Tests;
