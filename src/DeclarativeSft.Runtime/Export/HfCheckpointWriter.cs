@@ -1,0 +1,51 @@
+using System.Text.Json;
+using DeclarativeSft.Runtime.Model;
+using DeclarativeSft.Runtime.Safetensors;
+using DeclarativeSft.Torch;
+
+namespace DeclarativeSft.Runtime.Export;
+
+/// <summary>
+/// Writes a model as a Hugging Face checkpoint folder (config.json, model.safetensors or shards, tokenizer files
+/// copied from the source folder). LoRA adapters are merged on the way out (W + s·B·A) without changing the
+/// in-memory model. The folder is assembled under a temporary name and renamed into place.
+/// </summary>
+public static class HfCheckpointWriter
+{
+    /// <summary>Tokenizer and generation files carried over from the base folder when present.</summary>
+    public static readonly string[] TokenizerFiles =
+        ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json", "chat_template.jinja"];
+
+    /// <summary>Writes <paramref name="model"/> (adapters merged) to <paramref name="folder"/>; copies tokenizer files from
+    /// <paramref name="tokenizerSourceDir"/>, and <paramref name="extraFiles"/> (name → content) such as a tokenizer.json made for a from-scratch model.</summary>
+    public static void Save(string folder, LlamaForCausalLM model, string? tokenizerSourceDir, IReadOnlyDictionary<string, string>? extraFiles = null,
+        SafetensorsDType dtype = SafetensorsDType.F32)
+    {
+        var full = Path.GetFullPath(folder);
+        var tmp = full.TrimEnd(Path.DirectorySeparatorChar) + $".{Environment.ProcessId}.tmp";
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
+        Directory.CreateDirectory(tmp);
+        var entries = new List<SafetensorsWriteEntry>();
+        var merged = model.Projections().Where(p => p.Layer.Lora is not null).ToDictionary(p => p.Layer.Name + ".weight", p => p.Layer);
+        using (torch.no_grad())
+        {
+            foreach (var (name, t) in model.NamedParameters())
+            {
+                using var scope = torch.NewDisposeScope();
+                var value = merged.TryGetValue(name, out var layer) ? t.add(layer.Lora!.DeltaWeight()) : t;
+                entries.Add(TensorSafetensors.ToEntry(name, value, dtype));
+            }
+        }
+        SafetensorsWriter.WriteCheckpoint(tmp, entries);
+        var config = model.Config.ToJson();
+        config["torch_dtype"] = dtype switch { SafetensorsDType.BF16 => "bfloat16", SafetensorsDType.F16 => "float16", _ => "float32" };
+        AtomicFile.WriteAllText(Path.Combine(tmp, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        if (tokenizerSourceDir is not null && Directory.Exists(tokenizerSourceDir))
+            foreach (var f in TokenizerFiles)
+                if (File.Exists(Path.Combine(tokenizerSourceDir, f))) File.Copy(Path.Combine(tokenizerSourceDir, f), Path.Combine(tmp, f), true);
+        foreach (var (name, content) in extraFiles ?? new Dictionary<string, string>())
+            AtomicFile.WriteAllText(Path.Combine(tmp, name), content);
+        if (Directory.Exists(full)) Directory.Delete(full, true);
+        Directory.Move(tmp, full);
+    }
+}
