@@ -2,12 +2,10 @@ using System.CommandLine;
 
 namespace DeclarativeSft.Cli.Commands;
 
+/// <summary><c>sft export --base DIR --checkpoint DIR --output DIR</c>: like <c>sft merge</c>, from a training checkpoint
+/// (checkpoints/step-N of a LoRA run, which carries adapter_config.json) or a PEFT adapter folder.</summary>
 internal static class ExportCommand
 {
-    public static Command Create()
-    {
-        var command = new Command("export", "(not implemented yet)");
-        command.SetAction(_ => { Console.Error.WriteLine("sft export: not implemented yet"); return 2; });
-        return command;
-    }
+    public static Command Create() => MergeCommand.Build("export",
+        "Export a LoRA training checkpoint (or PEFT adapter) merged into its base as an HF checkpoint folder", "--checkpoint");
 }

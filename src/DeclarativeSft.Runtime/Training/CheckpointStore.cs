@@ -15,7 +15,7 @@ public static class CheckpointStore
     public const string StateFile = "trainer_state.json";
 
     /// <summary>Writes step-<paramref name="state"/>.Step atomically under <paramref name="checkpointsDir"/>; returns its path.</summary>
-    public static string Save(string checkpointsDir, TrainerState state, IReadOnlyList<(string Name, Tensor Tensor)> trainable, torch.optim.AdamW optimizer)
+    public static string Save(string checkpointsDir, TrainerState state, IReadOnlyList<(string Name, Tensor Tensor)> trainable, torch.optim.AdamW optimizer, string? adapterConfigJson = null)
     {
         Directory.CreateDirectory(checkpointsDir);
         var final = Path.Combine(checkpointsDir, $"step-{state.Step}");
@@ -26,6 +26,7 @@ public static class CheckpointStore
         var opt = optimizer.state_dict();
         SafetensorsWriter.Write(Path.Combine(tmp, OptimizerFile), opt.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => TensorSafetensors.ToEntry(kv.Key, kv.Value)).ToList());
         AtomicFile.WriteAllText(Path.Combine(tmp, StateFile), state.ToJson());
+        if (adapterConfigJson is not null) AtomicFile.WriteAllText(Path.Combine(tmp, "adapter_config.json"), adapterConfigJson);
         if (Directory.Exists(final)) Directory.Delete(final, true);
         Directory.Move(tmp, final);
         return final;

@@ -176,7 +176,7 @@ public sealed class Trainer
             }
             if ((_o.CheckpointEverySteps > 0 && step % _o.CheckpointEverySteps == 0) || last || stoppedEarly)
             {
-                lastCheckpoint = CheckpointStore.Save(checkpointsDir, Snapshot(), trainable, optimizer);
+                lastCheckpoint = CheckpointStore.Save(checkpointsDir, Snapshot(), trainable, optimizer, _o.AdapterConfigJson);
                 _progress.Message($"checkpoint {lastCheckpoint}");
             }
 

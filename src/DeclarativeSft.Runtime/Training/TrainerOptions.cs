@@ -33,4 +33,6 @@ public sealed record TrainerOptions
     public string? ResumeFrom { get; init; }
     /// <summary>Stop (as if killed) after this many optimizer steps of this process; for tests and --max-steps.</summary>
     public int? StopAfterSteps { get; init; }
+    /// <summary>adapter_config.json written into every checkpoint of a LoRA run (so `sft export --checkpoint` works).</summary>
+    public string? AdapterConfigJson { get; init; }
 }
