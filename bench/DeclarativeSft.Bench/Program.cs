@@ -1,5 +1,5 @@
 // Benchmarks: each measures ours against a reference (PyTorch, Hugging Face's JS tokenizer and Jinja) in ONE run
-// and prints the ratio on its last line. Usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer|data-validation|render|…>
+// and prints the ratio on its last line. Usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer|render|data-validation|train>
 using DeclarativeSft.Bench;
 
 var which = args.Length > 0 ? args[0] : "";
@@ -9,12 +9,13 @@ return which switch
     "torch" => TorchBenchmark.Run(rest),
     "tokenizer" => TokenizerBenchmark.Run(rest),
     "data-validation" => DataValidationBenchmark.Run(rest),
+    "train" => TrainBenchmark.Run(rest),
     "render" => RenderBenchmark.Run(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer|data-validation|render|…> [options]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/DeclarativeSft.Bench -- <torch|tokenizer|render|data-validation|train> [options]");
     return 2;
 }
