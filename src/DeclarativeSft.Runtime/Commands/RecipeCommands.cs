@@ -1,15 +1,54 @@
+using DeclarativeSft.Data;
+using DeclarativeSft.Jinja;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Runtime.Model;
+using DeclarativeSft.Runtime.Safetensors;
+using DeclarativeSft.Tokenizers;
+using DeclarativeSft.Torch;
 
 namespace DeclarativeSft.Runtime.Commands;
 
-/// <summary>The commands of a generated recipe program (placeholder: being written by the integration work).</summary>
+/// <summary>
+/// The commands of a generated recipe program — train (default), inspect, eval, generate, export — and the one
+/// place where their failures become a single "error: …" line on stderr and exit code 1 (never a stack trace).
+/// </summary>
 public static class RecipeCommands
 {
     /// <summary>Runs <paramref name="options"/>.Command for <paramref name="spec"/>; returns the exit code.</summary>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options)
+    public static int Run(RecipeSpec spec, RecipeRunOptions options) => Run(spec, options, Console.Out, Console.Error);
+
+    /// <summary>As <see cref="Run(RecipeSpec, RecipeRunOptions)"/> writing to the given streams (tests).</summary>
+    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output, TextWriter error)
     {
-        Console.WriteLine($"recipe {spec.Name}: {options.Command} (not implemented yet)");
-        return 2;
+        try
+        {
+            return options.Command switch
+            {
+                RecipeCommand.Train => RecipeTrain.Run(spec, options, output),
+                RecipeCommand.Inspect => RecipeInspect.Run(spec, options),
+                RecipeCommand.Eval => RecipeEval.Run(spec, options, output),
+                RecipeCommand.Generate => RecipeGenerate.Run(spec, options, output),
+                RecipeCommand.Export => RecipeExport.Run(spec, options, output),
+                _ => throw new RecipeRunException($"unknown command {options.Command}"),
+            };
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("SFT_DEBUG") != "1")
+        {
+            error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            error.WriteLine("This looks like a bug in DeclarativeSft rather than in the recipe; run again with SFT_DEBUG=1 for the stack trace and report it.");
+            return 1;
+        }
     }
+
+    /// <summary>Failures whose message already says what is wrong with the recipe, its files or the machine.</summary>
+    private static bool IsUserError(Exception e) => e is DataFormatException or ChatTemplateException or TokenizerLoadException
+        or JinjaException or ModelConfigException or SafetensorsException or RecipeRunException or FileNotFoundException
+        or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException or TorchException
+        or InvalidOperationException or ArgumentException or IOException;
 }

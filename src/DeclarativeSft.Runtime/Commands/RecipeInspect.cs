@@ -1,0 +1,17 @@
+using DeclarativeSft.Data;
+using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Hosting;
+
+namespace DeclarativeSft.Runtime.Commands;
+
+/// <summary><c>inspect [--count N]</c>: the label view of the recipe's training data (trained tokens highlighted).</summary>
+public static class RecipeInspect
+{
+    /// <summary>Writes the label view of the first <c>--count</c> (default 3) examples to the console.</summary>
+    public static int Run(RecipeSpec spec, RecipeRunOptions options)
+    {
+        var inspection = RecipeTextPipeline.Inspect(spec, Math.Max(0, options.Count ?? 3));
+        LabelViewWriter.WriteToConsole(inspection);
+        return 0;
+    }
+}

@@ -1,0 +1,5 @@
+namespace DeclarativeSft.Runtime.Commands;
+
+/// <summary>A problem with a recipe run that the user can fix (missing checkpoint, unavailable device…);
+/// reported as one line on stderr with exit code 1.</summary>
+public sealed class RecipeRunException(string message) : Exception(message);

@@ -1,0 +1,251 @@
+using DeclarativeSft.Data;
+using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Evaluation;
+using DeclarativeSft.Runtime.Export;
+using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Runtime.Lora;
+using DeclarativeSft.Runtime.Model;
+using DeclarativeSft.Runtime.Safetensors;
+using DeclarativeSft.Runtime.Training;
+using DeclarativeSft.Tokenizers;
+using DeclarativeSft.Torch;
+
+namespace DeclarativeSft.Runtime.Commands;
+
+/// <summary>
+/// Everything a recipe turns into at run time, built from a <see cref="RecipeSpec"/> and the command-line overrides:
+/// tokenizer, chat template, loss masker, data, model (+ LoRA), trainable parameters, trainer options, device.
+/// The text side is built eagerly (cheap, and its errors should come first); data and model on first use.
+/// </summary>
+public sealed class RecipeSession : IDisposable
+{
+    private PreparedData? _data;
+    private LlamaForCausalLM? _model;
+    private TrainableParameters? _trainable;
+    private IReadOnlySet<int>? _stopIds;
+
+    /// <summary>The recipe.</summary>
+    public RecipeSpec Spec { get; }
+    /// <summary>The command line's overrides.</summary>
+    public RecipeRunOptions Options { get; }
+    /// <summary>The recipe's tokenizer, grown by <c>template.add_special_tokens</c> when asked.</summary>
+    public ITokenizer Tokenizer { get; }
+    /// <summary>The recipe's chat template.</summary>
+    public ChatTemplate Template { get; }
+    /// <summary>Renders, tokenizes and labels conversations as the recipe's mask says.</summary>
+    public LossMasker Masker { get; }
+    /// <summary>The recipe's data section, resolved.</summary>
+    public DataPipelineOptions DataOptions { get; }
+    /// <summary><c>--seed</c> or training.seed.</summary>
+    public int Seed { get; }
+    /// <summary><c>--output</c> or output.dir, absolute.</summary>
+    public string OutputDir { get; }
+    /// <summary><c>--device</c> or training.device, with <c>auto</c> resolved.</summary>
+    public Device Device { get; }
+
+    private RecipeSession(RecipeSpec spec, RecipeRunOptions options)
+    {
+        Spec = spec;
+        Options = options;
+        Seed = options.Seed ?? spec.Training.Seed;
+        OutputDir = Path.GetFullPath(options.Output ?? spec.Output.Dir);
+        Device = ResolveDevice(options.Device ?? spec.Training.Device);
+        Tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
+        Template = RecipeTextPipeline.CreateTemplate(spec, Tokenizer);
+        Masker = new LossMasker(Tokenizer, Template, RecipeTextPipeline.MaskOptions(spec));
+        DataOptions = RecipeTextPipeline.DataOptions(spec, Seed);
+    }
+
+    /// <summary>Builds the text side of <paramref name="spec"/> (tokenizer, template, masker); data and model follow on use.</summary>
+    public static RecipeSession Open(RecipeSpec spec, RecipeRunOptions options) => new(spec, options);
+
+    /// <summary>Training and validation examples and rows (read, split, replay-mixed, labelled, truncated, packed).</summary>
+    public PreparedData Data => _data ??= DataPipeline.Prepare(DataOptions, Masker, RecipeTextPipeline.PadTokenId(Tokenizer));
+
+    /// <summary>The model as the recipe starts it: initialised from a preset and seed, or loaded from model.path;
+    /// embeddings grown to the tokenizer's vocabulary; LoRA adapters attached when the recipe has a lora block.</summary>
+    public LlamaForCausalLM Model
+    {
+        get
+        {
+            if (_model is null)
+            {
+                _model = CreateBaseModel();
+                if (Spec.Lora is { } lora) LoraInjector.Apply(_model, lora, Seed);
+                if (Spec.Training.Precision == Precision.Bf16 && Device.Type == DeviceType.CUDA) _model.ComputeDType = ScalarType.BFloat16;
+            }
+            return _model;
+        }
+    }
+
+    /// <summary>What the optimizer updates: LoRA factors (+ modules_to_save) or every parameter above freeze_layers.</summary>
+    public TrainableParameters Trainable => _trainable ??= TrainableParameters.Configure(Model, Spec.Lora, Spec.Training.FreezeLayers);
+
+    /// <summary>One line describing the model: where it comes from and its shape.</summary>
+    public string ModelDescription
+    {
+        get
+        {
+            var c = Model.Config;
+            string origin = Spec.Model.Init is { } init
+                ? $"{RecipeNames.NameOf(RecipeNames.ModelPresets, init.Preset)} preset, initialised from seed {init.Seed}"
+                : Spec.Model.Path!;
+            return $"{c.ArchitectureName} ({origin}): {c.NumHiddenLayers} layers, hidden {c.HiddenSize}, {c.NumAttentionHeads} heads, vocab {c.VocabSize}";
+        }
+    }
+
+    /// <summary>Where checkpoints go.</summary>
+    public string CheckpointsDir => Path.Combine(OutputDir, "checkpoints");
+
+    /// <summary>The newest complete checkpoint of this recipe's output folder, or null.</summary>
+    public string? LatestCheckpoint => CheckpointStore.Latest(CheckpointsDir);
+
+    /// <summary>The trainer's options: the recipe's training/regularization/eval/output sections with the overrides applied.</summary>
+    public TrainerOptions TrainerOptions()
+    {
+        var t = Spec.Training;
+        var (resumeAuto, resumeFrom) = ResumePolicy();
+        return new TrainerOptions
+        {
+            OutputDir = OutputDir,
+            Epochs = t.Epochs,
+            GradientAccumulationSteps = t.GradientAccumulationSteps,
+            LearningRate = t.LearningRate,
+            Scheduler = t.LrScheduler,
+            WarmupRatio = t.WarmupRatio,
+            WarmupSteps = t.WarmupSteps,
+            WeightDecay = t.WeightDecay,
+            MaxGradNorm = t.MaxGradNorm,
+            MaxSteps = Options.MaxSteps ?? t.MaxSteps,
+            Seed = Seed,
+            GradientCheckpointing = t.GradientCheckpointing,
+            L2ToBase = Spec.Regularization.L2ToBase,
+            KlToBase = Spec.Regularization.KlToBase,
+            EvalEverySteps = Spec.Eval.EverySteps,
+            EarlyStoppingPatience = Spec.Eval.EarlyStoppingPatience,
+            CheckpointEverySteps = Spec.Output.CheckpointEverySteps,
+            SamplePrompts = Spec.Eval.Samples.ToArray(),
+            MaxNewTokens = Spec.Eval.MaxNewTokens,
+            ResumeAuto = resumeAuto,
+            ResumeFrom = resumeFrom,
+            AdapterConfigJson = Spec.Lora is { } lora
+                ? PeftAdapter.ConfigJson(lora, Spec.Model.Path).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })
+                : null,
+        };
+    }
+
+    /// <summary>A trainer over this session's model, data and options.</summary>
+    public Trainer CreateTrainer(ITrainingProgress progress)
+    {
+        var batches = new EpochBatcher(Data.TrainRows, Spec.Training.MicroBatchSize, Seed);
+        return new Trainer(Model, Trainable, TrainerOptions(), batches, Data.ValidationRows, Spec.Training.MicroBatchSize, SampleCodec, progress);
+    }
+
+    /// <summary>Prompt encoding, decoding and stop tokens for sample generations.</summary>
+    public SampleCodec SampleCodec => new(p => EncodePrompt([new ChatMessage(ChatRoles.User, p)]), Decode, StopIds);
+
+    /// <summary>Ids of <paramref name="messages"/> (the recipe's default system prompt added when they have none),
+    /// rendered with the opening of an assistant turn, as the model sees a request at inference.</summary>
+    public int[] EncodePrompt(IReadOnlyList<ChatMessage> messages)
+    {
+        var withSystem = new Conversation(messages, "", 0).WithDefaultSystem(Spec.Template.System).Messages;
+        var rendered = Template.Render(withSystem, addGenerationPrompt: true);
+        return Tokenizer.Encode(rendered.Text, addSpecialTokens: false);
+    }
+
+    /// <summary>Text of generated ids, without the stop token and other special tokens.</summary>
+    public string Decode(IReadOnlyList<int> ids) =>
+        Tokenizer.Decode(ids.Where(i => !StopIds.Contains(i)), skipSpecialTokens: true);
+
+    /// <summary>Tokens that end a generated answer: the first token of the template's assistant end-of-turn marker, and EOS.</summary>
+    public IReadOnlySet<int> StopIds => _stopIds ??= FindStopIds();
+
+    /// <summary>Scores held-out tasks when the validation file's lines carry <c>reference</c>/<c>tests</c>; null otherwise.</summary>
+    public HeldOutEvaluator? CreateHeldOutEvaluator()
+    {
+        if (Spec.Data.Validation?.Path is not { } path || Spec.Data.Format != DataFormat.Messages || !File.Exists(path)) return null;
+        var tasks = HeldOutTaskFile.Read(path);
+        if (tasks.Count == 0) return null;
+        return new HeldOutEvaluator(tasks, path, EncodePrompt, Decode, StopIds, Spec.Eval.MaxNewTokens,
+            CompletionChecker.FindScript(Spec.RecipeDirectory));
+    }
+
+    /// <summary>Copies the trained tensors of a checkpoint folder (trainable.safetensors) into <see cref="Model"/>.</summary>
+    public void LoadCheckpointWeights(string checkpointDir)
+    {
+        var path = Path.Combine(checkpointDir, CheckpointStore.TrainableFile);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: not found; {checkpointDir} is not a complete checkpoint of this recipe.");
+        using var weights = SafetensorsFile.Open(path);
+        using var noGrad = torch.no_grad();
+        foreach (var (name, t) in Trainable.Trainable)
+        {
+            if (!weights.Contains(name))
+                throw new InvalidDataException($"{path}: tensor '{name}' missing: the checkpoint was written with different trainable parameters (LoRA targets or freeze_layers changed). Train again with --resume never.");
+            TensorSafetensors.CopyInto(weights, name, t);
+        }
+    }
+
+    /// <summary>Loads the newest checkpoint's weights into <see cref="Model"/>; returns its folder.</summary>
+    /// <exception cref="RecipeRunException">when the output folder has no checkpoint yet.</exception>
+    public string LoadLatestCheckpoint()
+    {
+        var latest = LatestCheckpoint ?? throw new RecipeRunException(
+            $"{CheckpointsDir}: no checkpoint yet. Train first (the train command, or run the recipe without a command), or pass the --output of a trained run.");
+        LoadCheckpointWeights(latest);
+        return latest;
+    }
+
+    /// <summary>Frees the model.</summary>
+    public void Dispose() => _model?.Dispose();
+
+    private (bool Auto, string? From) ResumePolicy()
+    {
+        string? o = Options.Resume;
+        if (o is not null)
+            return o.Equals("auto", StringComparison.OrdinalIgnoreCase) ? (true, null)
+                 : o.Equals("never", StringComparison.OrdinalIgnoreCase) ? (false, null)
+                 : (false, Path.GetFullPath(o));
+        return Spec.Output.Resume switch
+        {
+            ResumeMode.Auto => (true, null),
+            ResumeMode.Path => (false, Spec.Output.ResumePath),
+            _ => (false, null),
+        };
+    }
+
+    private LlamaForCausalLM CreateBaseModel()
+    {
+        if (Spec.Model.Init is { } init)
+        {
+            var config = ModelPresets.Create(init.Preset, Tokenizer.VocabSize, Tokenizer.BosTokenId, Tokenizer.EosTokenId);
+            return LlamaForCausalLM.Initialize(config, init.Seed, Device);
+        }
+        var model = LlamaForCausalLM.FromPretrained(Spec.Model.Path!, Device);
+        return Tokenizer.VocabSize > model.Config.VocabSize ? VocabularyResize.Grow(model, Tokenizer.VocabSize, Seed) : model;
+    }
+
+    private HashSet<int> FindStopIds()
+    {
+        var stops = new HashSet<int>();
+        if (Tokenizer.EosTokenId is int eos) stops.Add(eos);
+        var probe = Template.Render([new ChatMessage(ChatRoles.User, "x"), new ChatMessage(ChatRoles.Assistant, "y")]);
+        foreach (var span in probe.Spans)
+        {
+            if (span.Kind != SpanKind.EndOfTurn || span.Role != ChatRoles.Assistant) continue;
+            var ids = Tokenizer.Encode(probe.TextOf(span), addSpecialTokens: false);
+            if (ids.Length > 0) stops.Add(ids[0]);
+        }
+        return stops;
+    }
+
+    private static Device ResolveDevice(string device)
+    {
+        if (device.Equals("auto", StringComparison.OrdinalIgnoreCase))
+            return torch.cuda.is_available() ? Device.CUDA(0) : Device.CPU;
+        var parsed = Device.Parse(device);
+        if (parsed.Type == DeviceType.CUDA && !torch.cuda.is_available())
+            throw new RecipeRunException($"device '{device}' was asked for, but CUDA is not available to libtorch here. Use --device cpu (or auto), or install a CUDA build of libtorch and set LIBTORCH.");
+        return parsed;
+    }
+}

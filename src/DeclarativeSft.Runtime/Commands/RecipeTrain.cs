@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Evaluation;
+using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Runtime.Training;
+using DeclarativeSft.Torch;
+
+namespace DeclarativeSft.Runtime.Commands;
+
+/// <summary>
+/// <c>train</c> (the default command): plan → held-out score of the untrained model → training → held-out score of
+/// the trained model → before/after table, sample generations → export → where everything was written.
+/// </summary>
+public static class RecipeTrain
+{
+    /// <summary>Trains the recipe; returns the exit code.</summary>
+    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        using var session = RecipeSession.Open(spec, options);
+        var data = session.Data;
+        var model = session.Model;
+        var trainable = session.Trainable;
+        output.WriteLine($"recipe {spec.Name}: training on {session.Device} ({torch.get_num_threads()} CPU threads), output {session.OutputDir}");
+        output.WriteLine($"  model    {session.ModelDescription}");
+        output.WriteLine($"  params   {trainable.Summary()}");
+        var stats = data.TrainStats;
+        output.WriteLine(FormattableString.Invariant(
+            $"  data     {data.Train.Count} training examples{(data.ReplayExamples > 0 ? $" ({data.ReplayExamples} replayed)" : "")} in {stats.Rows} rows of {spec.Data.MaxSeqLen} tokens, useful tokens {stats.UsefulTokenFraction:P1}, trained tokens {stats.TrainedTokens:N0}; {data.Validation.Count} validation examples"));
+        if (data.TrainTruncation.Dropped.Count > 0)
+            output.WriteLine($"  note     {data.TrainTruncation.Dropped.Count} examples longer than max_seq_len {spec.Data.MaxSeqLen} were dropped (data.truncation: drop)");
+
+        var heldOut = session.CreateHeldOutEvaluator();
+        bool isTerminal = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
+        var progress = new ProgressRelay(new TrainingProgressLines(output));
+        var trainer = session.CreateTrainer(progress);
+        var t = spec.Training;
+        output.WriteLine(FormattableString.Invariant(
+            $"  steps    {trainer.TotalSteps} optimizer steps ({t.Epochs} epochs, micro-batch {t.MicroBatchSize} rows × accumulation {t.GradientAccumulationSteps}), lr {t.LearningRate:0.0##e+0} {RecipeNames.NameOf(RecipeNames.LrSchedulers, t.LrScheduler)}"));
+
+        Directory.CreateDirectory(session.OutputDir);
+        if (session.TrainerOptions().ResumeAuto && session.LatestCheckpoint is { } latest
+            && TrainerState.Load(Path.Combine(latest, CheckpointStore.StateFile)).Step >= trainer.TotalSteps)
+            output.WriteLine($"already trained: {latest} is the final step. Pass --resume never (or another --output) to train again; showing its results.");
+        HeldOutScore? before = null;
+        if (heldOut is not null)
+        {
+            output.WriteLine($"scoring {heldOut.Count} held-out tasks with the untrained model…");
+            before = heldOut.Score(model, Path.Combine(session.OutputDir, "heldout-before.jsonl"));
+            output.WriteLine(FormattableString.Invariant($"  scored in {before.Seconds:0.0} s"));
+        }
+
+        var trainClock = Stopwatch.StartNew();
+        var result = isTerminal
+            ? SpectreTrainingProgress.Run(trainer.TotalSteps, p => { progress.Target = p; return trainer.Run(); })
+            : trainer.Run();
+        trainClock.Stop();
+
+        HeldOutScore? after = null;
+        if (heldOut is not null)
+        {
+            output.WriteLine($"scoring {heldOut.Count} held-out tasks with the trained model…");
+            after = heldOut.Score(model, Path.Combine(session.OutputDir, "heldout-after.jsonl"));
+            output.WriteLine(FormattableString.Invariant($"  scored in {after.Seconds:0.0} s"));
+        }
+
+        output.WriteLine();
+        output.WriteLine(FormattableString.Invariant($"trained {result.Steps}/{result.TotalSteps} steps, {result.TrainedTokens:N0} trained tokens, in {trainClock.Elapsed:m\\:ss}{(result.StoppedEarly ? " (early stopping)" : "")}"));
+        ResultsTable.Write(output, spec, result.InitialValLoss, result.FinalValLoss, before, after);
+        if (result.Samples.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("sample generations (greedy) after training:");
+            foreach (var (prompt, completion) in result.Samples)
+            {
+                output.WriteLine($"  > {prompt}");
+                foreach (var line in completion.Split('\n')) output.WriteLine($"    {line}");
+            }
+        }
+
+        var exported = RecipeExport.Write(session, output);
+        output.WriteLine();
+        output.WriteLine("outputs:");
+        if (result.LastCheckpoint is not null) output.WriteLine($"  checkpoint       {result.LastCheckpoint}");
+        foreach (var name in new[] { "metrics.jsonl", "loss.svg", "samples.jsonl", "heldout-before.jsonl", "heldout-after.jsonl" })
+        {
+            var path = Path.Combine(session.OutputDir, name);
+            if (File.Exists(path)) output.WriteLine($"  {name,-16} {path}");
+        }
+        foreach (var (kind, path) in exported) output.WriteLine($"  {kind,-16} {path}");
+        output.WriteLine(FormattableString.Invariant($"done in {clock.Elapsed:m\\:ss} (training {trainClock.Elapsed:m\\:ss})"));
+        return 0;
+    }
+}
