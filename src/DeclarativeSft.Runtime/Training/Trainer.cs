@@ -139,7 +139,7 @@ public sealed class Trainer
             if (initial is not null) L2ToBaseBackward(trainable, initial, _o.L2ToBase);
 
             // 3. clip, step, clear
-            double gradNorm = torch.nn.utils.clip_grad_norm_(trainable.Select(p => p.Tensor).ToList(), _o.MaxGradNorm > 0 ? _o.MaxGradNorm : double.MaxValue);
+            double gradNorm = torch.nn.utils.clip_grad_norm_(trainable.Select(p => p.Tensor).ToList(), _o.MaxGradNorm > 0 ? _o.MaxGradNorm : double.PositiveInfinity);
             optimizer.step();
             optimizer.zero_grad();
             foreach (var b in batches) { b.InputIds.Dispose(); b.PositionIds.Dispose(); b.Mask?.Dispose(); b.Targets.Dispose(); }
