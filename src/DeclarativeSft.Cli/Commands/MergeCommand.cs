@@ -44,7 +44,7 @@ internal static class MergeCommand
                 Console.WriteLine($"merged LoRA r={spec.R} alpha={spec.Alpha} into {b}; wrote {outDir}");
                 return 0;
             }
-            catch (Exception e) when (e is ModelConfigException or SafetensorsException or FileNotFoundException or InvalidDataException)
+            catch (Exception e) when (e is ModelConfigException or SafetensorsException or IOException or InvalidDataException)
             {
                 Console.Error.WriteLine($"sft {name}: {e.Message}");
                 return 1;
