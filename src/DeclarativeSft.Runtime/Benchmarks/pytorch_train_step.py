@@ -1,9 +1,23 @@
-"""Plain PyTorch training loop of the same Llama shape, batch and threads as TrainStepBenchmark (C#).
+"""Plain PyTorch training loop, the reference side of TrainStepBenchmark (C#).
 
-  python3 pytorch_train_step.py JSON_ARGS  -> prints {"tokens_per_s": x}
+  python3 pytorch_train_step.py SETUP.json
+  then, on stdin, one line per round: "run WARMUP STEPS" -> prints {"tokens_per_s": x}; "quit" ends.
 
-An ordinary idiomatic PyTorch model (nn.Module, F.linear via nn.Linear, RMSNorm in fp32, rotate-half RoPE,
-causal softmax attention — torch 1.13 has no fused SDPA), cross-entropy, AdamW, clip_grad_norm_.
+The process stays up between rounds so the C# side can alternate the two loops round by round (a load burst on
+the shared machine then hits both sides instead of deciding the ratio).
+
+Same work as the C# side, no more, no less, per optimizer step:
+  batch   : rows (ids, labels, position ids, segment ids) -> tensors; next-token targets with -100 where the
+            label is ignored or crosses a segment boundary; the block-causal mask (j <= i, same segment, not
+            padding) when a row holds more than one example or padding, else plain causal attention
+  forward : Llama decoder — embedding, per layer RMSNorm (fp32) -> q/k/v Linear -> rotate-half RoPE from the
+            position ids -> softmax attention written out (torch 1.13 has no fused SDPA; ours falls back to the
+            same composition: q@k^T * scale, masked_fill -inf, softmax, @v) -> o Linear + residual -> RMSNorm ->
+            SwiGLU MLP + residual; final RMSNorm; tied output head
+  loss    : summed cross-entropy over trained targets, read once as a float (logging), divided by the
+            trained-token count
+  update  : backward, clip_grad_norm_(1.0) with its norm read (logging), AdamW with two parameter groups
+            (matrices decayed, norm scales not), learning rate set per step, zero_grad(set_to_none=True)
 """
 import json
 import math
@@ -22,7 +36,13 @@ class RMSNorm(nn.Module):
         self.eps = eps
 
     def forward(self, x):
-        return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
+        inv = x.pow(2).mean(-1, keepdim=True).add(self.eps).rsqrt()
+        return (x * inv) * self.weight
+
+
+def rotate(x, cos, sin):
+    half = x.shape[-1] // 2
+    return x * cos + torch.cat([-x[..., half:], x[..., :half]], -1) * sin
 
 
 class Block(nn.Module):
@@ -43,13 +63,13 @@ class Block(nn.Module):
     def forward(self, x, cos, sin, mask):
         B, T, C = x.shape
         h = self.n1(x)
-        q = self.q(h).view(B, T, self.h, self.hd).transpose(1, 2)
-        k = self.k(h).view(B, T, self.h, self.hd).transpose(1, 2)
+        q = rotate(self.q(h).view(B, T, self.h, self.hd).transpose(1, 2), cos, sin)
+        k = rotate(self.k(h).view(B, T, self.h, self.hd).transpose(1, 2), cos, sin)
         v = self.v(h).view(B, T, self.h, self.hd).transpose(1, 2)
-        q = q * cos + torch.cat([-q[..., self.hd // 2:], q[..., :self.hd // 2]], -1) * sin
-        k = k * cos + torch.cat([-k[..., self.hd // 2:], k[..., :self.hd // 2]], -1) * sin
-        att = (q @ k.transpose(-2, -1)) / math.sqrt(self.hd)
-        att = att.masked_fill(~mask, float("-inf")).softmax(-1)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(self.hd))
+        if mask is None:  # plain causal
+            mask = torch.ones(T, T, dtype=torch.bool).tril()
+        att = att.masked_fill(mask.logical_not(), float("-inf")).softmax(-1)
         y = (att @ v).transpose(1, 2).reshape(B, T, C)
         x = x + self.o(y)
         h = self.n2(x)
@@ -63,46 +83,78 @@ class Model(nn.Module):
         self.blocks = nn.ModuleList([Block(c) for _ in range(c["layers"])])
         self.norm = RMSNorm(c["d"], 1e-5)
         hd = c["d"] // c["heads"]
-        inv = 1.0 / (10000 ** (torch.arange(0, hd, 2).float() / hd))
-        ang = torch.arange(c["seq"]).float()[:, None] * inv[None]
-        emb = torch.cat([ang, ang], -1)
-        self.register_buffer("cos", emb.cos()[None, None])
-        self.register_buffer("sin", emb.sin()[None, None])
-        T = c["seq"]
-        self.register_buffer("mask", torch.ones(T, T, dtype=torch.bool).tril())
+        self.register_buffer("inv_freq", 1.0 / (10000.0 ** (torch.arange(0, hd, 2).float() / hd)))
+        for name, p in self.named_parameters():  # Hugging Face's Llama init, like ours
+            if p.dim() >= 2:
+                nn.init.normal_(p, 0.0, 0.02)
 
-    def forward(self, ids):
+    def forward(self, ids, pos, mask):
+        freqs = pos.float()[..., None] * self.inv_freq  # (B, T, hd/2)
+        ang = torch.cat([freqs, freqs], -1)
+        cos, sin = ang.cos()[:, None], ang.sin()[:, None]  # (B, 1, T, hd)
         x = self.emb(ids)
         for b in self.blocks:
-            x = b(x, self.cos, self.sin, self.mask)
+            x = b(x, cos, sin, mask)
         return F.linear(self.norm(x), self.emb.weight)  # tied head
 
 
+def make_batch(rows):
+    ids = torch.tensor(rows["ids"])
+    labels = torch.tensor(rows["labels"])
+    pos = torch.tensor(rows["positions"])
+    seg = torch.tensor(rows["segments"])
+    same = (seg[:, 1:] == seg[:, :-1]) & (seg[:, :-1] >= 0)
+    targets = torch.where(same, labels[:, 1:], torch.full_like(labels[:, 1:], -100))
+    trained = int((targets != -100).sum())
+    mask = None
+    if bool((seg != 0).any()):
+        T = seg.shape[1]
+        allowed = (seg[:, :, None] == seg[:, None, :]) & torch.ones(T, T, dtype=torch.bool).tril()
+        allowed = (allowed & (seg >= 0)[:, :, None]) | torch.eye(T, dtype=torch.bool)  # padding attends to itself
+        mask = allowed[:, None]
+    return ids, pos, mask, targets, trained
+
+
 def main():
-    c = json.loads(sys.argv[1])
+    c = json.load(open(sys.argv[1]))
     torch.set_num_threads(c["threads"])
     torch.manual_seed(0)
     model = Model(c)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.0)
-    g = torch.Generator().manual_seed(1)
-    ids = torch.randint(0, c["vocab"], (c["batch"], c["seq"]), generator=g)
-    targets = ids[:, 1:].reshape(-1)
+    params = list(model.parameters())
+    opt = torch.optim.AdamW([
+        {"params": [p for p in params if p.dim() >= 2], "weight_decay": 0.0},
+        {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0},
+    ], lr=1e-3)
+    rows = c["rows"]
+    V = c["vocab"]
 
     def step():
-        logits = model(ids)
-        loss = F.cross_entropy(logits[:, :-1].reshape(-1, c["vocab"]), targets, reduction="sum") / targets.numel()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        for g in opt.param_groups:
+            g["lr"] = 1e-3
+        ids, pos, mask, targets, trained = make_batch(rows)
+        logits = model(ids, pos, mask)
+        B, T = ids.shape
+        summed = F.cross_entropy(logits[:, :-1].reshape(-1, V), targets.reshape(-1), ignore_index=-100, reduction="sum")
+        summed.item()
+        (summed / trained).backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0).item()
         opt.step()
         opt.zero_grad(set_to_none=True)
 
-    for _ in range(c["warmup"]):
-        step()
-    t0 = time.perf_counter()
-    for _ in range(c["steps"]):
-        step()
-    dt = time.perf_counter() - t0
-    print(json.dumps({"tokens_per_s": c["batch"] * c["seq"] * c["steps"] / dt}))
+    tokens = len(rows["ids"]) * len(rows["ids"][0])
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts or parts[0] == "quit":
+            break
+        warmup, steps = int(parts[1]), int(parts[2])
+        for _ in range(warmup):
+            step()
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        dt = time.perf_counter() - t0
+        print(json.dumps({"tokens_per_s": tokens * steps / dt}), flush=True)
 
 
 if __name__ == "__main__":

@@ -59,6 +59,17 @@ public static partial class torch
     /// <summary>The libtorch this library was built against: "torch=1.13.0;cuda=0;cuda_headers=0;libtorch=...;source=...;cxx11_abi=1".</summary>
     public static string build_info => Marshal.PtrToStringUTF8(NativeMethods.dsft_build_info()) ?? "";
 
+    /// <summary>How libtorch's OpenMP workers wait between parallel regions in this process, e.g.
+    /// "OMP_WAIT_POLICY=PASSIVE (DeclarativeSft default)" or the user's own setting; empty when nothing was set.</summary>
+    public static string openmp_wait_policy
+    {
+        get
+        {
+            Runtime.EnsureInitialized();
+            return OpenMpWaitPolicy.Effective;
+        }
+    }
+
     /// <summary>True when scaled_dot_product_attention uses libtorch's fused kernel (2.x), false for the math fallback.</summary>
     public static bool has_fused_attention => NativeMethods.dsft_has_fused_attention() != 0;
 

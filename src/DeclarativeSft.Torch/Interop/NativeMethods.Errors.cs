@@ -7,6 +7,9 @@ internal static partial class NativeMethods
 {
     internal const string Library = "dsft_torch";
 
+    // Runs before the first P/Invoke of this class, i.e. before libdsft_torch (and libgomp with it) is loaded.
+    static NativeMethods() => OpenMpWaitPolicy.Apply();
+
     [LibraryImport(Library)]
     private static partial IntPtr dsft_take_last_error();
 
