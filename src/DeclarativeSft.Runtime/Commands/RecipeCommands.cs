@@ -15,19 +15,29 @@ namespace DeclarativeSft.Runtime.Commands;
 /// </summary>
 public static class RecipeCommands
 {
+    /// <summary>Environment variable that caps the held-out items scored by train and eval (quick runs, CI).</summary>
+    public const string HeldOutItemsVariable = "SFT_HELDOUT_ITEMS";
+
     /// <summary>Runs <paramref name="options"/>.Command for <paramref name="spec"/>; returns the exit code.</summary>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options) => Run(spec, options, Console.Out, Console.Error);
+    public static int Run(RecipeSpec spec, RecipeRunOptions options) =>
+        Run(spec, options, Console.Out, Console.Error,
+            int.TryParse(Environment.GetEnvironmentVariable(HeldOutItemsVariable), out var n) ? n : null);
 
     /// <summary>As <see cref="Run(RecipeSpec, RecipeRunOptions)"/> writing to the given streams (tests).</summary>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output, TextWriter error)
+    /// <param name="spec">The recipe.</param>
+    /// <param name="options">Command and overrides.</param>
+    /// <param name="output">Where results go.</param>
+    /// <param name="error">Where the one-line error goes.</param>
+    /// <param name="heldOutItems">Score only the first N held-out tasks (null = all).</param>
+    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output, TextWriter error, int? heldOutItems = null)
     {
         try
         {
             return options.Command switch
             {
-                RecipeCommand.Train => RecipeTrain.Run(spec, options, output),
+                RecipeCommand.Train => RecipeTrain.Run(spec, options, output, heldOutItems),
                 RecipeCommand.Inspect => RecipeInspect.Run(spec, options),
-                RecipeCommand.Eval => RecipeEval.Run(spec, options, output),
+                RecipeCommand.Eval => RecipeEval.Run(spec, options, output, heldOutItems),
                 RecipeCommand.Generate => RecipeGenerate.Run(spec, options, output),
                 RecipeCommand.Export => RecipeExport.Run(spec, options, output),
                 _ => throw new RecipeRunException($"unknown command {options.Command}"),

@@ -7,13 +7,13 @@ namespace DeclarativeSft.Runtime.Commands;
 public static class RecipeEval
 {
     /// <summary>Evaluates the newest checkpoint of the output folder; returns the exit code.</summary>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output)
+    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output, int? heldOutItems = null)
     {
         using var session = RecipeSession.Open(spec, options);
         var checkpoint = session.LoadLatestCheckpoint();
         output.WriteLine($"recipe {spec.Name}: evaluating {checkpoint} on {session.Device}");
         var loss = session.CreateTrainer(new TrainingProgressLines(TextWriter.Null)).Evaluate();
-        var heldOut = session.CreateHeldOutEvaluator();
+        var heldOut = session.CreateHeldOutEvaluator(heldOutItems);
         var score = heldOut?.Score(session.Model, Path.Combine(session.OutputDir, "heldout-eval.jsonl"));
         ResultsTable.Write(output, spec, null, loss, null, score);
         if (loss is null && score is null)

@@ -161,10 +161,12 @@ public sealed class RecipeSession : IDisposable
     public IReadOnlySet<int> StopIds => _stopIds ??= FindStopIds();
 
     /// <summary>Scores held-out tasks when the validation file's lines carry <c>reference</c>/<c>tests</c>; null otherwise.</summary>
-    public HeldOutEvaluator? CreateHeldOutEvaluator()
+    /// <param name="limit">Score only the first N items (quick runs and tests); null = all.</param>
+    public HeldOutEvaluator? CreateHeldOutEvaluator(int? limit = null)
     {
         if (Spec.Data.Validation?.Path is not { } path || Spec.Data.Format != DataFormat.Messages || !File.Exists(path)) return null;
         var tasks = HeldOutTaskFile.Read(path);
+        if (limit is int n && n >= 0) tasks = tasks.Take(n).ToList();
         if (tasks.Count == 0) return null;
         return new HeldOutEvaluator(tasks, path, EncodePrompt, Decode, StopIds, Spec.Eval.MaxNewTokens,
             CompletionChecker.FindScript(Spec.RecipeDirectory));

@@ -14,7 +14,7 @@ namespace DeclarativeSft.Runtime.Commands;
 public static class RecipeTrain
 {
     /// <summary>Trains the recipe; returns the exit code.</summary>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output)
+    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output, int? heldOutItems = null)
     {
         var clock = Stopwatch.StartNew();
         using var session = RecipeSession.Open(spec, options);
@@ -30,7 +30,7 @@ public static class RecipeTrain
         if (data.TrainTruncation.Dropped.Count > 0)
             output.WriteLine($"  note     {data.TrainTruncation.Dropped.Count} examples longer than max_seq_len {spec.Data.MaxSeqLen} were dropped (data.truncation: drop)");
 
-        var heldOut = session.CreateHeldOutEvaluator();
+        var heldOut = session.CreateHeldOutEvaluator(heldOutItems);
         bool isTerminal = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
         var progress = new ProgressRelay(new TrainingProgressLines(output));
         var trainer = session.CreateTrainer(progress);
