@@ -68,7 +68,16 @@ public static class PeftAdapter
     {
         var path = Path.Combine(folder, ConfigFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: adapter_config.json not found; point at a PEFT adapter folder (or a LoRA checkpoint).");
-        var o = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        JsonObject o;
+        try
+        {
+            o = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                ?? throw new InvalidDataException($"{path}: adapter_config.json must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: adapter_config.json is not valid JSON ({e.Message}). Restore the file the adapter was saved with.");
+        }
         if ((string?)o["peft_type"] is { } t && t != "LORA") throw new InvalidDataException($"{path}: peft_type '{t}' is not LORA.");
         ModelModules Modules(JsonNode? n, IReadOnlyList<(string Name, ModelModules Value)> table)
         {
@@ -83,8 +92,21 @@ public static class PeftAdapter
             }
             return m;
         }
-        return new LoraSpec((int)o["r"]!, (double)o["lora_alpha"]!, (double?)o["lora_dropout"] ?? 0,
-            Modules(o["target_modules"], RecipeNames.LinearModules), (bool?)o["use_rslora"] ?? false, Modules(o["modules_to_save"], RecipeNames.SavableModules));
+        T Required<T>(string key)
+        {
+            try
+            {
+                return o[key] is { } node ? node.GetValue<T>() : throw new InvalidDataException($"{path}: '{key}' is missing; a PEFT LoRA adapter_config.json has r, lora_alpha and target_modules.");
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                throw new InvalidDataException($"{path}: '{key}' has the wrong type ({o[key]!.ToJsonString()}).");
+            }
+        }
+        double? dropout = o["lora_dropout"] is null ? null : Required<double>("lora_dropout");
+        bool? rslora = o["use_rslora"] is null ? null : Required<bool>("use_rslora");
+        return new LoraSpec(Required<int>("r"), Required<double>("lora_alpha"), dropout ?? 0,
+            Modules(o["target_modules"], RecipeNames.LinearModules), rslora ?? false, Modules(o["modules_to_save"], RecipeNames.SavableModules));
     }
 
     /// <summary>Attaches the adapters of <paramref name="folder"/> (PEFT folder, or a checkpoint with adapter_config.json
