@@ -90,6 +90,8 @@ public static class RecipeDiagnostics
         "Data file '{0}' has no examples. Add one JSON object per line, or remove the file from the recipe.");
     public static readonly RecipeDiagnosticDescriptor InternalError = E("SFT0035", "Internal error",
         "Internal error while checking the recipe ({0}). Please report it; run `sft validate` for details.");
+    public static readonly RecipeDiagnosticDescriptor KlToBaseNeedsLora = E("SFT0036", "kl_to_base needs LoRA",
+        "regularization.kl_to_base is {0}, but the recipe has no lora section: the base model's distribution comes from the same weights with the adapters switched off, so full fine-tuning has no base to compare with. Add a lora section, or use regularization.l2_to_base for full fine-tuning.");
 
     /// <summary>Every descriptor, by ID order.</summary>
     public static IReadOnlyList<RecipeDiagnosticDescriptor> All { get; } = new[]
@@ -99,6 +101,6 @@ public static class RecipeDiagnostics
         TemplateMismatch, TokenNotInVocab, NewTokensFrozenEmbeddings, TrainEosOff, DataFileMissing, DataLineNotJson,
         DataMissingField, DataUnknownRole, DataWrongOrder, NoTrainableToken, ExampleTooLong, EmptyValidation,
         BatchLargerThanData, WarmupTooLong, MemoryOverBudget, LearningRateUnusual, TooManyEpochs, OutputInsideInputs,
-        NoExamples, InternalError,
+        NoExamples, InternalError, KlToBaseNeedsLora,
     };
 }

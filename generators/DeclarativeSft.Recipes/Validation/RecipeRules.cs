@@ -35,6 +35,9 @@ public static class RecipeRules
             && (spec.Lora.ModulesToSave & (ModelModules.EmbedTokens | ModelModules.LmHead)) != (ModelModules.EmbedTokens | ModelModules.LmHead))
             Add(RecipeDiagnostics.NewTokensFrozenEmbeddings, map.ValueOf("template.add_special_tokens"));
 
+        if (spec.Regularization.KlToBase > 0 && spec.Lora is null)
+            Add(RecipeDiagnostics.KlToBaseNeedsLora, map.ValueOf("regularization.kl_to_base"), Num(spec.Regularization.KlToBase));
+
         var output = spec.Output.Dir;
         var outputAt = map.ValueOf("output.dir");
         if (spec.Model.Path is not null && PathResolver.IsInside(output, spec.Model.Path))

@@ -65,6 +65,7 @@ public class DiagnosticPositionTests
         yield return new object[] { C("SFT0032", With("  epochs: 2", "  epochs: 5"), null, r, 19, 11) };
         yield return new object[] { C("SFT0033", With("  dir: out/demo", "  dir: ../models/m/out"), null, r, 25, 8, "model") };
         yield return new object[] { C("SFT0034", Recipe, f => f[DataPath] = "\n\n", r, 10, 10) };
+        yield return new object[] { C("SFT0036", With("lora:\n  r: 8\n  alpha: 16\n  target_modules: [q_proj, v_proj]\n", "regularization:\n  kl_to_base: 0.1\n"), null, r, 15, 15, "l2_to_base") };
     }
 
     [Theory]
