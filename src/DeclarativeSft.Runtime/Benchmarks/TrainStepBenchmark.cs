@@ -57,6 +57,8 @@ public static class TrainStepBenchmark
             bestRef = Math.Max(bestRef, p);
             output.WriteLine(FormattableString.Invariant($"round {r}: declarativesft {o:0} tokens/s, pytorch {p:0} tokens/s (load {LoadAverage()})"));
         }
+        var cache = torch.cpu.memory_stats();
+        output.WriteLine(FormattableString.Invariant($"declarativesft CPU allocator cache: {cache.Hits} hits, {cache.Misses} misses, {cache.CachedBytes / (1 << 20)} MiB cached (limit {cache.LimitBytes / (1 << 20)} MiB)"));
         output.WriteLine(FormattableString.Invariant($"declarativesft: {bestOurs:0} tokens/s (best of {rounds})"));
         output.WriteLine(FormattableString.Invariant($"pytorch:        {bestRef:0} tokens/s (best of {rounds})"));
         double ratio = bestOurs / bestRef;

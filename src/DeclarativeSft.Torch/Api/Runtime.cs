@@ -4,7 +4,8 @@ using DeclarativeSft.Torch.Interop;
 namespace DeclarativeSft.Torch;
 
 /// <summary>One-time process set-up on first use: all cores for intra-op parallelism (libtorch starts with
-/// one thread here) and a check that BLAS is not the reference implementation.</summary>
+/// one thread here), the caching CPU allocator (see <see cref="torch.cpu"/>) and a check that BLAS is not the
+/// reference implementation.</summary>
 internal static class Runtime
 {
     private static int initialized;
@@ -14,6 +15,7 @@ internal static class Runtime
     {
         if (Volatile.Read(ref initialized) != 0 || Interlocked.Exchange(ref initialized, 1) != 0) return;
         NativeMethods.Check(NativeMethods.dsft_set_num_threads(Environment.ProcessorCount));
+        NativeMethods.Check(NativeMethods.dsft_cpu_allocator_configure(torch.cpu.DefaultCacheLimitBytes()));
         if (Environment.GetEnvironmentVariable("DSFT_TORCH_SKIP_BLAS_CHECK") != "1") SlowBlasCheck.WarnIfSlow();
     }
 }

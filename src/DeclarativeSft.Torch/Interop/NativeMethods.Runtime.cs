@@ -21,4 +21,8 @@ internal static partial class NativeMethods
     [LibraryImport(Library)] internal static partial int dsft_cuda_synchronize(int deviceIndex);
     [LibraryImport(Library)] internal static unsafe partial int dsft_cuda_memory_stats(int deviceIndex, long* stats);
     [LibraryImport(Library)] internal static partial IntPtr dsft_build_info();
+
+    [LibraryImport(Library)] internal static partial int dsft_cpu_allocator_configure(long cacheLimitBytes);
+    [LibraryImport(Library)] internal static unsafe partial int dsft_cpu_allocator_stats(long* stats);
+    [LibraryImport(Library)] internal static partial int dsft_cpu_allocator_empty_cache();
 }
