@@ -32,6 +32,7 @@ public class GeneratedProgramTests
         Assert.Equal(3, steps);
         Assert.Equal(4, File.ReadLines(Path.Combine(temp.Path, "heldout-after.jsonl")).Count());
         Assert.True(File.Exists(Path.Combine(temp.Path, "full", "model.safetensors")));
+        Assert.True(File.Exists(Path.Combine(temp.Path, "full", "tokenizer.json")), "a from-scratch export carries tokenizer files for its byte tokenizer");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Tokenizers;
 
 namespace DeclarativeSft.Runtime.Commands;
 
@@ -50,12 +51,11 @@ public static class RecipeExport
             {
                 var name = kind == SaveKind.Merged ? "merged" : "full";
                 var dir = Path.Combine(session.OutputDir, name);
-                HfCheckpointWriter.Save(dir, session.Model, tokenizerDir);
+                var tokenizerFiles = session.Tokenizer is ByteTokenizer bytes ? ByteTokenizerFiles.Create(bytes, session.Template) : null;
+                HfCheckpointWriter.Save(dir, session.Model, tokenizerDir, tokenizerFiles);
                 written.Add((name, dir));
             }
         }
-        if (tokenizerDir is null && written.Any(w => w.Item1 is "merged" or "full"))
-            output.WriteLine("note: the builtin:bytes tokenizer has no tokenizer.json; load the exported folder's weights with the recipe's tokenizer (ids 0-255 are bytes, then the template's special tokens)");
         if (spec.Template.AddSpecialTokens && tokenizerDir is not null && written.Count > 0)
             output.WriteLine("note: the exported tokenizer files are the model folder's; the special tokens this recipe added are not written into them yet");
         return written;
