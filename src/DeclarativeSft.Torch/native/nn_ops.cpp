@@ -54,15 +54,19 @@ namespace {
 // The composition PyTorch documents for SDPA; used where libtorch has no fused kernel (1.x).
 at::Tensor attention_math(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor* mask,
                           double dropout_p, bool is_causal, double scale, dsft_generator gen) {
-  at::Tensor scores = at::matmul(q, k.transpose(-2, -1)) * scale;
+  // The (…, L, S) score tensor is the largest of a training step; scale and mask it in place instead of
+  // allocating a copy per op. Autograd allows it: matmul saves its inputs, not its output, and neither the
+  // scalar multiply nor masked_fill saves the tensor they modify. Same values, bit for bit.
+  at::Tensor scores = at::matmul(q, k.transpose(-2, -1));
+  scores.mul_(scale);
   const double neg_inf = -std::numeric_limits<double>::infinity();
   if (is_causal) {
     int64_t L = q.size(-2), S = k.size(-2);
     at::Tensor allowed = at::ones({L, S}, q.options().dtype(at::kBool)).tril();
-    scores = scores.masked_fill(allowed.logical_not(), neg_inf);
+    scores.masked_fill_(allowed.logical_not(), neg_inf);
   }
   if (mask != nullptr) {
-    if (mask->scalar_type() == at::kBool) scores = scores.masked_fill(mask->logical_not(), neg_inf);
+    if (mask->scalar_type() == at::kBool) scores.masked_fill_(mask->logical_not(), neg_inf);
     else scores = scores + *mask;
   }
   at::Tensor attn = at::softmax(scores, -1);

@@ -14,7 +14,11 @@ public sealed class LlamaDecoderLayer(int index, RmsNorm inputNorm, LlamaAttenti
     /// <summary>x (B, T, C) → (B, T, C).</summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, ForwardContext ctx)
     {
+        // The layer's temporaries are released when it returns, as a Python loop's would be: autograd keeps the
+        // ones backward needs and frees them as backward passes, instead of every activation of the step living
+        // until the caller's scope ends (a larger, colder working set).
+        using var scope = torch.NewDisposeScope();
         var h = x.add(SelfAttn.Forward(InputLayerNorm.Forward(x), cos, sin, mask, cache, Index, ctx)); // (B, T, C)
-        return h.add(Mlp.Forward(PostAttentionLayerNorm.Forward(h), ctx));                              // (B, T, C)
+        return h.add(Mlp.Forward(PostAttentionLayerNorm.Forward(h), ctx)).MoveToOuterDisposeScope();   // (B, T, C)
     }
 }
