@@ -16,6 +16,10 @@ Same work as the C# side, no more, no less, per optimizer step:
             SwiGLU MLP + residual; final RMSNorm; tied output head
   loss    : summed cross-entropy over trained targets, read once as a float (logging), divided by the
             trained-token count
+            (ours gets the same values from the same rows but computes block-causal attention one packed example
+            at a time, skipping the masked-out blocks between examples; the dense mask below is what a plain loop
+            writes. Run the benchmark with --causal, one example per row, for a comparison with no such
+            difference: both sides then run plain causal attention over the full square.)
   update  : backward, clip_grad_norm_(1.0) with its norm read (logging), AdamW with two parameter groups
             (matrices decayed, norm scales not), learning rate set per step, zero_grad(set_to_none=True)
 """

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DeclarativeSft.Torch;
 
 namespace DeclarativeSft.Runtime.Model;
@@ -27,7 +28,40 @@ public static class AttentionMaskBuilder
                 for (int j = i; j >= 0 && seg[j] == seg[i]; j--) allowed[row + j] = true;
             }
         }
-        return torch.tensor(allowed, [B, 1, T, T], device);
+        var mask = torch.tensor(allowed, [B, 1, T, T], device);
+        Layouts.AddOrUpdate(mask, SegmentRuns(segmentIds));
+        return mask;
+    }
+
+    /// <summary>A contiguous run of one row's tokens: one packed example, or padding (each padding token attends
+    /// to itself only).</summary>
+    public readonly record struct SegmentRun(int Start, int Length, bool Padding);
+
+    // Masks made by BlockCausal remember the segments they encode, so attention can work example by example
+    // instead of over the full (T, T) square whose off-example blocks are all masked out.
+    private static readonly ConditionalWeakTable<Tensor, SegmentRun[][]> Layouts = new();
+
+    /// <summary>The per-row segment runs of a mask made by <see cref="BlockCausal"/> (null for any other mask).</summary>
+    public static SegmentRun[][]? SegmentsOf(Tensor? mask) =>
+        mask is not null && Layouts.TryGetValue(mask, out var runs) ? runs : null;
+
+    private static SegmentRun[][] SegmentRuns(IReadOnlyList<int[]> segmentIds)
+    {
+        var rows = new SegmentRun[segmentIds.Count][];
+        for (int b = 0; b < rows.Length; b++)
+        {
+            var seg = segmentIds[b];
+            var runs = new List<SegmentRun>();
+            for (int start = 0; start < seg.Length;)
+            {
+                int end = start + 1;
+                while (end < seg.Length && seg[end] == seg[start]) end++;
+                runs.Add(new SegmentRun(start, end - start, seg[start] < 0));
+                start = end;
+            }
+            rows[b] = runs.ToArray();
+        }
+        return rows;
     }
 
     /// <summary>True when the rows hold a single example each with no padding, so plain causal attention is exact.</summary>

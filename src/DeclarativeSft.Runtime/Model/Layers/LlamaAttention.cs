@@ -51,8 +51,37 @@ public sealed class LlamaAttention
         }
 
         bool causal = mask is null && T > 1 && (cache is null || cache.Length == T);
-        var y = scaled_dot_product_attention(q, k, v, attn_mask: mask, is_causal: causal); // (B, nh, T, hd)
+        var segments = cache is null ? AttentionMaskBuilder.SegmentsOf(mask) : null;
+        var y = segments is not null
+            ? PerExampleAttention(q, k, v, segments)                                           // (B, nh, T, hd)
+            : scaled_dot_product_attention(q, k, v, attn_mask: mask, is_causal: causal);       // (B, nh, T, hd)
         y = y.transpose(1, 2).reshape(B, T, _heads * _headDim);                            // (B, T, nh·hd)
         return OProj.Forward(y, ctx);                                                      // (B, T, C)
+    }
+
+    /// <summary>
+    /// Block-causal attention of packed rows computed one example at a time: causal attention inside each
+    /// example's run of positions, and a padding token's output is its own value (the mask lets it attend to
+    /// itself only, so its softmax is exactly 1). The same function as the dense (T, T) mask, without the
+    /// masked-out blocks between examples — for rows of a few examples most of the square.
+    /// </summary>
+    private static Tensor PerExampleAttention(Tensor q, Tensor k, Tensor v, AttentionMaskBuilder.SegmentRun[][] segments)
+    {
+        var rows = new Tensor[segments.Length];
+        for (int b = 0; b < segments.Length; b++)
+        {
+            var runs = segments[b];
+            Tensor qb = q.select(0, b), kb = k.select(0, b), vb = v.select(0, b); // (nh, T, hd)
+            var parts = new Tensor[runs.Length];
+            for (int r = 0; r < runs.Length; r++)
+            {
+                var (start, length, padding) = runs[r];
+                var vs = vb.narrow(1, start, length);                              // (nh, L, hd)
+                parts[r] = padding ? vs
+                    : scaled_dot_product_attention(qb.narrow(1, start, length), kb.narrow(1, start, length), vs, is_causal: length > 1);
+            }
+            rows[b] = parts.Length == 1 ? parts[0] : torch.cat(parts, 1);          // (nh, T, hd)
+        }
+        return torch.stack(rows, 0);                                               // (B, nh, T, hd)
     }
 }
