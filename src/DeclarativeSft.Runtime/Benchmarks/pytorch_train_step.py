@@ -1,7 +1,8 @@
 """Plain PyTorch training loop, the reference side of TrainStepBenchmark (C#).
 
   python3 pytorch_train_step.py SETUP.json
-  then, on stdin, one line per round: "run WARMUP STEPS" -> prints {"tokens_per_s": x}; "quit" ends.
+  then, on stdin, one line per request: "first" -> times one step, prints {"seconds": x};
+  "run WARMUP STEPS" -> prints {"tokens_per_s": x}; "quit" ends.
 
 The process stays up between rounds so the C# side can alternate the two loops round by round (a load burst on
 the shared machine then hits both sides instead of deciding the ratio).
@@ -151,6 +152,11 @@ def main():
         parts = line.split()
         if not parts or parts[0] == "quit":
             break
+        if parts[0] == "first":
+            t0 = time.perf_counter()
+            step()
+            print(json.dumps({"seconds": time.perf_counter() - t0}), flush=True)
+            continue
         warmup, steps = int(parts[1]), int(parts[2])
         for _ in range(warmup):
             step()
