@@ -23,9 +23,10 @@ public partial class InspectCommandTests
     /// <summary>A scaffold whose system prompt and data are this test's own: 30 two- and four-turn chats.</summary>
     private static (string Recipe, string Data) Scaffold(TempFolder temp)
     {
-        var created = Sft.Run("new", "inspect-demo", "--dir", temp.Path);
+        string recipes = temp.MakeCheckout();
+        var created = Sft.Run("new", "inspect-demo", "--dir", recipes);
         Assert.True(created.ExitCode == 0, created.ToString());
-        string project = Path.Combine(temp.Path, "inspect-demo");
+        string project = Path.Combine(recipes, "inspect-demo");
         string recipe = Path.Combine(project, "recipe.sft.yaml");
         var yaml = File.ReadAllLines(recipe);
         int system = Array.FindIndex(yaml, l => l.TrimStart().StartsWith("system:", StringComparison.Ordinal));

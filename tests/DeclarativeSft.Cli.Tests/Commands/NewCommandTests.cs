@@ -5,15 +5,6 @@ namespace DeclarativeSft.Cli.Tests.Commands;
 /// <summary><c>sft new</c> in a temporary checkout's recipes/ folder: what it creates, what it refuses, and that it leaves no debris.</summary>
 public class NewCommandTests
 {
-    /// <summary>The shape <c>sft new</c> recognises as a checkout: DeclarativeSft.sln beside recipes/.</summary>
-    private static string MakeCheckout(TempFolder temp)
-    {
-        temp.Write("DeclarativeSft.sln", "");
-        string recipes = Path.Combine(temp.Path, "recipes");
-        Directory.CreateDirectory(recipes);
-        return recipes;
-    }
-
     private static string[] FilesUnder(string dir) =>
         Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(dir, p).Replace('\\', '/'))
@@ -24,7 +15,7 @@ public class NewCommandTests
     public void Creates_the_project_recipe_and_data_and_nothing_else()
     {
         using var temp = new TempFolder();
-        string recipes = MakeCheckout(temp);
+        string recipes = temp.MakeCheckout();
 
         var result = Sft.Run("new", "support-bot", "--dir", recipes);
 
@@ -44,7 +35,7 @@ public class NewCommandTests
     public void Scaffolded_recipe_passes_sft_validate()
     {
         using var temp = new TempFolder();
-        string recipes = MakeCheckout(temp);
+        string recipes = temp.MakeCheckout();
         var created = Sft.Run("new", "arith-demo", "--dir", recipes);
         Assert.True(created.ExitCode == 0, created.ToString());
 
@@ -58,7 +49,7 @@ public class NewCommandTests
     public void Refuses_an_existing_folder_and_leaves_it_untouched()
     {
         using var temp = new TempFolder();
-        string recipes = MakeCheckout(temp);
+        string recipes = temp.MakeCheckout();
         string existing = Path.Combine(recipes, "taken");
         temp.Write("recipes/taken/notes.txt", "mine\n");
         var before = FilesUnder(recipes);
@@ -83,7 +74,7 @@ public class NewCommandTests
     public void Rejects_a_name_that_is_not_kebab_case_and_creates_nothing(string name)
     {
         using var temp = new TempFolder();
-        string recipes = MakeCheckout(temp);
+        string recipes = temp.MakeCheckout();
 
         var result = Sft.Run("new", name, "--dir", recipes);
 
@@ -99,7 +90,7 @@ public class NewCommandTests
     public void Dir_outside_a_checkouts_recipes_folder_is_refused_and_nothing_is_created()
     {
         using var temp = new TempFolder();
-        MakeCheckout(temp);
+        temp.MakeCheckout();
         string elsewhere = Path.Combine(temp.Path, "elsewhere");
         Directory.CreateDirectory(elsewhere);
 

@@ -17,6 +17,16 @@ public sealed class TempFolder : IDisposable
         return full;
     }
 
+    /// <summary>Makes the folder look like a DeclarativeSft checkout (DeclarativeSft.sln beside recipes/), where
+    /// <c>sft new --dir</c> may scaffold; returns the recipes/ folder.</summary>
+    public string MakeCheckout()
+    {
+        Write("DeclarativeSft.sln", "");
+        string recipes = System.IO.Path.Combine(Path, "recipes");
+        Directory.CreateDirectory(recipes);
+        return recipes;
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
