@@ -52,6 +52,8 @@ public sealed class LlamaAttention
 
         bool causal = mask is null && T > 1 && (cache is null || cache.Length == T);
         var segments = cache is null ? AttentionMaskBuilder.SegmentsOf(mask) : null;
+        if (segments is not null && (segments.Length != B || segments.Any(r => r.Sum(run => run.Length) != T)))
+            segments = null; // a mask for other rows: let the dense path report the shape mismatch
         var y = segments is not null
             ? PerExampleAttention(q, k, v, segments)                                           // (B, nh, T, hd)
             : scaled_dot_product_attention(q, k, v, attn_mask: mask, is_causal: causal);       // (B, nh, T, hd)
