@@ -27,6 +27,8 @@ public static class RecipeTrain
         var stats = data.TrainStats;
         output.WriteLine(FormattableString.Invariant(
             $"  data     {data.Train.Count} training examples{(data.ReplayExamples > 0 ? $" ({data.ReplayExamples} replayed)" : "")} in {stats.Rows} rows of {spec.Data.MaxSeqLen} tokens, useful tokens {stats.UsefulTokenFraction:P1}, trained tokens {stats.TrainedTokens:N0}; {data.Validation.Count} validation examples"));
+        if (spec.Training.Precision == Precision.Bf16 && session.Device.Type != DeviceType.CUDA)
+            output.WriteLine("  note     training.precision bf16 applies on CUDA; on the CPU this run trains in fp32");
         if (data.TrainTruncation.Dropped.Count > 0)
             output.WriteLine($"  note     {data.TrainTruncation.Dropped.Count} examples longer than max_seq_len {spec.Data.MaxSeqLen} were dropped (data.truncation: drop)");
 
