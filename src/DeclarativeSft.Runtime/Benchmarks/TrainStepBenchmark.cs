@@ -23,7 +23,7 @@ public static class TrainStepBenchmark
     /// <summary>Shape and measurement settings. The defaults are the shipped code-assistant recipe's step: tiny
     /// preset, byte vocabulary, micro-batch 8 of packed rows of 512 tokens (block-causal attention).</summary>
     /// <param name="Threads">libtorch intra-op threads on both sides; 0 means <see cref="Environment.ProcessorCount"/>.</param>
-    /// <param name="Warmup">Untimed steps at the start of every round (the first round's also JIT-compile our side).</param>
+    /// <param name="Warmup">Untimed steps at the start of every round (after the separately reported first step).</param>
     /// <param name="Steps">Timed steps per round.</param>
     /// <param name="Rounds">Alternations of the two sides; each keeps its best round.</param>
     /// <param name="SameWaitPolicy">Also give the PyTorch process our OpenMP wait policy (OMP_WAIT_POLICY=PASSIVE),
@@ -63,24 +63,38 @@ public static class TrainStepBenchmark
         output.WriteLine(FormattableString.Invariant($"declarativesft: {bestOurs:0} tokens/s (best of {rounds})"));
         output.WriteLine(FormattableString.Invariant($"pytorch:        {bestRef:0} tokens/s (best of {rounds})"));
         output.WriteLine(FormattableString.Invariant($"first step (cold: JIT, allocator, libtorch warm-up): declarativesft {ours.FirstStepSeconds:0.00} s, pytorch {reference.FirstStepSeconds:0.00} s"));
-        double flopsPerToken = TrainingFlopsPerToken(config, s.Seq);
+        double flopsPerToken = TrainingFlopsPerToken(config, rows);
         double peak = MatmulPeakGflops();
         double mfu = bestOurs * flopsPerToken / (peak * 1e9);
         output.WriteLine(FormattableString.Invariant(
-            $"mfu={mfu:0.000} (declarativesft {bestOurs * flopsPerToken / 1e9:0.0} GFLOP/s of model FLOPs, 6·N + 12·L·d·T = {flopsPerToken / 1e6:0.00} MFLOP/token; measured fp32 1024³ matmul peak {peak:0.0} GFLOP/s)"));
+            $"mfu={mfu:0.000} (declarativesft {bestOurs * flopsPerToken / 1e9:0.0} GFLOP/s of model FLOPs, 6·N + 12·L·d·T_example = {flopsPerToken / 1e6:0.00} MFLOP/token; measured fp32 1024³ matmul peak {peak:0.0} GFLOP/s)"));
         double ratio = bestOurs / bestRef;
         output.WriteLine(FormattableString.Invariant($"train_ratio_vs_pytorch={ratio:0.000}"));
         return ratio;
     }
 
-    /// <summary>Training FLOPs per token in the PaLM convention: 6 per matmul parameter (output head included,
-    /// embedding lookup not) plus 12·layers·d·T for attention scores and values over the full row.</summary>
-    internal static double TrainingFlopsPerToken(LlamaConfig c, int seq)
+    /// <summary>Model training FLOPs per row position in the PaLM convention: 6 per matmul parameter (output head
+    /// included, embedding lookup not) plus 12·layers·d per context token for attention scores and values, where the
+    /// context of a token is its own example (Σ n² over the rows' examples / all positions): the masked-out blocks
+    /// between packed examples are not model FLOPs, so a dense implementation does not get credit for them.</summary>
+    internal static double TrainingFlopsPerToken(LlamaConfig c, IReadOnlyList<PackedRow> rows)
     {
         double d = c.HiddenSize, q = (double)c.NumAttentionHeads * c.HeadDim, kv = (double)c.NumKeyValueHeads * c.HeadDim;
         double perLayer = d * q + 2 * d * kv + q * d + 3 * d * c.IntermediateSize;
         double matmulParams = c.NumHiddenLayers * perLayer + (double)c.VocabSize * d;
-        return 6 * matmulParams + 12.0 * c.NumHiddenLayers * q * seq;
+        double squares = 0, positions = 0;
+        foreach (var row in rows)
+        {
+            positions += row.Length;
+            for (int start = 0; start < row.Length;)
+            {
+                int end = start + 1;
+                while (end < row.Length && row.SegmentIds[end] == row.SegmentIds[start]) end++;
+                if (row.SegmentIds[start] >= 0) squares += (double)(end - start) * (end - start);
+                start = end;
+            }
+        }
+        return 6 * matmulParams + 12.0 * c.NumHiddenLayers * q * (squares / positions);
     }
 
     /// <summary>GFLOP/s of the best of five fp32 1024³ matmuls through this binding, with the benchmark's threads.</summary>
