@@ -14,6 +14,5 @@ var root = new RootCommand("DeclarativeSft: declarative supervised fine-tuning f
     MergeCommand.Create(),
     ExportCommand.Create(),
     NewCommand.Create(),
-    BenchmarkCommand.Create(),
 };
 return root.Parse(args).Invoke();
