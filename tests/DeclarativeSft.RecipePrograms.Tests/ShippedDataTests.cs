@@ -30,10 +30,10 @@ public class ShippedDataTests
             Assert.True(exitCode == 0, output);
 
             string shipped = Path.Combine(RepoRoot, "recipes", "models", "tiny-chat");
-            var names = Directory.GetFiles(temp).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+            var names = Directory.GetFiles(temp).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
             Assert.Equal(["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"], names);
             foreach (var name in names)
-                Assert.True(File.ReadAllBytes(Path.Combine(temp, name!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(shipped, name!))),
+                Assert.True(File.ReadAllBytes(Path.Combine(temp, name)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(shipped, name))),
                     $"recipes/models/tiny-chat/{name} differs from what make_tiny_chat_model.py writes; re-run it and commit the result.");
         }
         finally

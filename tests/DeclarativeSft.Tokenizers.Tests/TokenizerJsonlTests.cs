@@ -25,7 +25,7 @@ public sealed class TokenizerJsonlTests
         var text = new StringWriter();
         TokenizerJsonl.Detokenize(new StringReader(ids.ToString()), text, Llama2.Value, skipSpecialTokens: true, "ids.jsonl");
         var decoded = text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("text").GetString()).ToArray();
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("text").GetString()!).ToArray();
         Assert.Equal(["Hello world", "", "中文 😀 \"quoted\"\nnewline", " inside"], decoded); // Llama-2 keeps the space after <s>: "▁▁inside" loses one
     }
 

@@ -81,7 +81,7 @@ public class RenderCommandTests
         Assert.Equal(Texts(toStdout.Stdout), Texts(File.ReadAllText(output)));
         Assert.Equal(Corpus().Count, Texts(toStdout.Stdout).Length);
         Assert.Empty(toFile.Stdout);
-        Assert.Equal(["chats.jsonl", "rendered.jsonl"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["chats.jsonl", "rendered.jsonl"], Directory.GetFiles(temp.Path).Select(f => Path.GetFileName(f)).Order().ToArray());
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public class RenderCommandTests
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Equal("previous content\n", File.ReadAllText(output));
-        Assert.Equal(["chats.jsonl", "rendered.jsonl"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["chats.jsonl", "rendered.jsonl"], Directory.GetFiles(temp.Path).Select(f => Path.GetFileName(f)).Order().ToArray());
         Sft.AssertNoStackTrace(result);
     }
 

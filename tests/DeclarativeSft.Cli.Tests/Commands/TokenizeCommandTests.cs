@@ -178,7 +178,7 @@ public class TokenizeCommandTests
 
         Assert.True(result.ExitCode != 0, result.ToString());
         Assert.Equal("previous\n", File.ReadAllText(output));
-        Assert.Equal(["ids.jsonl", "in.jsonl"], Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(["ids.jsonl", "in.jsonl"], Directory.GetFiles(temp.Path).Select(f => Path.GetFileName(f)).Order().ToArray());
         Sft.AssertNoStackTrace(result);
     }
 

@@ -8,7 +8,7 @@ namespace DeclarativeSft.Runtime.Tests.Training;
 public class ResumeAfterKillTests
 {
     [Fact]
-    public void KilledRunResumesToIdenticalLossSequence()
+    public async Task KilledRunResumesToIdenticalLossSequence()
     {
         using var dir = new TempDir();
         var baseDir = TinySetup.Checkpoint(dir.Path);
@@ -33,7 +33,7 @@ public class ResumeAfterKillTests
                 while ((line = child.StandardOutput.ReadLine()) is not null && line != "blocked") seen.Add(line);
                 return line;
             });
-            bool blocked = reader.Wait(TimeSpan.FromSeconds(180)) && reader.Result == "blocked";
+            bool blocked = await Task.WhenAny(reader, Task.Delay(TimeSpan.FromSeconds(180))) == reader && await reader == "blocked";
             if (!blocked) child.Kill();
             Assert.True(blocked, "child did not reach the blocking step:\n" + string.Join("\n", seen) + "\n" + stderr);
             using (var kill = Process.Start("kill", ["-9", child.Id.ToString()])!) kill.WaitForExit();
