@@ -7,23 +7,11 @@ namespace DeclarativeSft.Tokenizers.PreTokenizers;
 /// Hand-written matcher for GPT-2's pattern, used by the ByteLevel pre-tokenizer when <c>use_regex</c> is true:
 /// <c>'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+</c>, per code point.
 /// </summary>
-internal sealed class Gpt2Splitter : PreTokenSplitter
+internal sealed class Gpt2Splitter : LeftToRightSplitter
 {
     public const string Pattern = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
-    public override void Split(ReadOnlySpan<char> text, int start, int end, List<PieceRange> output)
-    {
-        var s = text[start..end];
-        var pos = 0;
-        while (pos < s.Length)
-        {
-            var next = MatchAt(s, pos);
-            output.Add(new PieceRange(start + pos, start + next));
-            pos = next;
-        }
-    }
-
-    private static int MatchAt(ReadOnlySpan<char> s, int i)
+    protected override int MatchAt(ReadOnlySpan<char> s, int i)
     {
         var n = s.Length;
         var c = s[i];

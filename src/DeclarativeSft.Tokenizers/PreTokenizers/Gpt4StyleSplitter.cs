@@ -9,7 +9,7 @@ namespace DeclarativeSft.Tokenizers.PreTokenizers;
 /// Every code point matches some alternative, so the pieces tile the text. Working per code point avoids
 /// .NET Regex treating an astral letter as two surrogates, and is several times faster than a regex.
 /// </summary>
-internal sealed class Gpt4StyleSplitter(int maxDigits, bool caseInsensitiveContractions) : PreTokenSplitter
+internal sealed class Gpt4StyleSplitter(int maxDigits, bool caseInsensitiveContractions) : LeftToRightSplitter
 {
     /// <summary>The pattern text this matcher implements, for digit run lengths 1 and 3.</summary>
     public static string PatternFor(int maxDigits, bool caseInsensitive)
@@ -20,19 +20,7 @@ internal sealed class Gpt4StyleSplitter(int maxDigits, bool caseInsensitiveContr
                "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     }
 
-    public override void Split(ReadOnlySpan<char> text, int start, int end, List<PieceRange> output)
-    {
-        var s = text[start..end];
-        var pos = 0;
-        while (pos < s.Length)
-        {
-            var next = MatchAt(s, pos);
-            output.Add(new PieceRange(start + pos, start + next));
-            pos = next;
-        }
-    }
-
-    private int MatchAt(ReadOnlySpan<char> s, int i)
+    protected override int MatchAt(ReadOnlySpan<char> s, int i)
     {
         var n = s.Length;
         var c = s[i];
