@@ -17,11 +17,6 @@ public static class ChildProcessEntry
             TinySetup.RunLora(args[1], args[2], resume: false, new BlockingProgress(int.Parse(args[3])));
             return 3; // reaching here means the parent did not kill us
         }
-        if (args.Length >= 1 && args[0] == "benchmark") // developer convenience until `sft benchmark` is registered
-        {
-            var preset = args.Length > 1 && args[1] == "small" ? DeclarativeSft.Recipes.ModelPreset.Small : DeclarativeSft.Recipes.ModelPreset.Tiny;
-            DeclarativeSft.Runtime.Benchmarks.TrainStepBenchmark.Run(new(preset), Console.Out);
-        }
         return 0;
     }
 

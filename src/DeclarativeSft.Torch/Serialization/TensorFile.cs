@@ -1,15 +1,18 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Torch;
 
-public static partial class torch
+/// <summary>Named tensors in a file of the safetensors layout: checkpoints, optimizer state, test fixtures.</summary>
+public static class TensorFile
 {
     /// <summary>Writes named tensors to <paramref name="path"/> in the safetensors layout (8-byte little-endian header
     /// length, JSON header, raw row-major data), so Python's safetensors can read it too. The file is written to a
     /// temporary name and renamed, so a crash never leaves a half-written file.</summary>
-    public static void save(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
         var header = new Dictionary<string, object>();
@@ -60,8 +63,8 @@ public static partial class torch
         }
     }
 
-    /// <summary>Reads a file written by <see cref="save"/> (or any safetensors file) onto <paramref name="device"/>.</summary>
-    public static Dictionary<string, Tensor> load(string path, Device? device = null)
+    /// <summary>Reads a file written by <see cref="Save"/> (or any safetensors file) onto <paramref name="device"/>.</summary>
+    public static Dictionary<string, Tensor> Load(string path, Device? device = null)
     {
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < 8) throw new InvalidDataException($"{path}: too short to be a safetensors file");
@@ -81,7 +84,7 @@ public static partial class torch
                 long begin = dataStart + offsets[0], end = dataStart + offsets[1];
                 if (offsets.Length != 2 || begin > end || end > bytes.Length)
                     throw new InvalidDataException($"{path}: tensor '{entry.Name}' has data offsets outside the file");
-                result[entry.Name] = from_bytes(bytes.AsSpan((int)begin, (int)(end - begin)), shape, dtype, device).DetachFromDisposeScope();
+                result[entry.Name] = TensorBytes.FromBytes(bytes.AsSpan((int)begin, (int)(end - begin)), shape, dtype, device).DetachFromDisposeScope();
             }
         }
         catch

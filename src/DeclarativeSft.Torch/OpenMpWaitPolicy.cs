@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace DeclarativeSft.Torch.Interop;
+namespace DeclarativeSft.Torch;
 
 /// <summary>
 /// Makes libtorch's OpenMP worker threads sleep instead of spin while they wait for work, unless the user chose a
