@@ -9,6 +9,7 @@
 // other shortfall would be real missing code and is a build error.
 //
 // No unsafe code and no dependencies beyond netstandard: RoslynCodeTaskFactory compiles this with default references.
+#nullable enable
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -21,7 +22,7 @@ namespace DeclarativeSft.Build
 {
     /// <summary>Checks a native library's libstdc++ version needs against this system's libstdc++ and, when the only
     /// shortfall is the harmless GLIBCXX_3.4.32 need, writes a copy with that need marked weak.</summary>
-    public sealed class TorchSharpNativeCheck : Task
+    public sealed class TorchSharpNativeCheck : Microsoft.Build.Utilities.Task
     {
         /// <summary>The library as restored (in the NuGet cache; never modified).</summary>
         [Required] public string Library { get; set; } = "";
@@ -38,7 +39,7 @@ namespace DeclarativeSft.Build
         public override bool Execute()
         {
             Result = Library;
-            string system = SystemLibStdCxx.Length > 0 ? SystemLibStdCxx : GlibcxxCompatibility.FindSystemLibStdCxx();
+            string? system = SystemLibStdCxx.Length > 0 ? SystemLibStdCxx : GlibcxxCompatibility.FindSystemLibStdCxx();
             if (system == null)
             {
                 Log.LogWarning(null, "DSFT0003", null, null, 0, 0, 0, 0,
@@ -61,7 +62,7 @@ namespace DeclarativeSft.Build
                 case GlibcxxCompatibility.VerdictKind.Compatible:
                     return true;
                 case GlibcxxCompatibility.VerdictKind.PatchWeak:
-                    bool written = WriteIfChanged(PatchedPath, verdict.Patched);
+                    bool written = WriteIfChanged(PatchedPath, verdict.Patched!);
                     Result = PatchedPath;
                     // Said once, when the copy is made; later builds reuse it quietly (visible with -v:n).
                     Log.LogMessage(written ? MessageImportance.High : MessageImportance.Normal,
@@ -81,7 +82,7 @@ namespace DeclarativeSft.Build
         private static bool WriteIfChanged(string path, byte[] content)
         {
             if (File.Exists(path) && File.ReadAllBytes(path).SequenceEqual(content)) return false;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path)));
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
             string temp = path + ".tmp";
             File.WriteAllBytes(temp, content);
             if (File.Exists(path)) File.Delete(path);
@@ -105,7 +106,7 @@ namespace DeclarativeSft.Build
             public VerdictKind Kind;
             public List<string> Missing = new List<string>();
             public List<string> Symbols = new List<string>();
-            public byte[] Patched;
+            public byte[]? Patched;
         }
 
         private const uint ShtRela = 4, ShtRel = 9, ShtDynsym = 11, ShtVerdef = 0x6ffffffd, ShtVerneed = 0x6ffffffe, ShtVersym = 0x6fffffff;
@@ -137,7 +138,7 @@ namespace DeclarativeSft.Build
         }
 
         /// <summary>The libstdc++.so.6 the dynamic loader would pick: LD_LIBRARY_PATH first, then the usual system folders.</summary>
-        public static string FindSystemLibStdCxx()
+        public static string? FindSystemLibStdCxx()
         {
             var dirs = new List<string>();
             var ld = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
