@@ -38,6 +38,31 @@ public static partial class TorchRuntime
         }
     }
 
+    /// <summary>The backend this program was built with: "cpu", "cuda-linux" or "cuda-windows" (MSBuild SftTorchBackend).</summary>
+    public static string Backend =>
+        typeof(TorchRuntime).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "SftTorchBackend")?.Value ?? "cpu";
+
+    /// <summary>Why CUDA cannot be used in this process, or null when it can: what a user asking for
+    /// <c>--device cuda</c> should read instead of a silent fallback to the CPU.</summary>
+    public static string? CudaUnavailableReason()
+    {
+        EnsureInitialized();
+        if (Backend == "cpu" && !NativeSource.StartsWith("LIBTORCH=", StringComparison.Ordinal))
+            return "this program was built with the CPU torch backend (SftTorchBackend=cpu); rebuild it with " +
+                   (OperatingSystem.IsWindows() ? "-p:SftTorchBackend=cuda-windows" : "-p:SftTorchBackend=cuda-linux") +
+                   $", or set LIBTORCH to a CUDA libtorch {RequiredLibTorch}";
+        try
+        {
+            if (torch.cuda.is_available()) return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            return $"libtorch's CUDA library did not load ({e.Message.Split('\n')[0]})";
+        }
+        return $"no CUDA device is visible to libtorch ({NativeSource}): check the NVIDIA driver (nvidia-smi) and CUDA_VISIBLE_DEVICES";
+    }
+
     /// <summary>The TorchSharp assembly's version, e.g. "0.107.0".</summary>
     public static string TorchSharpVersion
     {
