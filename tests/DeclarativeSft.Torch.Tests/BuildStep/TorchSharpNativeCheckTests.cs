@@ -88,6 +88,11 @@ public sealed class TorchSharpNativeCheckTests
         var mapped = LoadedLibTorchSharp();
         Assert.StartsWith(Path.GetFullPath(AppContext.BaseDirectory), mapped);
         Assert.Matches(@"Name: GLIBCXX_3\.4\.32\s+Flags: WEAK", Readelf("-V", mapped));
+        // libtorch itself is the package's, loaded beside it — not a system libtorch on the loader path (Debian's
+        // libtorch-dev puts a 1.13 libc10.so there, which TorchSharp fails on with undefined symbols).
+        var libc10 = File.ReadLines("/proc/self/maps").Select(l => l.IndexOf('/') is var i and >= 0 ? l[i..] : "")
+            .Where(p => Path.GetFileName(p).StartsWith("libc10.so", StringComparison.Ordinal)).Distinct().ToList();
+        Assert.Equal(new[] { Path.Combine(Path.GetDirectoryName(mapped)!, "libc10.so") }, libc10);
     }
 
     [Fact]
