@@ -32,6 +32,9 @@ public class JinjaException : Exception
 
     internal bool HasLocation => TemplateLine > 0;
 
-    internal JinjaException At(int line, int column) =>
-        HasLocation ? this : new JinjaException(Reason, line, column, InnerException) { RaisedByTemplate = RaisedByTemplate };
+    internal JinjaException At(int line, int column) => HasLocation ? this : WithLocation(line, column);
+
+    /// <summary>The same error at a template position (subclasses keep their type).</summary>
+    internal virtual JinjaException WithLocation(int line, int column) =>
+        new JinjaException(Reason, line, column, InnerException) { RaisedByTemplate = RaisedByTemplate };
 }

@@ -20,7 +20,8 @@ public sealed class JsonError
 /// </summary>
 public sealed class JsonReader
 {
-    private const int MaxDepth = 256;
+    /// <summary>The nesting limit, the same as the run's (DeclarativeSft.Data's DatasetReader.MaxJsonDepth).</summary>
+    public const int MaxDepth = 256;
     private readonly string _s;
     private readonly int _end;
     private int _i;
@@ -167,6 +168,23 @@ public sealed class JsonReader
                 case 'u':
                     if (_i + 4 > _end || !int.TryParse(_s.Substring(_i, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int code))
                         throw Fail("bad \\u escape (needs 4 hex digits)");
+                    if (code >= 0xD800 && code <= 0xDFFF)
+                    {
+                        // A surrogate escape must be a high-low pair (\ud83d\ude00); alone it is not text (UTF-8 cannot encode it).
+                        bool high = code <= 0xDBFF;
+                        int low = -1;
+                        if (high && _i + 10 <= _end && _s[_i + 4] == '\\' && _s[_i + 5] == 'u'
+                            && int.TryParse(_s.Substring(_i + 6, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int next))
+                            low = next;
+                        if (!high || low < 0xDC00 || low > 0xDFFF)
+                        {
+                            _i -= 2;
+                            throw Fail($"lone surrogate escape '\\u{_s.Substring(_i + 2, 4)}' is not a character (only a pair such as \\ud83d\\ude00 is); fix the text that produced it");
+                        }
+                        _sb.Append((char)code).Append((char)low);
+                        _i += 10;
+                        break;
+                    }
                     _sb.Append((char)code);
                     _i += 4;
                     break;

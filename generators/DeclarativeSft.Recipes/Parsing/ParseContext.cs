@@ -68,7 +68,8 @@ internal sealed class ParseContext
 
     // ---- Sections and keys ----
 
-    public Section Section(YamlMapping map, string path, IReadOnlyList<RecipeKey> keys)
+    /// <param name="position">Where the section is reported (missing keys): its parent key; the mapping itself by default.</param>
+    public Section Section(YamlMapping map, string path, IReadOnlyList<RecipeKey> keys, SourcePosition? position = null)
     {
         var entries = new Dictionary<string, KeyValuePair<YamlScalar, YamlNode>>(StringComparer.Ordinal);
         var displayPath = path.Length == 0 ? "the recipe root" : "'" + path + "'";
@@ -96,7 +97,7 @@ internal sealed class ParseContext
             entries[known.Name] = entry;
             Record(Join(path, known.Name), entry.Key.Position, entry.Value.Position);
         }
-        return new Section(path, map.Position, keys, entries);
+        return new Section(path, position ?? map.Position, keys, entries);
     }
 
     private static string UnknownKeyHint(string keyText, IReadOnlyList<RecipeKey> keys, string path)
@@ -130,7 +131,7 @@ internal sealed class ParseContext
             WrongType(parent, key, node, "a mapping of keys", "{ " + schema.Children[0].Name + ": " + schema.Children[0].Example + " }");
             return null;
         }
-        return Section(map, parent.PathOf(key), schema.Children);
+        return Section(map, parent.PathOf(key), schema.Children, parent.KeyNode(key)?.Position);
     }
 
     private void WrongType(Section s, string key, YamlNode node, string expected, string? example = null)

@@ -22,6 +22,18 @@ public static class DataFileCheck
     public static (List<RecipeDiagnostic> Diagnostics, int Examples) Check(string path, string text, RecipeSpec spec)
     {
         var state = new State(path, spec);
+        int nul = text.IndexOf('\0');
+        if (nul >= 0)
+        {
+            // A binary file (an image, an archive, a model file) named as data: say so once, at the first NUL.
+            int line = 1, lineStart = 0;
+            for (int i = 0; i < nul; i++) if (text[i] == '\n') { line++; lineStart = i + 1; }
+            state.Line = line;
+            state.LineStart = lineStart;
+            state.Report(RecipeDiagnostics.DataLineNotJson, nul,
+                "the file is binary, not text (it has a NUL byte here); a data file is UTF-8 text with one JSON object per line. Point the recipe at the .jsonl file");
+            return (state.Diagnostics, 0);
+        }
         int lineNumber = 0, start = 0;
         while (start <= text.Length)
         {

@@ -41,12 +41,16 @@ public static class YamlTreeReader
             result.Root = null;
             result.Error = Clean(ex.Message);
             result.ErrorPosition = new SourcePosition(Math.Max(1, (int)ex.Start.Line), Math.Max(1, (int)ex.Start.Column));
+            Refine(text, result, positionKnown: ex.Start.Line > 1 || ex.Start.Column > 1); // (1,1) is also YamlDotNet's "somewhere"
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
+            // YamlDotNet's parser state machine failing (e.g. "Operation is not valid due to the current state of the
+            // object" for a flow collection left open): its words mean nothing to a recipe author.
             result.Root = null;
-            result.Error = Clean(ex.Message);
-            result.ErrorPosition = SourcePosition.Start;
+            result.Error = "the file ends inside an unfinished YAML structure (an unclosed '[', '{' or quote?)";
+            result.ErrorPosition = new SourcePosition(Math.Max(1, text.Split('\n').Length), 1);
+            Refine(text, result, positionKnown: false);
         }
         return result;
     }
@@ -108,6 +112,22 @@ public static class YamlTreeReader
 
             default:
                 throw new YamlException(ev.Start, ev.End, "unexpected " + ev.GetType().Name);
+        }
+    }
+
+    private static void Refine(string text, Result result, bool positionKnown)
+    {
+        try
+        {
+            if (YamlErrorHints.Explain(text, result.ErrorPosition, positionKnown) is { } hint)
+            {
+                result.Error = hint.Message;
+                result.ErrorPosition = hint.Position;
+            }
+        }
+        catch (Exception)
+        {
+            // a hint is a nicety: keep the parser's own report
         }
     }
 

@@ -16,9 +16,62 @@ public static class DatasetReader
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: data file not found; check data.train / data.validation / data.replay paths in the recipe (relative paths resolve against the recipe folder)", path);
-        using var reader = new StreamReader(path);
-        return Read(reader, path, format);
+        CheckNotBinary(path);
+        try
+        {
+            // Strict UTF-8: invalid bytes are an error at their line, not silently U+FFFD.
+            using var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: false);
+            return Read(reader, path, format);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw InvalidUtf8(path);
+        }
     }
+
+    /// <summary>JSON nesting allowed in a data line: the same as the build-time check's (generators' JsonReader.MaxDepth).</summary>
+    public const int MaxJsonDepth = 256;
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static readonly JsonDocumentOptions LineOptions = new() { MaxDepth = MaxJsonDepth };
+
+    private static void CheckNotBinary(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var head = new byte[8192];
+        int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        int nul = Array.IndexOf(head, (byte)0, 0, n);
+        if (nul < 0) return;
+        int line = 1;
+        for (int i = 0; i < nul; i++) if (head[i] == (byte)'\n') line++;
+        throw new DataFormatException(path, line,
+            $"the file is binary, not text (a NUL byte at byte {nul + 1}); a data file is UTF-8 text with one JSON object per line. Point the recipe at the .jsonl file");
+    }
+
+    /// <summary>Finds the first invalid UTF-8 sequence (only on the error path) and names its line and column.</summary>
+    private static DataFormatException InvalidUtf8(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        int line = 1, lineStart = 0, i = 0;
+        while (i < bytes.Length)
+        {
+            var status = System.Text.Unicode.Utf8.ToUtf16(bytes.AsSpan(i, Math.Min(UtfSequenceLength(bytes[i]), bytes.Length - i)), stackalloc char[8], out int read, out _,
+                replaceInvalidSequences: false, isFinalBlock: true);
+            if (status == System.Buffers.OperationStatus.InvalidData || read == 0)
+            {
+                int column = System.Text.Encoding.UTF8.GetCharCount(bytes, lineStart, i - lineStart) + 1;
+                return new DataFormatException(path, line,
+                    $"column {column}: invalid UTF-8 (byte 0x{bytes[i]:X2} at byte offset {i}); data files must be UTF-8 text. " +
+                    "Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)");
+            }
+            if (bytes[i] == (byte)'\n') { line++; lineStart = i + 1; }
+            i += UtfSequenceLength(bytes[i]);
+        }
+        return new DataFormatException(path, line, "invalid UTF-8; data files must be UTF-8 text. Re-save the file as UTF-8");
+    }
+
+    private static int UtfSequenceLength(byte b) => b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
 
     /// <summary>Reads examples from <paramref name="reader"/>; <paramref name="sourceName"/> is used in errors.</summary>
     public static List<Conversation> Read(TextReader reader, string sourceName, DatasetFormat format)
@@ -35,13 +88,36 @@ public static class DatasetReader
         return result;
     }
 
+    /// <summary>1-based column of the first \\uD800–\\uDFFF escape that is not a high-low pair, or null.</summary>
+    private static int? FindLoneSurrogateEscape(string line)
+    {
+        for (int i = 0; i + 5 < line.Length; i++)
+        {
+            if (line[i] != '\\') continue;
+            if (line[i + 1] != 'u') { i++; continue; } // another escape (\\\\, \\", …)
+            if (!int.TryParse(line.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, null, out int code)) continue;
+            if (code is >= 0xD800 and <= 0xDBFF && i + 11 < line.Length && line[i + 6] == '\\' && line[i + 7] == 'u'
+                && int.TryParse(line.AsSpan(i + 8, 4), System.Globalization.NumberStyles.HexNumber, null, out int low) && low is >= 0xDC00 and <= 0xDFFF)
+            {
+                i += 11;
+                continue;
+            }
+            if (code is >= 0xD800 and <= 0xDFFF) return i + 1;
+            i += 5;
+        }
+        return null;
+    }
+
     /// <summary>Parses one line (a JSON object) of a data file.</summary>
     public static Conversation ParseLine(string line, string file, int lineNumber, DatasetFormat format)
     {
         JsonDocument document;
+        if (line.Contains("\\u", StringComparison.Ordinal) && FindLoneSurrogateEscape(line) is int column)
+            throw new DataFormatException(file, lineNumber,
+                $"column {column}: lone surrogate escape '{line.Substring(column - 1, 6)}' is not a character (only a pair such as \\ud83d\\ude00 is); fix the text that produced it");
         try
         {
-            document = JsonDocument.Parse(line);
+            document = JsonDocument.Parse(line, LineOptions);
         }
         catch (JsonException e)
         {

@@ -1,3 +1,5 @@
+using DeclarativeSft.Jinja;
+
 namespace DeclarativeSft.Data;
 
 /// <summary>
@@ -151,6 +153,11 @@ public sealed class JinjaChatTemplate : ChatTemplate
         try
         {
             return _render(prefix, addGenerationPrompt);
+        }
+        catch (JinjaLimitException e) when (e.Message.Contains(Name, StringComparison.Ordinal))
+        {
+            // Already names the template file, the limit and the template position.
+            throw new ChatTemplateException($"{e.Message} (while rendering messages 1..{count})");
         }
         catch (Exception e) when (e is not ChatTemplateException)
         {

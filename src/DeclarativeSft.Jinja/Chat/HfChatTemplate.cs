@@ -60,7 +60,7 @@ public sealed class HfChatTemplate
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new ChatTemplateConfigException($"{tokenizerConfigJsonPath}: expected a JSON object at the top level");
-            string source = ReadTemplate(root, tokenizerConfigJsonPath);
+            string source = ReadTemplate(root, tokenizerConfigJsonPath, out string sourceName);
 
             var special = new Dictionary<string, string>();
             foreach (var key in SpecialTokenKeys)
@@ -71,7 +71,8 @@ public sealed class HfChatTemplate
                     if (TokenContent(t) is { } c) additional.Add(c);
 
             JinjaTemplate template;
-            try { template = JinjaTemplate.Parse(source, JinjaOptions.ChatTemplate); }
+            try { template = JinjaTemplate.Parse(source, JinjaOptions.ChatTemplate, sourceName); }
+            catch (JinjaLimitException) { throw; } // already names the file and the limit
             catch (JinjaException e)
             {
                 throw new JinjaException($"{tokenizerConfigJsonPath}: chat_template: {e.Reason}", e.TemplateLine, e.TemplateColumn, e);
@@ -95,8 +96,9 @@ public sealed class HfChatTemplate
         return new HfChatTemplate(JinjaTemplate.Parse(template, JinjaOptions.ChatTemplate), special, new List<object?>());
     }
 
-    private static string ReadTemplate(JsonElement root, string path)
+    private static string ReadTemplate(JsonElement root, string path, out string sourceName)
     {
+        sourceName = path;
         if (root.TryGetProperty("chat_template", out var ct) && ct.ValueKind != JsonValueKind.Null)
         {
             if (ct.ValueKind == JsonValueKind.String) return ct.GetString()!;
@@ -117,6 +119,7 @@ public sealed class HfChatTemplate
             throw new ChatTemplateConfigException($"{path}: chat_template must be a string or a list of {{name, template}}");
         }
         string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "chat_template.jinja");
+        sourceName = beside;
         if (File.Exists(beside)) return File.ReadAllText(beside);
         throw new ChatTemplateConfigException(
             $"{path}: no chat_template (and no chat_template.jinja beside it); this tokenizer does not define a chat format — " +

@@ -38,7 +38,9 @@ internal static partial class Filters
             case "center":
                 {
                     string s = Values.Str(v);
-                    int width = (int)AsLong(a.Get(0, "width", 80L));
+                    long wide = AsLong(a.Get(0, "width", 80L));
+                    RenderBudget.Current.CheckSize(wide);
+                    int width = (int)wide;
                     int pad = width - PyText.Length(s);
                     if (pad <= 0) return s;
                     int left = pad / 2 + (pad & width & 1);
@@ -206,10 +208,12 @@ internal static partial class Filters
     private static string Indent(string s, CallArgs a)
     {
         object? width = a.Get(0, "width", 4L);
-        string indention = width is string w ? w : new string(' ', (int)AsLong(width));
+        if (width is not string) RenderBudget.Current.CheckSize(AsLong(width));
+        string indention = width is string w ? w : new string(' ', (int)Math.Max(0, AsLong(width)));
         bool first = Values.Truthy(a.Get(1, "first", false));
         bool blank = Values.Truthy(a.Get(2, "blank", false));
         var lines = PyText.SplitLines(s + "\n");
+        RenderBudget.Current.CheckSize(s.Length + RenderBudget.Times(indention.Length, lines.Count + 1));
         string rv;
         if (blank) rv = string.Join("\n" + indention, lines);
         else
@@ -392,7 +396,10 @@ internal static partial class Filters
             int dot = spec.IndexOf('.');
             int? precision = dot >= 0 ? int.Parse(spec[(dot + 1)..] is { Length: > 0 } p ? p : "0", CultureInfo.InvariantCulture) : null;
             string flags = dot >= 0 ? spec[..dot] : spec;
-            int width = int.TryParse(flags.TrimStart('-', '+', ' ', '#', '0'), NumberStyles.None, CultureInfo.InvariantCulture, out int w) ? w : 0;
+            string widthText = flags.TrimStart('-', '+', ' ', '#', '0');
+            if (widthText.Length > 0)
+                RenderBudget.Current.CheckSize(long.TryParse(widthText, NumberStyles.None, CultureInfo.InvariantCulture, out long wl) ? wl : long.MaxValue);
+            int width = int.TryParse(widthText, NumberStyles.None, CultureInfo.InvariantCulture, out int w) ? w : 0;
             string body = conv switch
             {
                 's' => Values.Str(arg),

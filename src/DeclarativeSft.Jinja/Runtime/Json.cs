@@ -13,6 +13,7 @@ internal static class Json
     {
         string itemSep = itemSeparator ?? (indent is null ? ", " : ",");
         string keySep = keySeparator ?? ": ";
+        if (indent is long n) RenderBudget.Current.CheckSize(n);
         var sb = new StringBuilder();
         Write(sb, value, indent is null ? null : new string(' ', (int)Math.Max(0, indent.Value)), 0, ensureAscii, itemSep, keySep, sortKeys);
         return sb.ToString();
@@ -20,6 +21,8 @@ internal static class Json
 
     private static void Write(StringBuilder sb, object? v, string? indent, int depth, bool ascii, string itemSep, string keySep, bool sortKeys)
     {
+        RenderBudget.EnsureStack();
+        RenderBudget.Current.CheckSize(sb.Length);
         switch (v)
         {
             case null: sb.Append("null"); return;

@@ -139,6 +139,21 @@ internal static class Methods
     public static string Replace(string s, string oldV, string newV, long count)
     {
         if (count == 0) return s;
+        if (newV.Length > oldV.Length)
+        {
+            // Fail before building a result over the size limit ('x'.replace('', huge), or many matches growing).
+            long most = oldV.Length == 0 ? s.Length + 1 : s.Length / oldV.Length;
+            if (count >= 0) most = Math.Min(most, count);
+            var budget = RenderBudget.Current;
+            if (s.Length + RenderBudget.Times(newV.Length - oldV.Length, most) > budget.MaxOutputLength && oldV.Length > 0)
+            {
+                long found = 0;
+                for (int at = s.IndexOf(oldV, StringComparison.Ordinal); at >= 0 && (count < 0 || found < count);
+                     at = s.IndexOf(oldV, at + oldV.Length, StringComparison.Ordinal)) found++;
+                most = found;
+            }
+            budget.CheckSize(s.Length + RenderBudget.Times(newV.Length - oldV.Length, most));
+        }
         if (oldV.Length == 0)
         {
             var sb0 = new StringBuilder();

@@ -69,6 +69,7 @@ internal static class Operators
             case "*" when r is string s && l is long or bool: return Repeat(s, AsLong(l));
             case "*" when l is List<object?> x && r is long n:
                 {
+                    RenderBudget.Current.CheckSize(RenderBudget.Times(x.Count, n));
                     var list = new List<object?>();
                     for (long i = 0; i < n; i++) list.AddRange(x);
                     return list;
@@ -80,6 +81,7 @@ internal static class Operators
     private static string Repeat(string s, long n)
     {
         if (n <= 0) return "";
+        RenderBudget.Current.CheckSize(RenderBudget.Times(s.Length, n));
         var sb = new StringBuilder(s.Length * (int)n);
         for (long i = 0; i < n; i++) sb.Append(s);
         return sb.ToString();

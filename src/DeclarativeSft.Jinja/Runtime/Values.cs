@@ -133,6 +133,7 @@ internal static class Values
     /// <summary>Python <c>repr(value)</c> (used inside printed lists and dicts).</summary>
     public static string Repr(object? v)
     {
+        RenderBudget.EnsureStack();
         switch (v)
         {
             case string s: return PyText.Repr(s);
@@ -163,6 +164,7 @@ internal static class Values
     public static bool PyEquals(object? a, object? b)
     {
         if (ReferenceEquals(a, b)) return true;
+        RenderBudget.EnsureStack();
         switch (a)
         {
             case null: return b is null;
@@ -188,6 +190,7 @@ internal static class Values
     /// <summary>Python ordering (<c>&lt;</c> and friends); raises for unorderable types like Python does.</summary>
     public static int Compare(object? a, object? b)
     {
+        RenderBudget.EnsureStack();
         if (a is Undefined u) throw u.Fail();
         if (b is Undefined u2) throw u2.Fail();
         if (IsNumber(a) && IsNumber(b))

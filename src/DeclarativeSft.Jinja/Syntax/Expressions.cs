@@ -134,8 +134,8 @@ internal sealed class CallExpr(Expr callee, List<Argument> args, int line, int c
         {
             return fn switch
             {
-                Macro m => m.Invoke(callArgs, caller),
-                JinjaCallable c => c.Invoke(callArgs),
+                Macro m => RenderBudget.Current.Built(m.Invoke(callArgs, caller)),
+                JinjaCallable c => RenderBudget.Current.Built(c.Invoke(callArgs)),
                 Undefined u => throw u.Fail(),
                 _ => throw new JinjaException($"'{Values.TypeName(fn)}' object is not callable"),
             };
@@ -153,7 +153,7 @@ internal sealed class FilterExpr(Expr? operand, string name, List<Argument> args
     public object? Apply(object? value, Frame frame)
     {
         var callArgs = Arguments.Evaluate(args, frame);
-        try { return Filters.Apply(name, value, callArgs); }
+        try { return RenderBudget.Current.Built(Filters.Apply(name, value, callArgs)); }
         catch (JinjaException e) when (!e.HasLocation) { throw e.At(Line, Column); }
     }
 
@@ -220,7 +220,7 @@ internal sealed class BinaryExpr(string op, Expr left, Expr right, int line, int
     public override object? Evaluate(Frame frame)
     {
         object? l = left.Evaluate(frame), r = right.Evaluate(frame);
-        try { return Operators.Binary(op, l, r); }
+        try { return RenderBudget.Current.Built(Operators.Binary(op, l, r)); }
         catch (JinjaException e) when (!e.HasLocation) { throw e.At(Line, Column); }
     }
 }
@@ -231,7 +231,15 @@ internal sealed class ConcatExpr(List<Expr> parts, int line, int column) : Expr(
     public override object? Evaluate(Frame frame)
     {
         var sb = new System.Text.StringBuilder();
-        foreach (var p in parts) sb.Append(Values.Str(p.Evaluate(frame)));
+        var budget = RenderBudget.Current;
+        foreach (var p in parts)
+        {
+            sb.Append(Values.Str(p.Evaluate(frame)));
+            try { budget.CheckSize(sb.Length); }
+            catch (JinjaException e) when (!e.HasLocation) { throw e.At(Line, Column); }
+        }
+        try { budget.Built(sb.Length); }
+        catch (JinjaException e) when (!e.HasLocation) { throw e.At(Line, Column); }
         return sb.ToString();
     }
 }

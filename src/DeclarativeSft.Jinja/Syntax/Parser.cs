@@ -8,13 +8,16 @@ namespace DeclarativeSft.Jinja.Syntax;
 internal sealed class Parser
 {
     private readonly List<Token> _tokens;
+    private readonly JinjaLimits _limits;
+    private readonly string? _name;
     private int _pos;
+    private int _depth;
 
-    private Parser(List<Token> tokens) { _tokens = tokens; }
+    private Parser(List<Token> tokens, JinjaLimits limits, string? name) { _tokens = tokens; _limits = limits; _name = name; }
 
-    public static List<Stmt> Parse(List<Token> tokens)
+    public static List<Stmt> Parse(List<Token> tokens, JinjaLimits? limits = null, string? name = null)
     {
-        var p = new Parser(tokens);
+        var p = new Parser(tokens, limits ?? JinjaLimits.Default, name);
         var body = p.ParseBody(null, Array.Empty<string>());
         if (p.Cur.Kind != TokenKind.Eof) throw Error($"unexpected {p.Cur}", p.Cur);
         return body;
@@ -25,6 +28,19 @@ internal sealed class Parser
     private Token Next() => _tokens[_pos++];
 
     private static JinjaException Error(string message, Token at) => new(message, at.Line, at.Column);
+
+    /// <summary>One level deeper (a block, or a nested expression): bounded by <see cref="JinjaLimits.MaxNestingDepth"/>
+    /// so that a template nested 50,000 deep is an error, not a stack overflow. Pair with <see cref="Leave"/>.</summary>
+    private void Enter(Token at)
+    {
+        if (++_depth > _limits.MaxNestingDepth || !System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw JinjaLimitException.Create(_name, "nests blocks and expressions (brackets, calls, not, signs, inline ifs)",
+                "MaxNestingDepth", _limits.MaxNestingDepth,
+                "Real chat templates nest a few levels; this one is malformed or hostile. Fix the template or use a named template.format.",
+                at.Line, at.Column);
+    }
+
+    private void Leave() => _depth--;
 
     private Token ExpectOp(string op)
     {
@@ -91,6 +107,13 @@ internal sealed class Parser
     }
 
     private Stmt ParseStatement()
+    {
+        Enter(Cur);
+        try { return ParseStatementCore(); }
+        finally { Leave(); }
+    }
+
+    private Stmt ParseStatementCore()
     {
         var begin = Next();
         var tag = ExpectKind(TokenKind.Name, "a tag name");
@@ -306,6 +329,13 @@ internal sealed class Parser
 
     private Expr ParseExpression()
     {
+        Enter(Cur);
+        try { return ParseExpressionCore(); }
+        finally { Leave(); }
+    }
+
+    private Expr ParseExpressionCore()
+    {
         var expr = ParseOr();
         while (Cur.IsName("if"))
         {
@@ -334,7 +364,13 @@ internal sealed class Parser
 
     private Expr ParseNot()
     {
-        if (Cur.IsName("not")) { var t = Next(); return new NotExpr(ParseNot(), t.Line, t.Column); }
+        if (Cur.IsName("not"))
+        {
+            var t = Next();
+            Enter(t);
+            try { return new NotExpr(ParseNot(), t.Line, t.Column); }
+            finally { Leave(); }
+        }
         return ParseCompare();
     }
 
@@ -403,7 +439,9 @@ internal sealed class Parser
         if (t.IsOperator("-") || t.IsOperator("+"))
         {
             Next();
-            node = new NegExpr(ParseUnary(withFilter: false), t.Value == "-", t.Line, t.Column);
+            Enter(t);
+            try { node = new NegExpr(ParseUnary(withFilter: false), t.Value == "-", t.Line, t.Column); }
+            finally { Leave(); }
         }
         else node = ParsePostfix(ParsePrimary());
         return withFilter ? ParseFilterExpr(node) : node;

@@ -14,9 +14,19 @@ internal abstract class Stmt(int line, int column)
 
     public abstract Flow Render(Frame frame, StringBuilder output);
 
+    /// <summary>An error still without a template position. Located errors pass through the enclosing statements without
+    /// being caught and rethrown (an exception filter), which keeps unwinding from a deep recursion cheap on the stack.</summary>
+    protected static bool NeedsLocation(Exception e) => e is not JinjaException { HasLocation: true };
+
     protected JinjaException Locate(Exception e) => e is JinjaException j
         ? j.At(Line, Column)
         : new JinjaException(e.Message, Line, Column, e);
+
+    /// <summary>Bounds the text a render (or a block inside it) produces: <see cref="JinjaLimits.MaxOutputLength"/>.</summary>
+    protected void CheckOutput(StringBuilder output)
+    {
+        RenderBudget.Current.Output(output.Length, Line, Column);
+    }
 
     public static Flow RenderAll(List<Stmt> body, Frame frame, StringBuilder output)
     {
@@ -31,7 +41,12 @@ internal abstract class Stmt(int line, int column)
 
 internal sealed class TextStmt(string text, int line, int column) : Stmt(line, column)
 {
-    public override Flow Render(Frame frame, StringBuilder output) { output.Append(text); return Flow.Normal; }
+    public override Flow Render(Frame frame, StringBuilder output)
+    {
+        output.Append(text);
+        CheckOutput(output);
+        return Flow.Normal;
+    }
 }
 
 internal sealed class OutputStmt(Expr expr, int line, int column) : Stmt(line, column)
@@ -40,13 +55,14 @@ internal sealed class OutputStmt(Expr expr, int line, int column) : Stmt(line, c
     {
         object? v;
         try { v = expr.Evaluate(frame); }
-        catch (Exception e) { throw Locate(e); }
+        catch (Exception e) when (NeedsLocation(e)) { throw Locate(e); }
         switch (v)
         {
             case string s: output.Append(s); break;
             case Undefined: break;
             default: output.Append(Values.Str(v)); break;
         }
+        CheckOutput(output);
         return Flow.Normal;
     }
 }
@@ -59,7 +75,7 @@ internal sealed class IfStmt(List<(Expr Test, List<Stmt> Body)> branches, List<S
         {
             bool pass;
             try { pass = Values.Truthy(test.Evaluate(frame)); }
-            catch (Exception e) { throw e is JinjaException j ? j.At(test.Line, test.Column) : Locate(e); }
+            catch (Exception e) when (NeedsLocation(e)) { throw e is JinjaException j ? j.At(test.Line, test.Column) : Locate(e); }
             if (pass) return RenderAll(body, frame, output);
         }
         return otherwise is null ? Flow.Normal : RenderAll(otherwise, frame, output);
@@ -105,7 +121,7 @@ internal sealed class SetStmt(Target target, Expr value, int line, int column) :
     public override Flow Render(Frame frame, StringBuilder output)
     {
         try { target.Assign(frame, value.Evaluate(frame)); }
-        catch (Exception e) { throw Locate(e); }
+        catch (Exception e) when (NeedsLocation(e)) { throw Locate(e); }
         return Flow.Normal;
     }
 }
@@ -118,7 +134,7 @@ internal sealed class SetBlockStmt(Target target, List<Stmt> body, List<FilterEx
         var sb = new StringBuilder();
         RenderAll(body, frame, sb);
         try { target.Assign(frame, FilterExpr.ApplyChain(filters, sb.ToString(), frame)); }
-        catch (Exception e) { throw Locate(e); }
+        catch (Exception e) when (NeedsLocation(e)) { throw Locate(e); }
         return Flow.Normal;
     }
 }
@@ -136,8 +152,10 @@ internal sealed class ForStmt(Target target, Expr iterable, Expr? condition, Lis
             if (condition is not null)
             {
                 var kept = new List<object?>(items.Count);
+                var budget = RenderBudget.Current;
                 foreach (var item in items)
                 {
+                    budget.Step();
                     scope.Clear();
                     target.Assign(scope, item);
                     if (Values.Truthy(condition.Evaluate(scope))) kept.Add(item);
@@ -145,19 +163,21 @@ internal sealed class ForStmt(Target target, Expr iterable, Expr? condition, Lis
                 items = kept;
             }
         }
-        catch (Exception e) { throw Locate(e); }
+        catch (Exception e) when (NeedsLocation(e)) { throw Locate(e); }
 
         if (items.Count == 0)
             return otherwise is null ? Flow.Normal : RenderAll(otherwise, frame, output);
 
         var loop = new LoopContext(items, frame.Lookup("loop") is LoopContext outer ? outer.Depth0 + 1 : 0);
+        var steps = RenderBudget.Current;
         for (int i = 0; i < items.Count; i++)
         {
+            steps.Step(Line, Column);
             scope.Clear();
             loop.Index0 = i;
             scope.Set("loop", loop);
             try { target.Assign(scope, items[i]); }
-            catch (Exception e) { throw Locate(e); }
+            catch (Exception e) when (NeedsLocation(e)) { throw Locate(e); }
             if (RenderAll(body, scope, output) == Flow.Break) break;
         }
         return Flow.Normal;
@@ -182,7 +202,8 @@ internal sealed class FilterBlockStmt(List<FilterExpr> filters, List<Stmt> body,
         var sb = new StringBuilder();
         var flow = RenderAll(body, frame, sb);
         try { output.Append(Values.Str(FilterExpr.ApplyChain(filters, sb.ToString(), frame))); }
-        catch (Exception e) { throw Locate(e); }
+        catch (Exception e) when (NeedsLocation(e)) { throw Locate(e); }
+        CheckOutput(output);
         return flow;
     }
 }
@@ -205,7 +226,8 @@ internal sealed class CallBlockStmt(CallExpr call, List<Parameter> callerParamet
     {
         var caller = new Macro("caller", callerParameters, body, frame);
         try { output.Append(Values.Str(call.Invoke(frame, caller))); }
-        catch (Exception e) { throw Locate(e); }
+        catch (Exception e) when (NeedsLocation(e)) { throw Locate(e); }
+        CheckOutput(output);
         return Flow.Normal;
     }
 }
@@ -218,6 +240,15 @@ internal sealed class Macro(string name, List<Parameter> parameters, List<Stmt> 
     public override object? Invoke(CallArgs args) => Invoke(args, null);
 
     public object? Invoke(CallArgs args, JinjaCallable? caller)
+    {
+        var budget = RenderBudget.Current;
+        budget.Step();
+        budget.EnterCall();
+        try { return InvokeCore(args, caller); }
+        finally { budget.ExitCall(); }
+    }
+
+    private string InvokeCore(CallArgs args, JinjaCallable? caller)
     {
         var scope = new Frame(closure);
         var keywords = args.Keywords is null ? null : new Dictionary<string, object?>(args.Keywords);

@@ -80,6 +80,7 @@ internal static class TokenizerJsonLoader
             }
         }
 
+        CheckIds(path, vocab, added);
         var tokenIds = new Dictionary<string, int>(vocab);
         foreach (var a in added) tokenIds[a.Content] = a.Id;
 
@@ -103,6 +104,42 @@ internal static class TokenizerJsonLoader
             added, addedContents, unkToken, config);
     }
 
+    /// <summary>One more than the largest token id accepted. The largest real vocabularies have about 262,000 tokens;
+    /// an id in the millions or billions is a broken or hostile file (the id table and embeddings are sized by it).</summary>
+    internal const int MaxVocabularySize = 1 << 24;
+
+    /// <summary>Every token id is in [0, <see cref="MaxVocabularySize"/>), each id names one token, and each added token
+    /// either is new or keeps the vocabulary's id for the same text.</summary>
+    private static void CheckIds(string path, Dictionary<string, int> vocab, List<AddedToken> added)
+    {
+        const string Fix = "Use the model's original tokenizer.json.";
+        var byId = new Dictionary<int, string>(vocab.Count + added.Count);
+        foreach (var (token, id) in vocab)
+        {
+            if (id < 0 || id >= MaxVocabularySize)
+                throw new TokenizerLoadException(path, $"vocabulary token {Quote(token)} has id {id}, outside [0, {MaxVocabularySize - 1}] " +
+                    $"(real vocabularies have at most a few hundred thousand tokens). {Fix}");
+            if (!byId.TryAdd(id, token))
+                throw new TokenizerLoadException(path, $"vocabulary maps both {Quote(byId[id])} and {Quote(token)} to id {id}; " +
+                    $"each id must name one token (decoding would be ambiguous). {Fix}");
+        }
+        var addedById = new Dictionary<int, string>(added.Count);
+        foreach (var a in added)
+        {
+            if (a.Id < 0 || a.Id >= MaxVocabularySize)
+                throw new TokenizerLoadException(path, $"added token {Quote(a.Content)} has id {a.Id}, outside [0, {MaxVocabularySize - 1}] " +
+                    $"(the vocabulary has {vocab.Count} tokens; added tokens follow it). {Fix}");
+            if (!addedById.TryAdd(a.Id, a.Content))
+                throw new TokenizerLoadException(path, $"added_tokens gives id {a.Id} twice ({Quote(addedById[a.Id])} and {Quote(a.Content)}); " +
+                    $"each added token needs its own id. {Fix}");
+            if (byId.TryGetValue(a.Id, out var existing) && existing != a.Content)
+                throw new TokenizerLoadException(path, $"added token {Quote(a.Content)} has id {a.Id}, which the vocabulary already gives to {Quote(existing)}; " +
+                    $"each id must name one token. {Fix}");
+        }
+    }
+
+    private static string Quote(string token) => "\"" + (token.Length > 40 ? token[..40] + "…" : token) + "\"";
+
     private static TextNormalizer? ParseNormalizer(string path, JsonElement n)
     {
         if (n.ValueKind != JsonValueKind.Object) return null;
@@ -116,17 +153,18 @@ internal static class TokenizerJsonLoader
             "NFKC" => new UnicodeFormNormalizer(NormalizationForm.FormKC),
             "NFKD" => new UnicodeFormNormalizer(NormalizationForm.FormKD),
             "Prepend" => new PrependNormalizer(n.GetProperty("prepend").GetString() ?? ""),
-            "Replace" => ParseReplace(n),
+            "Replace" => ParseReplace(path, n),
             "Lowercase" => new LowercaseNormalizer(),
             "Strip" => new StripNormalizer(Bool(n, "strip_left"), Bool(n, "strip_right")),
             _ => throw new TokenizerLoadException(path, $"normalizer \"{type}\" is not supported (supported: Sequence, NFC, NFD, NFKC, NFKD, Prepend, Replace, Lowercase, Strip)."),
         };
     }
 
-    private static ReplaceNormalizer ParseReplace(JsonElement n)
+    private static ReplaceNormalizer ParseReplace(string path, JsonElement n)
     {
-        var (literal, regex) = ParsePattern(n.GetProperty("pattern"));
-        return new ReplaceNormalizer(literal, regex, OptionalString(n, "content") ?? "");
+        var pattern = n.GetProperty("pattern");
+        var (literal, regex) = ParsePattern(pattern);
+        return new ReplaceNormalizer(literal, regex, OptionalString(n, "content") ?? "", path, PatternText(pattern));
     }
 
     private static (string? Literal, Regex? Regex) ParsePattern(JsonElement pattern)
@@ -134,6 +172,9 @@ internal static class TokenizerJsonLoader
         if (pattern.TryGetProperty("String", out var s)) return (s.GetString() ?? "", null);
         return (null, OnigurumaTranslator.Compile(pattern.GetProperty("Regex").GetString()!));
     }
+
+    private static string? PatternText(JsonElement pattern) =>
+        pattern.TryGetProperty("Regex", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
 
     private static PreTokenizerPipeline ParsePreTokenizer(string path, JsonElement p)
     {
@@ -153,7 +194,7 @@ internal static class TokenizerJsonLoader
             switch (type)
             {
                 case "Split":
-                    splitters.Add(ParseSplit(step));
+                    splitters.Add(ParseSplit(path, step));
                     break;
                 case "ByteLevel":
                     byteLevel = true;
@@ -175,17 +216,17 @@ internal static class TokenizerJsonLoader
                     };
                     metaspace = new MetaspaceTransform(replacement, scheme);
                     if (!step.TryGetProperty("split", out var split) || split.ValueKind != JsonValueKind.False)
-                        splitters.Add(new PatternSplitter(replacement.ToString(), null, SplitBehavior.MergedWithNext, false));
+                        splitters.Add(new PatternSplitter(replacement.ToString(), null, SplitBehavior.MergedWithNext, false, path));
                     break;
                 case "WhitespaceSplit":
-                    splitters.Add(new PatternSplitter(null, new Regex(@"\S+", RegexOptions.Compiled), SplitBehavior.Isolated, true));
+                    splitters.Add(new PatternSplitter(null, TokenizerRegex.Create(@"\S+", RegexOptions.Compiled), SplitBehavior.Isolated, true, path));
                     break;
                 case "Whitespace":
-                    splitters.Add(new PatternSplitter(null, new Regex(@"\w+|[^\w\s]+", RegexOptions.Compiled), SplitBehavior.Isolated, true));
+                    splitters.Add(new PatternSplitter(null, TokenizerRegex.Create(@"\w+|[^\w\s]+", RegexOptions.Compiled), SplitBehavior.Isolated, true, path));
                     break;
                 case "Digits":
                     var digits = Bool(step, "individual_digits") ? @"\p{Nd}" : @"\p{Nd}+";
-                    splitters.Add(new PatternSplitter(null, new Regex(digits, RegexOptions.Compiled), SplitBehavior.Isolated, false));
+                    splitters.Add(new PatternSplitter(null, TokenizerRegex.Create(digits, RegexOptions.Compiled), SplitBehavior.Isolated, false, path));
                     break;
                 default:
                     throw new TokenizerLoadException(path, $"pre-tokenizer \"{type}\" is not supported (supported: Sequence, Split, ByteLevel, Metaspace, Whitespace, WhitespaceSplit, Digits).");
@@ -194,7 +235,7 @@ internal static class TokenizerJsonLoader
         return new PreTokenizerPipeline(metaspace, splitters, byteLevel);
     }
 
-    private static PreTokenSplitter ParseSplit(JsonElement step)
+    private static PreTokenSplitter ParseSplit(string path, JsonElement step)
     {
         var behavior = Enum.Parse<SplitBehavior>(OptionalString(step, "behavior") ?? "Isolated", ignoreCase: true);
         var invert = Bool(step, "invert");
@@ -209,7 +250,7 @@ internal static class TokenizerJsonLoader
             if (regex == Gpt2Splitter.Pattern) return new Gpt2Splitter();
         }
         var (literal, compiled) = ParsePattern(pattern);
-        return new PatternSplitter(literal, compiled, behavior, invert);
+        return new PatternSplitter(literal, compiled, behavior, invert, path, PatternText(pattern));
     }
 
     private static SpecialTokenFrame ParsePostProcessor(string path, JsonElement p, Dictionary<string, int> tokenIds)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DeclarativeSft.Tokenizers.PreTokenizers;
 using DeclarativeSft.Tokenizers.Text;
 
 namespace DeclarativeSft.Tokenizers.Normalizers;
@@ -10,9 +11,13 @@ internal sealed class ReplaceNormalizer : TextNormalizer
     private readonly string? _literal;
     private readonly Regex? _regex;
     private readonly string _content;
+    private readonly string _file;
+    private readonly string _pattern;
 
-    public ReplaceNormalizer(string? literal, Regex? regex, string content)
+    public ReplaceNormalizer(string? literal, Regex? regex, string content, string file = "tokenizer.json", string? pattern = null)
     {
+        _file = file;
+        _pattern = pattern ?? regex?.ToString() ?? "";
         _literal = literal;
         _regex = regex;
         _content = content;
@@ -43,12 +48,19 @@ internal sealed class ReplaceNormalizer : TextNormalizer
 
         var text = new string(chars);
         var last = 0;
-        foreach (Match m in _regex!.Matches(text))
+        try
         {
-            for (; last < m.Index; last++) spare.AppendFrom(source, last);
-            if (m.Length == 0) continue;
-            AppendReplacement(source, spare, m.Index, m.Index + m.Length);
-            last = m.Index + m.Length;
+            foreach (Match m in _regex!.Matches(text))
+            {
+                for (; last < m.Index; last++) spare.AppendFrom(source, last);
+                if (m.Length == 0) continue;
+                AppendReplacement(source, spare, m.Index, m.Index + m.Length);
+                last = m.Index + m.Length;
+            }
+        }
+        catch (RegexMatchTimeoutException e)
+        {
+            throw TokenizerRegex.TimedOut(_file, "normalizer Replace", _pattern, text.Length, e);
         }
         for (; last < text.Length; last++) spare.AppendFrom(source, last);
         return spare;

@@ -38,7 +38,7 @@ internal static class OnigurumaTranslator
             }
             sb.Append(c);
         }
-        return new Regex(sb.ToString(), RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        return TokenizerRegex.Create(sb.ToString(), RegexOptions.CultureInvariant | RegexOptions.Compiled);
     }
 
     // Wraps the atom before the last quantifier in (?>...). Handles single escapes, classes and groups.

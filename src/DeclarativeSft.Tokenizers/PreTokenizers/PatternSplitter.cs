@@ -13,9 +13,14 @@ internal sealed class PatternSplitter : PreTokenSplitter
     private readonly Regex? _regex;
     private readonly SplitBehavior _behavior;
     private readonly bool _invert;
+    private readonly string _file;
+    private readonly string _pattern;
 
-    public PatternSplitter(string? literal, Regex? regex, SplitBehavior behavior, bool invert)
+    /// <param name="file">The tokenizer.json, named (with <paramref name="pattern"/>) when the regex times out.</param>
+    public PatternSplitter(string? literal, Regex? regex, SplitBehavior behavior, bool invert, string file = "tokenizer.json", string? pattern = null)
     {
+        _file = file;
+        _pattern = pattern ?? regex?.ToString() ?? literal ?? "";
         _literal = literal;
         _regex = regex;
         _behavior = behavior;
@@ -89,8 +94,15 @@ internal sealed class PatternSplitter : PreTokenSplitter
             }
             return result;
         }
-        foreach (var m in _regex!.EnumerateMatches(s))
-            if (m.Length > 0) result.Add((m.Index, m.Index + m.Length));
+        try
+        {
+            foreach (var m in _regex!.EnumerateMatches(s))
+                if (m.Length > 0) result.Add((m.Index, m.Index + m.Length));
+        }
+        catch (RegexMatchTimeoutException e)
+        {
+            throw TokenizerRegex.TimedOut(_file, "pre-tokenizer", _pattern, s.Length, e);
+        }
         return result;
     }
 }

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using DeclarativeSft.Jinja.Tests.Oracle;
+
+namespace DeclarativeSft.Jinja.Tests.Limits;
+
+/// <summary>
+/// A hostile chat template cannot crash or hang the process (issue 10, item 3): nesting, recursion, loops and sizes
+/// are bounded, each with a <see cref="JinjaLimitException"/> (a <see cref="JinjaException"/>, which callers report as
+/// a user error) that names the template and the limit.
+/// </summary>
+public class ResourceLimitTests
+{
+    [Theory]
+    [InlineData("nested-if-50000", "MaxNestingDepth")]
+    [InlineData("nested-for-50000", "MaxNestingDepth")]
+    [InlineData("nested-parens-100000", "MaxNestingDepth")]
+    [InlineData("nested-brackets-100000", "MaxNestingDepth")]
+    [InlineData("nested-not-100000", "MaxNestingDepth")]
+    [InlineData("nested-neg-100000", "MaxNestingDepth")]
+    [InlineData("nested-cond-100000", "MaxNestingDepth")]
+    [InlineData("nested-calls-100000", "MaxNestingDepth")]
+    [InlineData("recursive-macro", "MaxCallDepth")]
+    [InlineData("recursive-caller", "MaxCallDepth")]
+    [InlineData("deep-list-value", "nested too deeply")]
+    [InlineData("deep-list-tojson", "nested too deeply")]
+    [InlineData("deep-list-equals", "nested too deeply")]
+    [InlineData("self-namespace", "nested too deeply")]
+    public void DeepTemplatesFailWithALimitErrorInsteadOfOverflowingTheStack(string caseName, string limit)
+    {
+        var r = ChildProbe.Run(caseName);
+        Assert.True(r.ExitCode == 0, $"child exited {r.ExitCode} (134 = stack overflow): {r.Stdout} {r.Stderr[..Math.Min(2000, r.Stderr.Length)]}");
+        Assert.StartsWith("JinjaLimitException: ", r.Stdout);
+        Assert.Contains(limit, r.Stdout);
+    }
+
+    /// <summary>What Python's Jinja2 can nest (at its default recursion limit) we can too: these are real-template depths.</summary>
+    [Theory]
+    [InlineData(69, 98, 20, 120)]
+    public void NestingThatJinja2AcceptsStillWorks(int parens, int ifs, int fors, int macroDepth)
+    {
+        Assert.Equal("1", JinjaTemplate.Parse("{{ " + new string('(', parens) + "1" + new string(')', parens) + " }}").Render());
+        Assert.Equal("x", JinjaTemplate.Parse(string.Concat(Enumerable.Repeat("{% if true %}", ifs)) + "x" + string.Concat(Enumerable.Repeat("{% endif %}", ifs))).Render());
+        Assert.Equal("x", JinjaTemplate.Parse(string.Concat(Enumerable.Repeat("{% for a in [1] %}", fors)) + "x" + string.Concat(Enumerable.Repeat("{% endfor %}", fors))).Render());
+        Assert.Equal("done", JinjaTemplate.Parse(
+            "{% macro f(k) %}{% if k > 0 %}{{ f(k - 1) }}{% else %}done{% endif %}{% endmacro %}{{ f(" + macroDepth + ") }}").Render());
+    }
+
+    private static JinjaLimitException RendersWithinSeconds(string template, double seconds, string? name = null)
+    {
+        var t = name is null ? JinjaTemplate.Parse(template) : JinjaTemplate.Parse(template, JinjaOptions.ChatTemplate, name);
+        Exception? caught = null;
+        var sw = Stopwatch.StartNew();
+        var thread = new Thread(() => { try { t.Render(); } catch (Exception e) { caught = e; } }) { IsBackground = true };
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(seconds)), $"rendering did not finish within {seconds} s");
+        Assert.NotNull(caught);
+        return Assert.IsType<JinjaLimitException>(caught);
+    }
+
+    [Fact]
+    public void NestedHugeLoopsStopAtTheStepLimit()
+    {
+        var e = RendersWithinSeconds("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", 20);
+        Assert.Equal("MaxRenderSteps", e.LimitName);
+        Assert.Contains("MaxRenderSteps", e.Message);
+        Assert.Contains(JinjaLimits.Default.MaxRenderSteps.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), e.Message);
+        Assert.Equal(1, e.TemplateLine);
+    }
+
+    [Theory]
+    [InlineData("{{ 'x' * 10000000000 }}")]
+    [InlineData("{{ 10000000000 * 'x' }}")]
+    [InlineData("{{ ['x'] * 10000000000 }}")]
+    [InlineData("{{ 'x'|center(2000000000) }}")]
+    [InlineData("{{ 'a\nb'|indent(2000000000) }}")]
+    [InlineData("{{ '%2000000000s'|format('x') }}")]
+    [InlineData("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}")]
+    [InlineData("{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}")]
+    public void HugeStringsFailFastAtTheSizeLimit(string template)
+    {
+        var e = RendersWithinSeconds(template, 10);
+        Assert.Equal("MaxOutputLength", e.LimitName);
+        Assert.Contains("MaxOutputLength", e.Message);
+    }
+
+    [Fact]
+    public void QuadraticStringBuildingStopsAtTheBuiltLimit()
+    {
+        var e = RendersWithinSeconds(
+            "{% set ns = namespace(s='') %}{% for i in range(100000) %}{% set ns.s = ns.s ~ ('x' * 1000) %}{% endfor %}{{ ns.s|length }}", 20);
+        Assert.Equal("MaxBuiltTotal", e.LimitName);
+    }
+
+    [Fact]
+    public void StringTimesFloatIsATypeErrorLikeJinja2()
+    {
+        // Python Jinja2: TypeError: can't multiply sequence by non-int of type 'float'.
+        var e = Assert.ThrowsAny<JinjaException>(() => JinjaTemplate.Parse("{{ 'x' * 1e10 }}").Render());
+        Assert.IsNotType<JinjaLimitException>(e);
+        Assert.Contains("'str' and 'float'", e.Reason);
+    }
+
+    [Fact]
+    public void LimitErrorsNameTheTemplateFileAndTheLimit()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "sft-jinja-limits-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string config = Path.Combine(dir, "tokenizer_config.json");
+            File.WriteAllText(config, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["chat_template"] = "{% for m in messages %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endfor %}",
+                ["eos_token"] = "</s>",
+            }));
+            var t = HfChatTemplate.FromTokenizerConfig(config);
+            var e = Assert.Throws<JinjaLimitException>(() => t.Render([new ChatTurn("user", "hi")], false));
+            Assert.Contains(config, e.Message);
+            Assert.Contains("MaxRenderSteps", e.Message);
+
+            File.WriteAllText(config, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["chat_template"] = string.Concat(Enumerable.Repeat("{% if true %}", 50_000)),
+            }));
+            var p = Assert.Throws<JinjaLimitException>(() => HfChatTemplate.FromTokenizerConfig(config));
+            Assert.Contains(config, p.Message);
+            Assert.Contains("MaxNestingDepth", p.Message);
+            Assert.True(p.TemplateLine > 0);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void LimitsCanBeSetPerTemplate()
+    {
+        var options = JinjaOptions.ChatTemplate with { Limits = JinjaLimits.Default with { MaxRenderSteps = 10 } };
+        Assert.Equal("0123456789", JinjaTemplate.Parse("{% for i in range(10) %}{{ i }}{% endfor %}", options).Render());
+        var e = Assert.Throws<JinjaLimitException>(() => JinjaTemplate.Parse("{% for i in range(11) %}{{ i }}{% endfor %}", options).Render());
+        Assert.Equal(10, e.Limit);
+    }
+}
