@@ -1,10 +1,9 @@
 using DeclarativeSft.Recipes;
-using DeclarativeSft.Runtime.Benchmarks;
 
 namespace DeclarativeSft.Bench;
 
-/// <summary>Training tokens/s of our loop vs a plain PyTorch loop on the same model shape, one run
-/// (the measurement lives in the runtime so `sft benchmark` runs the same code).
+/// <summary>Training tokens/s of our loop (the runtime's model, loss and optimizer on TorchSharp) vs a plain PyTorch
+/// loop on the same model shape, batch and threads, alternating rounds in one run (<see cref="TrainStepBenchmark"/>).
 /// Options: --preset tiny|small, --batch N, --seq N, --threads N, --warmup N, --steps N, --rounds N, --causal
 /// (one example per row instead of packed rows), --same-wait-policy (PyTorch also gets OMP_WAIT_POLICY=PASSIVE). Defaults: the code-assistant recipe's step.</summary>
 internal static class TrainBenchmark

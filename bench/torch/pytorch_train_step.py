@@ -12,8 +12,9 @@ Same work as the C# side, no more, no less, per optimizer step:
             label is ignored or crosses a segment boundary; the block-causal mask (j <= i, same segment, not
             padding) when a row holds more than one example or padding, else plain causal attention
   forward : Llama decoder — embedding, per layer RMSNorm (fp32) -> q/k/v Linear -> rotate-half RoPE from the
-            position ids -> softmax attention written out (torch 1.13 has no fused SDPA; ours falls back to the
-            same composition: q@k^T * scale, masked_fill -inf, softmax, @v) -> o Linear + residual -> RMSNorm ->
+            position ids -> softmax attention written out (torch 1.13 has no fused SDPA: q@k^T * scale,
+            masked_fill -inf, softmax, @v; ours calls libtorch 2.10's scaled_dot_product_attention) -> o Linear +
+            residual -> RMSNorm ->
             SwiGLU MLP + residual; final RMSNorm; tied output head
   loss    : summed cross-entropy over trained targets, read once as a float (logging), divided by the
             trained-token count
@@ -147,7 +148,7 @@ def main():
         opt.zero_grad(set_to_none=True)
 
     tokens = len(rows["ids"]) * len(rows["ids"][0])
-    print(json.dumps({"ready": True}), flush=True)
+    print(json.dumps({"ready": True, "torch": torch.__version__}), flush=True)
     for line in sys.stdin:
         parts = line.split()
         if not parts or parts[0] == "quit":

@@ -16,6 +16,11 @@ public static class RandomState
     /// <summary>Restores a state from <see cref="GetStateBytes"/>.</summary>
     public static void SetStateBytes(this Generator generator, byte[] state)
     {
+        // libtorch aborts the process on a state of the wrong size (TorchSharp 0.107's set_state has no catch), so a
+        // corrupt or foreign checkpoint is refused here with an exception instead.
+        using (var current = generator.get_state())
+            if (state.Length != current.numel())
+                throw new ArgumentException($"a generator state has {current.numel()} bytes here, this one {state.Length}: it comes from another libtorch or a damaged file", nameof(state));
         using var t = TensorBytes.FromBytes(state, new long[] { state.Length }, ScalarType.Byte);
         generator.set_state(t);
     }

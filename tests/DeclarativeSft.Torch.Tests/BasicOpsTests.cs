@@ -1,9 +1,11 @@
-using DeclarativeSft.Torch;
-using F = DeclarativeSft.Torch.torch.nn.functional;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace DeclarativeSft.Torch.Tests;
 
-public class BasicOpsTests
+public class BasicOpsTests : TorchTest
 {
     [Fact]
     public void MatmulOfHostArraysMatchesHandComputedProduct()
@@ -12,64 +14,167 @@ public class BasicOpsTests
         using var b = torch.tensor(new float[] { 7, 8, 9, 10, 11, 12 }, new long[] { 3, 2 });
         using var c = torch.matmul(a, b);
         Assert.Equal(new long[] { 2, 2 }, c.shape);
-        Assert.Equal(new float[] { 58, 64, 139, 154 }, c.data<float>());
+        Assert.Equal(new float[] { 58, 64, 139, 154 }, c.data<float>().ToArray());
     }
 
     [Fact]
     public void MetadataReflectsCreationArguments()
     {
-        using var t = torch.zeros(new long[] { 2, 3, 4 }, torch.bfloat16);
+        using var t = torch.zeros(new long[] { 2, 3, 4 }, dtype: torch.bfloat16);
         Assert.Equal(3, t.dim());
         Assert.Equal(24, t.numel());
         Assert.Equal(ScalarType.BFloat16, t.dtype);
-        Assert.Equal(Device.CPU, t.device);
+        Assert.Equal(DeviceType.CPU, t.device.type);
         Assert.False(t.requires_grad);
     }
 
     [Fact]
     public void Bfloat16RoundTripsThroughFloatHostArrays()
     {
-        using var t = torch.tensor(new float[] { 1.0f, 0.5f, -3.0f, 1.00390625f }, dtype: torch.bfloat16);
-        // 1.00390625 = 1 + 2^-8 is not representable in bfloat16 (7 mantissa bits): rounds to 1.0.
-        Assert.Equal(new float[] { 1.0f, 0.5f, -3.0f, 1.0f }, t.data<float>());
+        using var f = torch.tensor(new float[] { 1.0f, 0.5f, -3.0f, 1.00390625f });
+        using var t = f.to(torch.bfloat16);
+        using var back = t.to(torch.float32);
+        // 1.00390625 = 1 + 2^-8 is not representable in bfloat16 (7 mantissa bits): rounds (to even) to 1.0.
+        Assert.Equal(new float[] { 1.0f, 0.5f, -3.0f, 1.0f }, back.data<float>().ToArray());
     }
 
     [Fact]
     public void ScalarOperatorsAndIntegerArithmetic()
     {
-        using var x = torch.arange(0, 5);
-        using var y = x.mul(2L);
+        using var scope = torch.NewDisposeScope();
+        var x = torch.arange(0, 5);
+        var y = x.mul(2L);
         Assert.Equal(ScalarType.Int64, y.dtype);
-        Assert.Equal(new long[] { 0, 2, 4, 6, 8 }, y.data<long>());
-        using var f = torch.tensor(new float[] { 1, 2, 4 });
-        using var g = 1.0 / f;
-        Assert.Equal(new float[] { 1, 0.5f, 0.25f }, g.data<float>());
-        using var h = 10.0 - f;
-        Assert.Equal(new float[] { 9, 8, 6 }, h.data<float>());
+        Assert.Equal(new long[] { 0, 2, 4, 6, 8 }, y.data<long>().ToArray());
+        var f = torch.tensor(new float[] { 1, 2, 4 });
+        Assert.Equal(new float[] { 1, 0.5f, 0.25f }, (1.0 / f).data<float>().ToArray());
+        Assert.Equal(new float[] { 9, 8, 6 }, (10.0 - f).data<float>().ToArray());
     }
 
     [Fact]
     public void CrossEntropyIgnoresMinus100Targets()
     {
-        using var logits = torch.tensor(new float[] { 2, 0, 0, 0, 3, 0 }, new long[] { 2, 3 });
-        using var targets = torch.tensor(new long[] { 0, -100 });
-        using var loss = F.cross_entropy(logits, targets);
+        using var scope = torch.NewDisposeScope();
+        var logits = torch.tensor(new float[] { 2, 0, 0, 0, 3, 0 }, new long[] { 2, 3 });
+        var targets = torch.tensor(new long[] { 0, -100 });
+        var loss = F.cross_entropy(logits, targets);
         double expected = -Math.Log(Math.Exp(2) / (Math.Exp(2) + 2));
         Assert.Equal(expected, loss.item<float>(), 5);
+        var summed = F.cross_entropy(logits, targets, reduction: nn.Reduction.Sum);
+        Assert.Equal(expected, summed.item<float>(), 5);
+    }
+
+    [Fact]
+    public void ScaledDotProductAttentionMatchesTheWrittenOutComposition()
+    {
+        // The runtime uses SDPA with is_casual (sic, TorchSharp's spelling) for one-example rows and a boolean
+        // block-causal mask for packed rows; both must equal softmax(q k^T / sqrt(d) masked) v.
+        using var scope = torch.NewDisposeScope();
+        var g = new torch.Generator(11);
+        var q = torch.randn(new long[] { 2, 3, 5, 4 }, generator: g);
+        var k = torch.randn(new long[] { 2, 3, 5, 4 }, generator: g);
+        var v = torch.randn(new long[] { 2, 3, 5, 4 }, generator: g);
+        Tensor Written(Tensor allowed) =>
+            torch.matmul(torch.matmul(q, k.transpose(-2, -1)).div(2.0).masked_fill(allowed.logical_not(), double.NegativeInfinity).softmax(-1), v);
+
+        var causal = torch.ones(5, 5, dtype: torch.@bool).tril();
+        var fused = F.scaled_dot_product_attention(q, k, v, is_casual: true);
+        Assert.True(fused.allclose(Written(causal), rtol: 1e-5, atol: 1e-6));
+
+        // Row 0: examples [0,3) and [3,5); row 1: one example [0,4) then one padding position attending to itself.
+        var seg = torch.tensor(new long[] { 0, 0, 0, 1, 1, 0, 0, 0, 0, -1 }, new long[] { 2, 5 });
+        var allowed = seg.unsqueeze(2).eq(seg.unsqueeze(1)).logical_and(causal).unsqueeze(1); // (B, 1, T, T)
+        var masked = F.scaled_dot_product_attention(q, k, v, attn_mask: allowed);
+        Assert.True(masked.allclose(Written(allowed), rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
+    public void ClipGradNormScalesGradientsToTheRequestedNorm()
+    {
+        using var scope = torch.NewDisposeScope();
+        var a = new Parameter(torch.zeros(3));
+        var b = new Parameter(torch.zeros(2));
+        (a * torch.tensor(new float[] { 3, 0, 0 })).sum().backward();
+        (b * torch.tensor(new float[] { 0, 4 })).sum().backward();
+        var norm = nn.utils.clip_grad_norm_(new[] { a, b }, 1.0);
+        Assert.Equal(5.0, norm, 5);
+        Assert.Equal(new float[] { 0.6f, 0, 0 }, a.grad!.data<float>().ToArray().Select(v => MathF.Round(v, 5)).ToArray());
+        Assert.Equal(new float[] { 0, 0.8f }, b.grad!.data<float>().ToArray().Select(v => MathF.Round(v, 5)).ToArray());
     }
 
     [Fact]
     public void DevicesParseFromStrings()
     {
-        Assert.Equal(Device.CPU, Device.Parse("cpu"));
-        Assert.Equal(new Device(DeviceType.CUDA, 1), Device.Parse("cuda:1"));
-        Assert.Equal("cuda:1", Device.Parse("CUDA:1").ToString());
-        Assert.Throws<ArgumentException>(() => Device.Parse("tpu"));
+        // new Device(...) only parses; torch.device(...) also initialises the device type (throws without CUDA).
+        Assert.Equal(DeviceType.CPU, torch.device("cpu").type);
+        var cuda1 = new torch.Device("cuda:1");
+        Assert.Equal(DeviceType.CUDA, cuda1.type);
+        Assert.Equal(1, cuda1.index);
+        Assert.Equal("cuda:1", new torch.Device("CUDA:1").ToString());
+        Assert.ThrowsAny<ArgumentException>(() => new torch.Device("tpu"));
     }
 
     [Fact]
-    public void BuildInfoNamesTheLibtorchVersion()
+    public void RuntimeReportsLibtorch210FromThePackageWithAllCoresAndPassiveWorkers()
     {
-        Assert.Matches(@"^torch=\d+\.\d+\.\d+;cuda=[01];", torch.build_info);
+        // Replaces the old binding's build_info: the version comes from TorchSharp's natives (or the LIBTORCH folder).
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("LIBTORCH")))
+        {
+            Assert.Equal("2.10.0", TorchRuntime.LibTorchVersion);
+            Assert.StartsWith("TorchSharp package natives in ", TorchRuntime.NativeSource);
+        }
+        Assert.True(TorchRuntime.IsRequiredVersion(TorchRuntime.LibTorchVersion), TorchRuntime.LibTorchVersion);
+        Assert.StartsWith("0.107.", TorchRuntime.TorchSharpVersion);
+        Assert.Equal(Environment.ProcessorCount, torch.get_num_threads());
+        Assert.Matches(@"^libtorch 2\.10\.\S+ \(TorchSharp 0\.107\.\d+; .+; \d+ threads\)$", TorchRuntime.Description);
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OMP_WAIT_POLICY")) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GOMP_SPINCOUNT")))
+            Assert.Equal("OMP_WAIT_POLICY=PASSIVE (DeclarativeSft default)", TorchRuntime.OpenMpWaitPolicy);
+        TorchRuntime.EnsureInitialized(); // idempotent
+    }
+
+    [Fact]
+    public void CpuBackendSaysWhatToRebuildWithWhenCudaIsAskedFor()
+    {
+        Assert.Contains(TorchRuntime.Backend, new[] { "cpu", "cuda-linux", "cuda-windows" });
+        var reason = TorchRuntime.CudaUnavailableReason();
+        if (TorchRuntime.Backend == "cpu" && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("LIBTORCH")))
+        {
+            Assert.NotNull(reason);
+            Assert.Contains("SftTorchBackend=cpu", reason);
+            Assert.Contains(OperatingSystem.IsWindows() ? "-p:SftTorchBackend=cuda-windows" : "-p:SftTorchBackend=cuda-linux", reason);
+        }
+        else Assert.Equal(reason is null, torch.cuda.is_available());
+    }
+
+    [Theory]
+    [InlineData("2.10", true)]
+    [InlineData("2.10.0", true)]
+    [InlineData("2.10.0+cu128", true)]
+    [InlineData(" 2.10.1+cpu\n", true)]
+    [InlineData("1.13.0a0", false)]
+    [InlineData("2.1.0", false)]
+    [InlineData("2.100.0", false)]
+    [InlineData("12.10.0", false)]
+    [InlineData("", false)]
+    public void RequiredVersionIsMajorDotMinor210(string version, bool expected) =>
+        Assert.Equal(expected, TorchRuntime.IsRequiredVersion(version));
+
+    [Fact]
+    public void LibtorchFolderVersionComesFromBuildVersionOrVersionPy()
+    {
+        var root = Directory.CreateTempSubdirectory("dsft-libtorch-version-").FullName;
+        try
+        {
+            var lib = Directory.CreateDirectory(Path.Combine(root, "lib")).FullName;
+            Assert.Null(TorchRuntime.UserLibTorchVersion(root, lib));
+            File.WriteAllText(Path.Combine(root, "version.py"), "__version__ = '1.13.0a0'\ndebug = False\n");
+            Assert.Equal("1.13.0a0", TorchRuntime.UserLibTorchVersion(root, lib));
+            File.WriteAllText(Path.Combine(root, "build-version"), "2.10.0+cpu\n");
+            Assert.Equal("2.10.0+cpu", TorchRuntime.UserLibTorchVersion(root, lib));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 }

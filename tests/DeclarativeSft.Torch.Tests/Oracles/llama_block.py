@@ -103,6 +103,7 @@ def main():
     for n, p in params.items():
         out[f"final.{n}"] = p
     write(sys.argv[2], out)
+    print(torch.__version__)
 
 
 if __name__ == "__main__":

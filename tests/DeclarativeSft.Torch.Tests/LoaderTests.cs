@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace DeclarativeSft.Torch.Tests;
+
+/// <summary>
+/// The LIBTORCH escape hatch of <see cref="TorchRuntime"/>, each case in a child process (this assembly's own Main,
+/// <see cref="ChildProcessEntry"/>): a libtorch of the wrong version or a missing folder ends the program with a
+/// <see cref="TorchRuntimeException"/> message and exit code 2 — never a native crash (a SIGSEGV or SIGABRT would
+/// show as exit 139/134) — and a libtorch 2.10 folder assembled from the package's own natives loads and computes.
+/// </summary>
+public class LoaderTests
+{
+    /// <summary>Debian's python3-torch (1.13): torch/lib/libtorch_cpu.so and torch/version.py.</summary>
+    private const string DebianTorch = "/usr/lib/python3/dist-packages/torch";
+
+    private readonly ITestOutputHelper output;
+
+    public LoaderTests(ITestOutputHelper output) => this.output = output;
+
+    private sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    private Result RunChild(string? libtorch)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(typeof(ChildProcessEntry).Assembly.Location);
+        psi.ArgumentList.Add("loader-child");
+        if (libtorch is null) psi.Environment.Remove("LIBTORCH");
+        else psi.Environment["LIBTORCH"] = libtorch;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000))
+        {
+            p.Kill();
+            Assert.Fail("the loader child did not finish within 120 s");
+        }
+        var result = new Result(p.ExitCode, stdout.Result, stderr.Result);
+        output.WriteLine($"LIBTORCH={libtorch ?? "(unset)"} → exit {result.ExitCode}\nstdout: {result.Stdout}\nstderr: {result.Stderr}");
+        return result;
+    }
+
+    private static void AssertCleanRefusal(Result r)
+    {
+        Assert.True(r.ExitCode == ChildProcessEntry.RuntimeErrorExitCode,
+            $"expected exit {ChildProcessEntry.RuntimeErrorExitCode} (TorchRuntimeException), got {r.ExitCode}:\n{r.Stdout}\n{r.Stderr}");
+        Assert.StartsWith("error: LIBTORCH=", r.Stderr);
+        Assert.DoesNotContain("Unhandled exception", r.Stderr);
+        Assert.DoesNotContain("undefined symbol", r.Stderr); // refused before any library of the wrong version loads
+        Assert.Equal("", r.Stdout);
+    }
+
+    [Fact]
+    public void DebianTorch113IsRefusedWithAMessageNamingBothVersions()
+    {
+        Assert.True(File.Exists(Path.Combine(DebianTorch, "version.py")),
+            $"{DebianTorch}/version.py not found: this test needs Debian's python3-torch 1.13 (apt-get install -y python3-torch)");
+        var r = RunChild(DebianTorch);
+        AssertCleanRefusal(r);
+        Assert.Contains("is libtorch 1.13", r.Stderr);
+        Assert.Contains("needs libtorch 2.10", r.Stderr);
+        Assert.Contains("unset it", r.Stderr);
+    }
+
+    [Fact]
+    public void MissingLibtorchFolderIsRefusedClearly()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"dsft-no-libtorch-{Guid.NewGuid():N}");
+        var r = RunChild(missing);
+        AssertCleanRefusal(r);
+        Assert.Contains($"LIBTORCH={missing}: no such folder", r.Stderr);
+        Assert.Contains("2.10", r.Stderr);
+    }
+
+    [Fact]
+    public void FolderWithoutLibtorchIsRefusedClearly()
+    {
+        var empty = Directory.CreateTempSubdirectory("dsft-empty-libtorch-").FullName;
+        try
+        {
+            var r = RunChild(empty);
+            AssertCleanRefusal(r);
+            Assert.Contains("no libtorch_cpu.so in it or in its lib/ folder", r.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    /// <summary>The folder of the backend package's libtorch natives in this test's output (next to the assembly, or
+    /// under runtimes/&lt;rid&gt;/native for portable builds).</summary>
+    private static string PackageNatives()
+    {
+        var baseDir = AppContext.BaseDirectory;
+        var found = new[] { baseDir, Path.Combine(baseDir, "runtimes", "linux-x64", "native") }
+            .Concat(Directory.Exists(Path.Combine(baseDir, "runtimes")) ? Directory.GetDirectories(Path.Combine(baseDir, "runtimes"), "native", SearchOption.AllDirectories) : [])
+            .FirstOrDefault(d => File.Exists(Path.Combine(d, "libtorch_cpu.so")));
+        Assert.True(found is not null, $"no libtorch_cpu.so in {baseDir} or its runtimes/*/native: build with SftTorchBackend=cpu");
+        return found!;
+    }
+
+    /// <summary>A libtorch folder as the libtorch archive lays it out (lib/ + build-version), its libraries being
+    /// symbolic links to the package's natives (LibTorchSharp itself stays with TorchSharp, as the loader expects).</summary>
+    private static string AssembleLibtorch(bool withVersionFile)
+    {
+        var root = Directory.CreateTempSubdirectory("dsft-libtorch-").FullName;
+        var lib = Directory.CreateDirectory(Path.Combine(root, "lib")).FullName;
+        var natives = PackageNatives();
+        foreach (var file in Directory.GetFiles(natives))
+        {
+            var name = Path.GetFileName(file);
+            if (!name.Contains(".so", StringComparison.Ordinal) || name.StartsWith("libLibTorchSharp", StringComparison.Ordinal)) continue;
+            File.CreateSymbolicLink(Path.Combine(lib, name), Path.GetFullPath(file));
+        }
+        if (withVersionFile) File.WriteAllText(Path.Combine(root, "build-version"), "2.10.0+cpu\n");
+        return root;
+    }
+
+    [Fact]
+    public void AssembledLibtorch210FolderLoadsAndRuns()
+    {
+        if (!OperatingSystem.IsLinux()) return; // symbolic links to .so files: the layout of Linux libtorch
+        var root = AssembleLibtorch(withVersionFile: true);
+        try
+        {
+            var r = RunChild(root);
+            Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}:\n{r.Stdout}\n{r.Stderr}");
+            var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0], kv => kv[1]);
+            Assert.Equal($"LIBTORCH={Path.Combine(root, "lib")}", lines["NativeSource"]);
+            Assert.Equal("2.10.0+cpu", lines["LibTorchVersion"]);
+            Assert.Contains($"LIBTORCH={Path.Combine(root, "lib")}", lines["Description"]);
+            Assert.Equal("54", lines["matmul_sum"]); // [[1,2],[3,4]]² = [[7,10],[15,22]]
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LibtorchFolderWithoutVersionFileIsRefused()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var root = AssembleLibtorch(withVersionFile: false);
+        try
+        {
+            var r = RunChild(root);
+            AssertCleanRefusal(r);
+            Assert.Contains("cannot tell its libtorch version", r.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
