@@ -38,6 +38,18 @@ public class SeededGeneratorTests : TorchTest
     }
 
     [Fact]
+    public void A_state_of_the_wrong_size_is_refused_instead_of_aborting_the_process()
+    {
+        // libtorch would abort on it (TorchSharp's set_state has no catch): a damaged checkpoint must be an exception.
+        using var g = new Generator(7);
+        var good = g.GetStateBytes();
+        var e = Assert.Throws<ArgumentException>(() => g.SetStateBytes(good[..^1]));
+        Assert.Contains($"{good.Length} bytes", e.Message);
+        g.SetStateBytes(good); // the right size still restores
+        Assert.Equal(good, g.GetStateBytes());
+    }
+
+    [Fact]
     public void ManualSeedOfAGeneratorRestartsItsSequence()
     {
         using var scope = torch.NewDisposeScope();
