@@ -7,6 +7,7 @@ namespace DeclarativeSft.Runtime.Tests;
 /// Entry point of this assembly when a test starts it as a child process (`dotnet DeclarativeSft.Runtime.Tests.dll
 /// train-child BASE OUT BLOCK_AT`): it runs the resume scenario and, after logging step BLOCK_AT, prints
 /// "blocked" and waits to be killed with SIGKILL — so the kill lands after a checkpoint and after metrics past it.
+/// `memory-child OUT full|lora` trains alone in its process and prints its memory every 50 steps (MemoryStabilityTests).
 /// </summary>
 public static class ChildProcessEntry
 {
@@ -16,6 +17,11 @@ public static class ChildProcessEntry
         {
             TinySetup.RunLora(args[1], args[2], resume: false, new BlockingProgress(int.Parse(args[3])));
             return 3; // reaching here means the parent did not kill us
+        }
+        if (args.Length == 3 && args[0] == "memory-child")
+        {
+            MemoryStabilityTests.RunChild(args[1], args[2]);
+            return 0;
         }
         return 0;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Safetensors;
+using DeclarativeSft.Torch;
 
 namespace DeclarativeSft.Cli.Commands;
 
@@ -36,6 +37,7 @@ internal static class MergeCommand
             }
             try
             {
+                TorchRuntime.EnsureInitialized();
                 var b = parse.GetValue(baseDir)!.FullName;
                 using var model = LlamaForCausalLM.FromPretrained(b);
                 var spec = PeftAdapter.Load(parse.GetValue(adapter)!.FullName, model);
@@ -44,7 +46,7 @@ internal static class MergeCommand
                 Console.WriteLine($"merged LoRA r={spec.R} alpha={spec.Alpha} into {b}; wrote {outDir}");
                 return 0;
             }
-            catch (Exception e) when (e is ModelConfigException or SafetensorsException or IOException or InvalidDataException)
+            catch (Exception e) when (e is ModelConfigException or SafetensorsException or IOException or InvalidDataException or TorchRuntimeException)
             {
                 Console.Error.WriteLine($"sft {name}: {e.Message}");
                 return 1;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Safetensors;
 using DeclarativeSft.Runtime.Scoring;
+using DeclarativeSft.Torch;
 
 namespace DeclarativeSft.Cli.Commands;
 
@@ -26,6 +27,7 @@ internal static class ScoreCommand
             }
             try
             {
+                TorchRuntime.EnsureInitialized();
                 using var m = LlamaForCausalLM.FromPretrained(modelDir.FullName);
                 using var reader = new StreamReader(inputFile.FullName);
                 if (outputFile is null)
@@ -42,7 +44,7 @@ internal static class ScoreCommand
                 }
                 return 0;
             }
-            catch (Exception e) when (e is ModelConfigException or SafetensorsException or FormatException)
+            catch (Exception e) when (e is ModelConfigException or SafetensorsException or FormatException or TorchRuntimeException)
             {
                 Console.Error.WriteLine($"sft score: {e.Message}");
                 return 1;

@@ -54,9 +54,10 @@ public static class DatasetReader
     {
         var bytes = File.ReadAllBytes(path);
         int line = 1, lineStart = 0, i = 0;
+        Span<char> decoded = stackalloc char[8];
         while (i < bytes.Length)
         {
-            var status = System.Text.Unicode.Utf8.ToUtf16(bytes.AsSpan(i, Math.Min(UtfSequenceLength(bytes[i]), bytes.Length - i)), stackalloc char[8], out int read, out _,
+            var status = System.Text.Unicode.Utf8.ToUtf16(bytes.AsSpan(i, Math.Min(UtfSequenceLength(bytes[i]), bytes.Length - i)), decoded, out int read, out _,
                 replaceInvalidSequences: false, isFinalBlock: true);
             if (status == System.Buffers.OperationStatus.InvalidData || read == 0)
             {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DeclarativeSft.Data;
 using DeclarativeSft.Jinja;
 using DeclarativeSft.Recipes;
@@ -6,6 +7,8 @@ using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Safetensors;
 using DeclarativeSft.Tokenizers;
 using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Commands;
 
@@ -33,6 +36,8 @@ public static class RecipeCommands
     {
         try
         {
+            // libtorch starts before the first tensor (OpenMP wait policy, loaded by full path); inspect needs no torch.
+            if (options.Command != RecipeCommand.Inspect) TorchRuntime.EnsureInitialized();
             return options.Command switch
             {
                 RecipeCommand.Train => RecipeTrain.Run(spec, options, output, heldOutItems),
@@ -45,12 +50,12 @@ public static class RecipeCommands
         }
         catch (Exception e) when (IsUserError(e))
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {TorchErrors.Headline(e)}");
             return 1;
         }
         catch (Exception e) when (Environment.GetEnvironmentVariable("SFT_DEBUG") != "1")
         {
-            error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            error.WriteLine($"error: {e.GetType().Name}: {TorchErrors.Headline(e)}");
             error.WriteLine("This looks like a bug in DeclarativeSft rather than in the recipe; run again with SFT_DEBUG=1 for the stack trace and report it.");
             return 1;
         }
@@ -59,6 +64,7 @@ public static class RecipeCommands
     /// <summary>Failures whose message already says what is wrong with the recipe, its files or the machine.</summary>
     private static bool IsUserError(Exception e) => e is DataFormatException or ChatTemplateException or TokenizerLoadException
         or JinjaException or ModelConfigException or SafetensorsException or RecipeRunException or FileNotFoundException
-        or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException or TorchException
+        or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException or TorchRuntimeException
+        or ExternalException // a libtorch error as TorchSharp reports it (torch.CheckForErrors), e.g. a shape mismatch
         or InvalidOperationException or ArgumentException or IOException;
 }

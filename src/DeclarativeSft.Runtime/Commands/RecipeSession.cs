@@ -9,6 +9,8 @@ using DeclarativeSft.Runtime.Safetensors;
 using DeclarativeSft.Runtime.Training;
 using DeclarativeSft.Tokenizers;
 using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Commands;
 
@@ -45,6 +47,7 @@ public sealed class RecipeSession : IDisposable
 
     private RecipeSession(RecipeSpec spec, RecipeRunOptions options)
     {
+        TorchRuntime.EnsureInitialized();
         Spec = spec;
         Options = options;
         Seed = options.Seed ?? spec.Training.Seed;
@@ -72,7 +75,7 @@ public sealed class RecipeSession : IDisposable
             {
                 _model = CreateBaseModel();
                 if (Spec.Lora is { } lora) LoraInjector.Apply(_model, lora, Seed);
-                if (Spec.Training.Precision == Precision.Bf16 && Device.Type == DeviceType.CUDA) _model.ComputeDType = ScalarType.BFloat16;
+                if (Spec.Training.Precision == Precision.Bf16 && Device.type == DeviceType.CUDA) _model.ComputeDType = ScalarType.BFloat16;
             }
             return _model;
         }
@@ -180,6 +183,7 @@ public sealed class RecipeSession : IDisposable
             throw new FileNotFoundException($"{path}: not found; {checkpointDir} is not a complete checkpoint of this recipe.");
         using var weights = SafetensorsFile.Open(path);
         using var noGrad = torch.no_grad();
+        // Each copy disposes its temporaries (TensorSafetensors.CopyInto has its own scope).
         foreach (var (name, t) in Trainable.Trainable)
         {
             if (!weights.Contains(name))
@@ -244,10 +248,12 @@ public sealed class RecipeSession : IDisposable
     private static Device ResolveDevice(string device)
     {
         if (device.Equals("auto", StringComparison.OrdinalIgnoreCase))
-            return torch.cuda.is_available() ? Device.CUDA(0) : Device.CPU;
-        var parsed = Device.Parse(device);
-        if (parsed.Type == DeviceType.CUDA && !torch.cuda.is_available())
-            throw new RecipeRunException($"device '{device}' was asked for, but CUDA is not available to libtorch here. Use --device cpu (or auto), or install a CUDA build of libtorch and set LIBTORCH.");
+            return TorchRuntime.CudaUnavailableReason() is null ? new Device(DeviceType.CUDA, 0) : torch.CPU;
+        var parsed = TorchDevices.Parse(device);
+        if (parsed.type == DeviceType.CUDA && TorchRuntime.CudaUnavailableReason() is { } why)
+            throw new RecipeRunException($"device '{device}' was asked for, but CUDA cannot be used: {why}. Or use --device cpu (or auto).");
+        if (parsed.type == DeviceType.CUDA && parsed.index >= torch.cuda.device_count())
+            throw new RecipeRunException($"device '{device}' was asked for, but libtorch sees {torch.cuda.device_count()} CUDA device(s); use cuda:0..cuda:{torch.cuda.device_count() - 1}.");
         return parsed;
     }
 }

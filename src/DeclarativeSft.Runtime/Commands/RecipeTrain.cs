@@ -4,6 +4,8 @@ using DeclarativeSft.Runtime.Evaluation;
 using DeclarativeSft.Runtime.Hosting;
 using DeclarativeSft.Runtime.Training;
 using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Commands;
 
@@ -22,12 +24,13 @@ public static class RecipeTrain
         var model = session.Model;
         var trainable = session.Trainable;
         output.WriteLine($"recipe {spec.Name}: training on {session.Device} ({torch.get_num_threads()} CPU threads), output {session.OutputDir}");
+        output.WriteLine($"  torch    {TorchRuntime.Description}");
         output.WriteLine($"  model    {session.ModelDescription}");
         output.WriteLine($"  params   {trainable.Summary()}");
         var stats = data.TrainStats;
         output.WriteLine(FormattableString.Invariant(
             $"  data     {data.Train.Count} training examples{(data.ReplayExamples > 0 ? $" ({data.ReplayExamples} replayed)" : "")} in {stats.Rows} rows of {spec.Data.MaxSeqLen} tokens, useful tokens {stats.UsefulTokenFraction:P1}, trained tokens {stats.TrainedTokens:N0}; {data.Validation.Count} validation examples"));
-        if (spec.Training.Precision == Precision.Bf16 && session.Device.Type != DeviceType.CUDA)
+        if (spec.Training.Precision == Precision.Bf16 && session.Device.type != DeviceType.CUDA)
             output.WriteLine("  note     training.precision bf16 applies on CUDA; on the CPU this run trains in fp32");
         if (data.TrainTruncation.Dropped.Count > 0)
             output.WriteLine($"  note     {data.TrainTruncation.Dropped.Count} examples longer than max_seq_len {spec.Data.MaxSeqLen} were dropped (data.truncation: drop)");

@@ -1,5 +1,6 @@
 using DeclarativeSft.Runtime.Model;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Commands;
 
@@ -28,7 +29,7 @@ public static class VocabularyResize
                 if (source.shape.SequenceEqual(target.shape)) { target.copy_(source); continue; }
                 // (V_old, C) → (V_new, C)
                 target.narrow(0, 0, oldVocab).copy_(source);
-                target.narrow(0, oldVocab, vocabSize - oldVocab).copy_(source.mean(0, keepdim: true).expand(vocabSize - oldVocab, source.size(1)));
+                target.narrow(0, oldVocab, vocabSize - oldVocab).copy_(source.mean([0], keepdim: true).expand(vocabSize - oldVocab, source.size(1)));
             }
         }
         model.Dispose();

@@ -1,6 +1,7 @@
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Model.Layers;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Evaluation;
 
@@ -58,8 +59,8 @@ public static class BatchedGreedyDecoder
         {
             var logits = model.Forward(
                 torch.tensor(ids, [B, L], device: model.Device), torch.tensor(pos, [B, L], device: model.Device),
-                torch.tensor(mask, [B, 1, L, L], model.Device), cache); // (B, L, V)
-            next = logits.select(1, L - 1).argmax(-1).cpu().data<long>(); // (B)
+                torch.tensor(mask, [B, 1, L, L], device: model.Device), cache); // (B, L, V)
+            next = logits.select(1, L - 1).argmax(-1).cpu().data<long>().ToArray(); // (B)
         }
 
         for (int step = 0; step < maxNewTokens; step++)
@@ -84,8 +85,8 @@ public static class BatchedGreedyDecoder
             using var scope = torch.NewDisposeScope();
             var logits = model.Forward(
                 torch.tensor(next, [B, 1], device: model.Device), torch.tensor(stepPos, [B, 1], device: model.Device),
-                torch.tensor(stepMask, [B, 1, 1, total], model.Device), cache); // (B, 1, V)
-            next = logits.select(1, 0).argmax(-1).cpu().data<long>(); // (B)
+                torch.tensor(stepMask, [B, 1, 1, total], device: model.Device), cache); // (B, 1, V)
+            next = logits.select(1, 0).argmax(-1).cpu().data<long>().ToArray(); // (B)
         }
         return outputs;
     }

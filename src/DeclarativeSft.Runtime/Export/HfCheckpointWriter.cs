@@ -1,7 +1,8 @@
 using System.Text.Json;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Safetensors;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Export;
 

@@ -4,7 +4,8 @@ using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Lora;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Safetensors;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Export;
 

@@ -1,7 +1,8 @@
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Model.Layers;
-using DeclarativeSft.Torch;
-using static DeclarativeSft.Torch.torch.nn.functional;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
 
 namespace DeclarativeSft.Runtime.Generation;
 
@@ -41,14 +42,19 @@ public static class TextGenerator
 
     private static int Sample(Tensor lastLogits, SamplingOptions o, Generator? generator)
     {
-        var probs = softmax(lastLogits.div(o.Temperature), -1).squeeze(0); // (V)
+        using var temperature = o.Temperature.ToScalar();
+        var probs = softmax(lastLogits.div(temperature), -1).squeeze(0); // (V)
+        // TorchSharp's generators are CPU generators: with one, sample on the CPU (the same draws on every device).
+        if (generator is not null && probs.device.type != DeviceType.CPU) probs = probs.cpu();
         if (o.TopP < 1.0)
         {
-            var (sorted, order) = probs.sort(descending: true);   // (V), (V)
+            var (sorted, order) = probs.sort(descending: true, stable: true); // (V), (V)
             var cumulative = sorted.cumsum(0);                     // (V)
             // Keep the smallest prefix whose mass reaches top_p (the token crossing the threshold included).
-            var drop = cumulative.sub(sorted).gt(o.TopP);          // (V) bool
-            var kept = sorted.masked_fill(drop, 0.0);
+            using var topP = o.TopP.ToScalar();
+            using var zero = 0.0.ToScalar();
+            var drop = cumulative.sub(sorted).gt(topP);            // (V) bool
+            var kept = sorted.masked_fill(drop, zero);
             var pick = torch.multinomial(kept, 1, generator: generator); // (1) index into sorted
             return (int)order.gather(0, pick).item<long>();
         }

@@ -1,6 +1,7 @@
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Model;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Lora;
 
@@ -14,7 +15,7 @@ public static class LoraInjector
         if (spec.TargetModules == ModelModules.None)
             throw new ArgumentException("lora.target_modules is empty: name at least one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj, or all-linear");
         var targets = RecipeNames.LinearModules.Where(m => (spec.TargetModules & m.Value) == m.Value).Select(m => m.Name).ToHashSet();
-        using var gen = new Generator(seed);
+        using var gen = new Generator(unchecked((ulong)seed));
         var adapters = new Dictionary<string, LoraAdapter>(StringComparer.Ordinal);
         foreach (var (shortName, layer) in model.Projections())
         {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Model;
 
@@ -28,7 +29,7 @@ public static class AttentionMaskBuilder
                 for (int j = i; j >= 0 && seg[j] == seg[i]; j--) allowed[row + j] = true;
             }
         }
-        var mask = torch.tensor(allowed, [B, 1, T, T], device);
+        var mask = torch.tensor(allowed, [B, 1, T, T], device: device);
         Layouts.AddOrUpdate(mask, SegmentRuns(segmentIds));
         return mask;
     }

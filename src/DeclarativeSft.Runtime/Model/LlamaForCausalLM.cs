@@ -1,7 +1,10 @@
 using DeclarativeSft.Runtime.Model.Layers;
 using DeclarativeSft.Runtime.Safetensors;
 using DeclarativeSft.Torch;
-using static DeclarativeSft.Torch.torch.nn.functional;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
 
 namespace DeclarativeSft.Runtime.Model;
 
@@ -13,21 +16,21 @@ namespace DeclarativeSft.Runtime.Model;
 /// </summary>
 public sealed class LlamaForCausalLM : IDisposable
 {
-    private readonly Dictionary<string, Tensor> _parameters;
+    private readonly Dictionary<string, Parameter> _parameters;
 
     public LlamaConfig Config { get; }
     public Device Device { get; }
     /// <summary>Dtype of activations; float32 unless training in bf16.</summary>
     public ScalarType ComputeDType { get; set; } = ScalarType.Float32;
     /// <summary>(V, C) token embeddings.</summary>
-    public Tensor EmbedTokens => _parameters["model.embed_tokens.weight"];
+    public Parameter EmbedTokens => _parameters["model.embed_tokens.weight"];
     public IReadOnlyList<LlamaDecoderLayer> Layers { get; }
     public RmsNorm Norm { get; }
     /// <summary>(V, C) output head; the embedding itself when tie_word_embeddings.</summary>
     public LinearLayer LmHead { get; }
     public RotaryEmbedding Rotary { get; }
 
-    private LlamaForCausalLM(LlamaConfig config, Device device, Dictionary<string, Tensor> parameters)
+    private LlamaForCausalLM(LlamaConfig config, Device device, Dictionary<string, Parameter> parameters)
     {
         Config = config;
         Device = device;
@@ -93,13 +96,14 @@ public sealed class LlamaForCausalLM : IDisposable
     {
         var config = LlamaConfig.Load(folder);
         using var checkpoint = SafetensorsCheckpoint.Open(folder);
-        return FromCheckpoint(config, checkpoint, device ?? Device.CPU);
+        return FromCheckpoint(config, checkpoint, device ?? torch.CPU);
     }
 
     /// <summary>Builds the model from an opened checkpoint, checking every expected tensor's presence and shape.</summary>
-    public static unsafe LlamaForCausalLM FromCheckpoint(LlamaConfig config, SafetensorsCheckpoint checkpoint, Device device)
+    public static LlamaForCausalLM FromCheckpoint(LlamaConfig config, SafetensorsCheckpoint checkpoint, Device device)
     {
-        var parameters = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        TorchRuntime.EnsureInitialized();
+        var parameters = new Dictionary<string, Parameter>(StringComparer.Ordinal);
         foreach (var (name, shape) in ExpectedParameters(config))
         {
             var file = checkpoint.FileOf(name);
@@ -114,10 +118,10 @@ public sealed class LlamaForCausalLM : IDisposable
                 _ => throw new SafetensorsException($"{file.Path}: tensor '{name}' has dtype {info.DType}; model weights must be floating point."),
             };
             // One copy: from the memory map into the tensor (then a dtype conversion only if the file is not f32).
-            var raw = torch.from_bytes(file.GetBytes(name), shape, scalar, device);
+            var raw = TensorBytes.FromBytes(file.GetBytes(name), shape, scalar, device);
             var t = scalar == ScalarType.Float32 ? raw : raw.to(ScalarType.Float32);
             if (!ReferenceEquals(t, raw)) raw.Dispose();
-            parameters[name] = t.DetachFromDisposeScope();
+            parameters[name] = AsParameter(t);
         }
         return new LlamaForCausalLM(config, device, parameters);
     }
@@ -125,25 +129,43 @@ public sealed class LlamaForCausalLM : IDisposable
     /// <summary>A freshly initialised model (normal(0, 0.02) weights, unit norms — Hugging Face's Llama init), seeded.</summary>
     public static LlamaForCausalLM Initialize(LlamaConfig config, long seed, Device? device = null)
     {
-        var dev = device ?? Device.CPU;
-        using var gen = new Generator(seed);
-        var parameters = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        TorchRuntime.EnsureInitialized();
+        var dev = device ?? torch.CPU;
+        using var gen = new Generator(unchecked((ulong)seed));
+        var parameters = new Dictionary<string, Parameter>(StringComparer.Ordinal);
         foreach (var (name, shape) in ExpectedParameters(config))
         {
+            // Drawn on the CPU (TorchSharp generators are CPU generators), so a seed gives the same model on any device.
             Tensor t = name.EndsWith("norm.weight", StringComparison.Ordinal) ? torch.ones(shape)
                 : name.EndsWith(".bias", StringComparison.Ordinal) ? torch.zeros(shape)
-                : torch.normal(0, 0.02, shape, generator: gen);
-            parameters[name] = (dev == Device.CPU ? t : t.to(dev)).DetachFromDisposeScope();
+                : torch.empty(shape).normal_(0, 0.02, gen);
+            if (dev.type != DeviceType.CPU)
+            {
+                var moved = t.to(dev);
+                t.Dispose();
+                t = moved;
+            }
+            parameters[name] = AsParameter(t);
         }
         return new LlamaForCausalLM(config, dev, parameters);
     }
 
+    /// <summary>Wraps a freshly made tensor as a <see cref="Parameter"/> (which takes over its native handle) that
+    /// the model owns: no autograd until <see cref="Training.TrainableParameters"/> marks it trainable, and outside
+    /// every dispose scope.</summary>
+    private static Parameter AsParameter(Tensor t)
+    {
+        var p = new Parameter(t, requires_grad: false);
+        p.DetachFromDisposeScope();
+        return p;
+    }
+
     /// <summary>Base parameters by Hugging Face name, in checkpoint order (lm_head absent when tied).</summary>
-    public IEnumerable<(string Name, Tensor Tensor)> NamedParameters() =>
+    public IEnumerable<(string Name, Parameter Tensor)> NamedParameters() =>
         ExpectedParameters(Config).Select(e => (e.Name, _parameters[e.Name]));
 
     /// <summary>The parameter called <paramref name="name"/>.</summary>
-    public Tensor Parameter(string name) => _parameters.TryGetValue(name, out var t) ? t
+    public Parameter Parameter(string name) => _parameters.TryGetValue(name, out var t) ? t
         : throw new KeyNotFoundException($"the model has no parameter '{name}'");
 
     /// <summary>Every projection of every layer, with its Hugging Face short name (q_proj, …, down_proj).</summary>
@@ -164,8 +186,17 @@ public sealed class LlamaForCausalLM : IDisposable
     /// <summary>Token embeddings: ids (B, T) → (B, T, C) in <see cref="ComputeDType"/>.</summary>
     public Tensor Embed(Tensor inputIds)
     {
-        var x = embedding(inputIds, EmbedTokens); // (B, T, C)
+        var x = Embedding(inputIds, EmbedTokens); // (B, T, C)
         return x.dtype == ComputeDType ? x : x.to(ComputeDType);
+    }
+
+    /// <summary>Rows of <paramref name="weight"/> (V, C) picked by ids (…) → (…, C): torch.nn.functional.embedding
+    /// (TorchSharp has no functional form; index_select is the same gather, and its backward the same scatter-add).</summary>
+    public static Tensor Embedding(Tensor ids, Tensor weight)
+    {
+        using var flatIds = ids.reshape(-1);
+        using var rows = weight.index_select(0, flatIds); // (N, C)
+        return rows.view([.. ids.shape, weight.size(1)]);
     }
 
     /// <summary>Final norm and output head: hidden (B, T, C) → logits (B, T, V) in float32.</summary>

@@ -1,4 +1,6 @@
 using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Safetensors;
 
@@ -31,7 +33,7 @@ public static class TensorSafetensors
         };
         if (src.dtype != target) src = src.to(target);
         var bytes = new byte[src.numel() * SafetensorsDTypes.SizeOf(dtype)];
-        src.CopyBytesTo(bytes);
+        src.CopyBytesTo(bytes); // DeclarativeSft.Torch.TensorBytes
         return new SafetensorsWriteEntry(name, dtype, src.shape, bytes);
     }
 
@@ -48,8 +50,9 @@ public static class TensorSafetensors
             SafetensorsDType.I32 => ScalarType.Int32,
             _ => ScalarType.Float64,
         };
-        var t = torch.from_bytes(file.GetBytes(name), info.Shape, scalar, device);
-        return scalar is ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float64 ? t.to(ScalarType.Float32) : t;
+        var t = TensorBytes.FromBytes(file.GetBytes(name), info.Shape, scalar, device);
+        if (scalar is not (ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float64)) return t;
+        using (t) return t.to(ScalarType.Float32);
     }
 
     /// <summary>Copies the stored tensor into <paramref name="destination"/> in place, checking the shape.</summary>

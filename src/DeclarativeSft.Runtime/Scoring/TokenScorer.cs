@@ -1,7 +1,8 @@
 using System.Text.Json;
 using DeclarativeSft.Runtime.Model;
-using DeclarativeSft.Torch;
-using static DeclarativeSft.Torch.torch.nn.functional;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
 
 namespace DeclarativeSft.Runtime.Scoring;
 
@@ -23,7 +24,7 @@ public static class TokenScorer
         var logits = model.Forward(input, ctx: ctx);                                                 // (1, n, V)
         var logp = log_softmax(logits.narrow(1, 0, n - 1), -1);                                     // (1, n-1, V)
         var targets = input.narrow(1, 1, n - 1).unsqueeze(-1);                                      // (1, n-1, 1)
-        return logp.gather(-1, targets).reshape(n - 1).cpu().data<float>();
+        return logp.gather(-1, targets).reshape(n - 1).cpu().data<float>().ToArray();
     }
 
     /// <summary>

@@ -1,7 +1,9 @@
 using DeclarativeSft.Data;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Torch;
-using static DeclarativeSft.Torch.torch.nn.functional;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
 
 namespace DeclarativeSft.Runtime.Training;
 
@@ -27,8 +29,10 @@ public static class CausalLmLoss
         var logp = log_softmax(logits.narrow(1, 0, T - 1).reshape(B * (T - 1), V), -1);     // (N, V)
         var logq = log_softmax(baseLogits.narrow(1, 0, T - 1).reshape(B * (T - 1), V), -1); // (N, V)
         var perPosition = logq.exp().mul(logq.sub(logp)).sum(-1);                            // (N)
-        var trained = targets.reshape(B * (T - 1)).ne((long)Labels.IgnoreIndex);              // (N) bool
-        return perPosition.masked_fill(trained.logical_not(), 0.0).sum();
+        using var ignore = ((long)Labels.IgnoreIndex).ToScalar();
+        using var zero = 0.0.ToScalar();
+        var trained = targets.reshape(B * (T - 1)).ne(ignore);                                // (N) bool
+        return perPosition.masked_fill(trained.logical_not(), zero).sum();
     }
 
     /// <summary>
@@ -40,13 +44,15 @@ public static class CausalLmLoss
     {
         using var scope = torch.NewDisposeScope();
         Tensor? baseL = klWeight > 0 ? baseLogits!() : null; // computed without grad, adapters off
+        using var kl = klWeight.ToScalar();
+        using var denom = ((double)denominator).ToScalar();
         Tensor Objective(Tensor logits, out double ce)
         {
             var sum = SummedCrossEntropy(logits, batch.Targets);
             ce = sum.item<float>();
             var total = sum;
-            if (baseL is not null) total = total.add(SummedKlToBase(logits, baseL, batch.Targets).mul(klWeight));
-            return total.div((double)denominator);
+            if (baseL is not null) total = total.add(SummedKlToBase(logits, baseL, batch.Targets).mul(kl));
+            return total.div(denom);
         }
 
         if (!gradientCheckpointing)
@@ -78,7 +84,7 @@ public static class CausalLmLoss
             inputs[0] = model.Embed(batch.InputIds);                                  // (B, T, C)
             for (int i = 0; i < L; i++)
             {
-                genStates[i] = ctx.DropoutGenerator?.get_state_bytes() ?? [];
+                genStates[i] = ctx.DropoutGenerator?.GetStateBytes() ?? [];
                 inputs[i + 1] = model.Layers[i].Forward(inputs[i], cos, sin, batch.Mask, null, ctx); // (B, T, C)
             }
         }
@@ -88,18 +94,18 @@ public static class CausalLmLoss
         ceSum = ce.item<float>();
         objective(logits).backward();
         var grad = top.grad!;                                   // (B, T, C)
-        var afterForward = ctx.DropoutGenerator?.get_state_bytes();
+        var afterForward = ctx.DropoutGenerator?.GetStateBytes();
         for (int i = L - 1; i >= 0; i--)
         {
             using var layerScope = torch.NewDisposeScope();
-            if (ctx.DropoutGenerator is not null) ctx.DropoutGenerator.set_state_bytes(genStates[i]);
+            if (ctx.DropoutGenerator is not null) ctx.DropoutGenerator.SetStateBytes(genStates[i]);
             var x = inputs[i].detach().requires_grad_();        // (B, T, C) leaf
             var y = model.Layers[i].Forward(x, cos, sin, batch.Mask, null, ctx);
-            y.backward(grad);
+            y.backward([grad]);
             grad = x.grad!.MoveToOuterDisposeScope();
         }
         if (model.EmbedTokens.requires_grad)
-            model.Embed(batch.InputIds).backward(grad);
-        if (afterForward is not null) ctx.DropoutGenerator!.set_state_bytes(afterForward);
+            model.Embed(batch.InputIds).backward([grad]);
+        if (afterForward is not null) ctx.DropoutGenerator!.SetStateBytes(afterForward);
     }
 }

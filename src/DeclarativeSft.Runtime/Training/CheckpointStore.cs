@@ -1,5 +1,7 @@
 using DeclarativeSft.Runtime.Safetensors;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Training;
 
@@ -15,7 +17,7 @@ public static class CheckpointStore
     public const string StateFile = "trainer_state.json";
 
     /// <summary>Writes step-<paramref name="state"/>.Step atomically under <paramref name="checkpointsDir"/>; returns its path.</summary>
-    public static string Save(string checkpointsDir, TrainerState state, IReadOnlyList<(string Name, Tensor Tensor)> trainable, torch.optim.AdamW optimizer, string? adapterConfigJson = null)
+    public static string Save(string checkpointsDir, TrainerState state, IReadOnlyList<(string Name, Parameter Tensor)> trainable, AdamW optimizer, string? adapterConfigJson = null)
     {
         Directory.CreateDirectory(checkpointsDir);
         var final = Path.Combine(checkpointsDir, $"step-{state.Step}");
@@ -23,8 +25,15 @@ public static class CheckpointStore
         if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
         Directory.CreateDirectory(tmp);
         SafetensorsWriter.Write(Path.Combine(tmp, TrainableFile), trainable.Select(p => TensorSafetensors.ToEntry(p.Name, p.Tensor)).ToList());
-        var opt = optimizer.state_dict();
-        SafetensorsWriter.Write(Path.Combine(tmp, OptimizerFile), opt.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => TensorSafetensors.ToEntry(kv.Key, kv.Value)).ToList());
+        var opt = AdamWState.Export(optimizer);
+        try
+        {
+            SafetensorsWriter.Write(Path.Combine(tmp, OptimizerFile), opt.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => TensorSafetensors.ToEntry(kv.Key, kv.Value)).ToList());
+        }
+        finally
+        {
+            foreach (var t in opt.Values) t.Dispose();
+        }
         AtomicFile.WriteAllText(Path.Combine(tmp, StateFile), state.ToJson());
         if (adapterConfigJson is not null) AtomicFile.WriteAllText(Path.Combine(tmp, "adapter_config.json"), adapterConfigJson);
         if (Directory.Exists(final)) Directory.Delete(final, true);
@@ -43,7 +52,7 @@ public static class CheckpointStore
     }
 
     /// <summary>Restores trainable tensors and optimizer state in place; returns the trainer state.</summary>
-    public static TrainerState Load(string checkpointDir, IReadOnlyList<(string Name, Tensor Tensor)> trainable, torch.optim.AdamW optimizer)
+    public static TrainerState Load(string checkpointDir, IReadOnlyList<(string Name, Parameter Tensor)> trainable, AdamW optimizer)
     {
         var statePath = Path.Combine(checkpointDir, StateFile);
         if (!File.Exists(statePath))
@@ -62,8 +71,8 @@ public static class CheckpointStore
         {
             var dict = new Dictionary<string, Tensor>();
             using var scope = torch.NewDisposeScope();
-            foreach (var n in opt.TensorNames) dict[n] = TensorSafetensors.Read(opt, n, Device.CPU);
-            optimizer.load_state_dict(dict);
+            foreach (var n in opt.TensorNames) dict[n] = TensorSafetensors.Read(opt, n, torch.CPU);
+            AdamWState.Import(optimizer, dict);
         }
         return state;
     }

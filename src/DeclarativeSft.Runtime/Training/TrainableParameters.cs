@@ -1,7 +1,9 @@
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Lora;
 using DeclarativeSft.Runtime.Model;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Training;
 
@@ -12,14 +14,14 @@ namespace DeclarativeSft.Runtime.Training;
 /// </summary>
 public sealed class TrainableParameters
 {
-    /// <summary>Trainable tensors by name (LoRA factors as <c>{module}.lora_A.weight</c> / <c>.lora_B.weight</c>), in a fixed order.</summary>
-    public IReadOnlyList<(string Name, Tensor Tensor)> Trainable { get; }
+    /// <summary>Trainable parameters by name (TorchSharp <see cref="Parameter"/>s, what its optimizers take; LoRA factors as <c>{module}.lora_A.weight</c> / <c>.lora_B.weight</c>), in a fixed order.</summary>
+    public IReadOnlyList<(string Name, Parameter Tensor)> Trainable { get; }
     /// <summary>All parameters of the model including adapters (tied head counted once).</summary>
     public long TotalCount { get; }
     /// <summary>Elements in <see cref="Trainable"/>.</summary>
     public long TrainableCount { get; }
 
-    private TrainableParameters(List<(string, Tensor)> trainable, long total)
+    private TrainableParameters(List<(string, Parameter)> trainable, long total)
     {
         Trainable = trainable;
         TotalCount = total;
@@ -29,7 +31,7 @@ public sealed class TrainableParameters
     /// <summary>Marks and collects trainable parameters. With <paramref name="lora"/> non-null, adapters must already be attached.</summary>
     public static TrainableParameters Configure(LlamaForCausalLM model, LoraSpec? lora, int freezeLayers)
     {
-        var trainable = new List<(string, Tensor)>();
+        var trainable = new List<(string, Parameter)>();
         long total = 0;
         var saveNames = lora is null ? [] : RecipeNames.ModuleNames(lora.ModulesToSave).ToHashSet();
         foreach (var (name, t) in model.NamedParameters())

@@ -5,6 +5,9 @@ using DeclarativeSft.Runtime.Generation;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Reporting;
 using DeclarativeSft.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Training;
 
@@ -60,18 +63,14 @@ public sealed class Trainer
         var trainable = _params.Trainable;
 
         // Decay matrices only (biases and norm scales are not decayed), as HF Trainer does.
-        using var optimizer = new torch.optim.AdamW(
-        [
-            new torch.optim.ParamGroup(trainable.Where(p => p.Tensor.dim() >= 2).Select(p => p.Tensor).ToList(), _o.LearningRate, _o.WeightDecay),
-            new torch.optim.ParamGroup(trainable.Where(p => p.Tensor.dim() < 2).Select(p => p.Tensor).ToList(), _o.LearningRate, 0.0),
-        ]);
-        var groupOfParam = trainable.Select(p => p.Tensor.dim() >= 2 ? 0 : 1).ToArray();
+        using var optimizer = AdamWState.Create(trainable.Select(p => p.Tensor).ToList(), _o.LearningRate, _o.WeightDecay);
         // θ0 for l2_to_base: a copy of the trainable tensors as they start (for LoRA only the small factors).
         var initial = _o.L2ToBase > 0 ? trainable.Select(p => p.Tensor.detach().clone().DetachFromDisposeScope()).ToArray() : null;
 
-        using var dropoutGen = new Generator(_o.Seed + 1);
-        using var samplingGen = new Generator(_o.Seed + 2);
-        torch.manual_seed(_o.Seed);
+        using var dropoutGen = new Generator(unchecked((ulong)(_o.Seed + 1)));
+        using var samplingGen = new Generator(unchecked((ulong)(_o.Seed + 2)));
+        torch.manual_seed(_o.Seed).Dispose(); // the CPU default generator (the returned handle shares it)
+        torch.cuda.manual_seed_all(_o.Seed);  // every CUDA device's; a no-op without CUDA
 
         // ---- resume ----
         int step = 0;
@@ -85,9 +84,9 @@ public sealed class Trainer
             var st = CheckpointStore.Load(resumeFrom, trainable, optimizer);
             (step, cursor, trainedTokens, bestVal, evalsWithoutImprovement) =
                 (st.Step, new DataCursor(st.DataEpoch, st.DataBatchIndex), st.TrainedTokens, st.BestValLoss, st.EvalsWithoutImprovement);
-            torch.set_rng_state(Convert.FromBase64String(st.TorchRngState));
-            dropoutGen.set_state_bytes(Convert.FromBase64String(st.DropoutRngState));
-            samplingGen.set_state_bytes(Convert.FromBase64String(st.SamplingRngState));
+            RandomState.SetDefault(Convert.FromBase64String(st.TorchRngState));
+            dropoutGen.SetStateBytes(Convert.FromBase64String(st.DropoutRngState));
+            samplingGen.SetStateBytes(Convert.FromBase64String(st.SamplingRngState));
             metrics.TruncateAfter(step);
             _progress.Message($"resumed from {resumeFrom} at step {step}/{total}");
         }
@@ -108,16 +107,16 @@ public sealed class Trainer
         {
             Step = step, TotalSteps = total, DataEpoch = cursor.Epoch, DataBatchIndex = cursor.BatchIndex, TrainedTokens = trainedTokens,
             BestValLoss = bestVal, EvalsWithoutImprovement = evalsWithoutImprovement, Seed = _o.Seed,
-            TorchRngState = Convert.ToBase64String(torch.get_rng_state()),
-            DropoutRngState = Convert.ToBase64String(dropoutGen.get_state_bytes()),
-            SamplingRngState = Convert.ToBase64String(samplingGen.get_state_bytes()),
+            TorchRngState = Convert.ToBase64String(RandomState.GetDefault()),
+            DropoutRngState = Convert.ToBase64String(dropoutGen.GetStateBytes()),
+            SamplingRngState = Convert.ToBase64String(samplingGen.GetStateBytes()),
         };
 
         while (step < total)
         {
             // 1. learning rate for this step
             double lr = schedule.At(step);
-            foreach (var g in optimizer.param_groups) g.lr = lr;
+            optimizer.SetLearningRate(lr);
 
             // 2. micro-steps with accumulation; loss normalised by the trained tokens of the whole step
             var micro = new List<MicroBatch>();
@@ -139,9 +138,9 @@ public sealed class Trainer
             if (initial is not null) L2ToBaseBackward(trainable, initial, _o.L2ToBase);
 
             // 3. clip, step, clear
-            double gradNorm = torch.nn.utils.clip_grad_norm_(trainable.Select(p => p.Tensor).ToList(), _o.MaxGradNorm > 0 ? _o.MaxGradNorm : double.PositiveInfinity);
+            double gradNorm = torch.nn.utils.clip_grad_norm_(trainable.Select(p => p.Tensor), _o.MaxGradNorm > 0 ? _o.MaxGradNorm : double.PositiveInfinity);
             optimizer.step();
-            optimizer.zero_grad();
+            optimizer.ZeroGradToNone();
             foreach (var b in batches) { b.InputIds.Dispose(); b.PositionIds.Dispose(); b.Mask?.Dispose(); b.Targets.Dispose(); }
             step++;
             stepsThisProcess++;
@@ -211,7 +210,7 @@ public sealed class Trainer
     }
 
     /// <summary>λ·Σ‖θ−θ₀‖² over trainable tensors, back-propagated once per optimizer step.</summary>
-    private static void L2ToBaseBackward(IReadOnlyList<(string Name, Tensor Tensor)> trainable, Tensor[] initial, double lambda)
+    private static void L2ToBaseBackward(IReadOnlyList<(string Name, Parameter Tensor)> trainable, Tensor[] initial, double lambda)
     {
         using var scope = torch.NewDisposeScope();
         Tensor? sum = null;
@@ -220,7 +219,8 @@ public sealed class Trainer
             var d = trainable[i].Tensor.sub(initial[i]).square().sum();
             sum = sum is null ? d : sum.add(d);
         }
-        sum?.mul(lambda).backward();
+        using var l = lambda.ToScalar();
+        sum?.mul(l).backward();
     }
 
     /// <summary>Greedy and sampled (T=0.7, top-p 0.9) completions of each eval prompt, appended to samples.jsonl.</summary>

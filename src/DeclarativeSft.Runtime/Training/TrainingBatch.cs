@@ -1,6 +1,7 @@
 using DeclarativeSft.Data;
 using DeclarativeSft.Runtime.Model;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Training;
 

@@ -33,7 +33,7 @@ public class LoraGoldenLossTests
         var baseDir = TinySetup.Checkpoint(dir.Path, variant, 41);
         var rows = TinySetup.Rows(12, 23);
 
-        DeclarativeSft.Torch.torch.set_num_threads(1);
+        TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var spec = new LoraSpec(rank, alpha, 0.0, modules, rslora, ModelModules.None);
         LoraInjector.Apply(model, spec, seed: 3);

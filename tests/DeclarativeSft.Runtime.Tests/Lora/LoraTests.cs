@@ -8,7 +8,8 @@ using DeclarativeSft.Runtime.Scoring;
 using DeclarativeSft.Runtime.Tests.Oracles;
 using DeclarativeSft.Runtime.Tests.Training;
 using DeclarativeSft.Runtime.Training;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Tests.Lora;
 
@@ -20,7 +21,7 @@ public class LoraTests
     {
         using var scope = torch.NewDisposeScope();
         using var ng = torch.no_grad();
-        return m.Forward(torch.tensor(Ids.Select(i => (long)i).ToArray(), [1, Ids.Length]), ctx: ctx).data<float>();
+        return m.Forward(torch.tensor(Ids.Select(i => (long)i).ToArray(), [1, Ids.Length]), ctx: ctx).data<float>().ToArray();
     }
 
     [Fact]
@@ -36,12 +37,12 @@ public class LoraTests
         Assert.Equal(0.0, maxDelta);
         // A is non-zero (so the test would notice a swapped init) and within the Kaiming-uniform bound 1/sqrt(in).
         var q = m.Layers[0].SelfAttn.QProj.Lora!;
-        var a = q.A.data<float>();
+        var a = q.A.data<float>().ToArray();
         Assert.Equal([8L, m.Config.HiddenSize], q.A.shape);
         Assert.Equal([(long)m.Config.NumAttentionHeads * m.Config.HeadDim, 8L], q.B.shape);
         Assert.All(a, v => Assert.True(Math.Abs(v) <= 1.0 / Math.Sqrt(m.Config.HiddenSize)));
         Assert.True(a.Max() - a.Min() > 0.5 / Math.Sqrt(m.Config.HiddenSize));
-        Assert.All(q.B.data<float>(), v => Assert.Equal(0f, v));
+        Assert.All(q.B.data<float>().ToArray(), v => Assert.Equal(0f, v));
         Assert.Equal(16 / Math.Sqrt(8), q.Scaling, 12); // rsLoRA
     }
 

@@ -2,7 +2,8 @@ using System.Text.Json;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Scoring;
 using DeclarativeSft.Runtime.Tests.Oracles;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Tests.Model;
 
@@ -111,6 +112,6 @@ public class LogitsParityTests
         var input = torch.tensor(ids.Select(i => (long)i).ToArray(), [1, T]);
         var positions = torch.tensor(pos.Select(i => (long)i).ToArray(), [1, T]);
         var mask = AttentionMaskBuilder.BlockCausal([seg], m.Device);
-        return m.Forward(input, positions, mask).data<float>();
+        return m.Forward(input, positions, mask).data<float>().ToArray();
     }
 }

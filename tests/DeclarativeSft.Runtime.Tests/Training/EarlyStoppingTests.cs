@@ -15,7 +15,7 @@ public class EarlyStoppingTests
     private static (TrainingResult Result, List<MetricsRecord> Log) Run(string baseDir, string outDir, double lr, int patience, int evalEvery, int maxSteps,
         IReadOnlyList<PackedRow> train, IReadOnlyList<PackedRow> validation)
     {
-        DeclarativeSft.Torch.torch.set_num_threads(1);
+        TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
         var options = new TrainerOptions

@@ -45,7 +45,7 @@ public class GoldenLossTests
         File.WriteAllText(planPath, JsonSerializer.Serialize(new { lr, weight_decay = wd, max_grad_norm = clip, warmup_steps = warmup, total_steps = steps, steps = plan }));
         var expected = JsonSerializer.Deserialize<double[]>(PythonOracle.Run("train_reference.py", "train", baseDir, planPath))!;
 
-        DeclarativeSft.Torch.torch.set_num_threads(1);
+        TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
         var options = new TrainerOptions

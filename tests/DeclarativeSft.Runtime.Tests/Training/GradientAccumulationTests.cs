@@ -15,7 +15,7 @@ public class GradientAccumulationTests
 {
     private static (List<MetricsRecord> Log, Dictionary<string, double[]> Params) Run(string baseDir, string outDir, IReadOnlyList<PackedRow> rows, int micro, int accum)
     {
-        DeclarativeSft.Torch.torch.set_num_threads(1);
+        TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
         var options = new TrainerOptions

@@ -76,7 +76,7 @@ public class LearningRateScheduleTests
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 3);
         var expected = Reference([new Case(kind, lr, steps, warmupSteps, warmupRatio)], dir.Path)[0];
 
-        DeclarativeSft.Torch.torch.set_num_threads(1);
+        TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
         var options = new TrainerOptions

@@ -7,7 +7,8 @@ using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Reporting;
 using DeclarativeSft.Runtime.Tests.Oracles;
 using DeclarativeSft.Runtime.Training;
-using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Tests.Training;
 
@@ -74,7 +75,7 @@ public static class ReferenceRun
 
     /// <summary>Our trained tensors by name, flattened.</summary>
     public static Dictionary<string, double[]> OurParams(TrainableParameters trainable) =>
-        trainable.Trainable.ToDictionary(p => p.Name, p => p.Tensor.detach().contiguous().data<float>().Select(v => (double)v).ToArray());
+        trainable.Trainable.ToDictionary(p => p.Name, p => p.Tensor.detach().contiguous().data<float>().ToArray().Select(v => (double)v).ToArray());
 
     /// <summary>Asserts both loss sequences agree step by step within <paramref name="tol"/>.</summary>
     public static void AssertLossesMatch(double[] expected, double[] got, double tol)

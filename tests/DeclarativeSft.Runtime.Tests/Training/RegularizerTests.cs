@@ -49,7 +49,7 @@ public class RegularizerTests
         double effect = ReferenceRun.MaxDifference(expectedParams, withoutParams);
         Assert.True(effect > 50 * ParamTolerance, $"l2_to_base={l2} moves the reference's parameters by only {effect:E2}: the test would not notice it missing");
 
-        DeclarativeSft.Torch.torch.set_num_threads(1);
+        TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
         new Trainer(model, trainable, Options(dir["out"], l2, 0, Lr), new EpochBatcher(rows, Micro, BatcherSeed), [], Micro, null,
@@ -70,7 +70,7 @@ public class RegularizerTests
         var baseDir = TinySetup.Checkpoint(dir.Path, "qwen2", 32);
         var rows = TinySetup.Rows(10, 18);
 
-        DeclarativeSft.Torch.torch.set_num_threads(1);
+        TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var spec = new LoraSpec(4, 8, 0.0, ModelModules.QProj | ModelModules.VProj | ModelModules.UpProj, false, ModelModules.None);
         LoraInjector.Apply(model, spec, seed: 7);

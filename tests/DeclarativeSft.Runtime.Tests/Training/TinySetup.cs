@@ -50,7 +50,7 @@ public static class TinySetup
     /// <summary>The resume scenario's run: LoRA with dropout (so RNG state matters), 12 steps, checkpoint every 4.</summary>
     public static TrainingResult RunLora(string baseDir, string outDir, bool resume, ITrainingProgress progress)
     {
-        DeclarativeSft.Torch.torch.set_num_threads(1);
+        TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var lora = new LoraSpec(4, 8, 0.1, ModelModules.QProj | ModelModules.VProj | ModelModules.DownProj, false, ModelModules.None);
         LoraInjector.Apply(model, lora, seed: 5);

@@ -20,7 +20,7 @@ public class TrainingOutputTests
 
     private static TrainingResult Train(string baseDir, string outDir, IReadOnlyList<PackedRow> rows, ITrainingProgress progress)
     {
-        DeclarativeSft.Torch.torch.set_num_threads(1);
+        TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
         var options = new TrainerOptions

@@ -1,6 +1,7 @@
 using DeclarativeSft.Runtime.Lora;
-using DeclarativeSft.Torch;
-using static DeclarativeSft.Torch.torch.nn.functional;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
 
 namespace DeclarativeSft.Runtime.Model.Layers;
 

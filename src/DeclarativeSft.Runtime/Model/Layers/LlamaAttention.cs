@@ -1,5 +1,6 @@
-using DeclarativeSft.Torch;
-using static DeclarativeSft.Torch.torch.nn.functional;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
 
 namespace DeclarativeSft.Runtime.Model.Layers;
 
@@ -56,7 +57,7 @@ public sealed class LlamaAttention
             segments = null; // a mask for other rows: let the dense path report the shape mismatch
         var y = segments is not null
             ? PerExampleAttention(q, k, v, segments)                                           // (B, nh, T, hd)
-            : scaled_dot_product_attention(q, k, v, attn_mask: mask, is_causal: causal);       // (B, nh, T, hd)
+            : scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: causal);       // (B, nh, T, hd)
         y = y.transpose(1, 2).reshape(B, T, _heads * _headDim);                            // (B, T, nh·hd)
         return OProj.Forward(y, ctx);                                                      // (B, T, C)
     }
@@ -80,7 +81,7 @@ public sealed class LlamaAttention
                 var (start, length, padding) = runs[r];
                 var vs = vb.narrow(1, start, length);                              // (nh, L, hd)
                 parts[r] = padding ? vs
-                    : scaled_dot_product_attention(qb.narrow(1, start, length), kb.narrow(1, start, length), vs, is_causal: length > 1);
+                    : scaled_dot_product_attention(qb.narrow(1, start, length), kb.narrow(1, start, length), vs, is_casual: length > 1);
             }
             rows[b] = parts.Length == 1 ? parts[0] : torch.cat(parts, 1);          // (nh, T, hd)
         }

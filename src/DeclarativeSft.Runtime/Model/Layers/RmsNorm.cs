@@ -1,4 +1,5 @@
-using DeclarativeSft.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Model.Layers;
 
@@ -12,11 +13,15 @@ public sealed class RmsNorm(string name, Tensor weight, double eps)
     /// <summary>Added to the mean square before the square root.</summary>
     public double Eps { get; } = eps;
 
+    // TorchSharp turns a double argument into a native Scalar that only the finalizer frees; one per norm instead
+    // of one per call.
+    private readonly Scalar _eps = eps.ToScalar();
+
     /// <summary>x (…, dim) → (…, dim).</summary>
     public Tensor Forward(Tensor x)
     {
         var x32 = x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32); // (…, dim)
-        var inv = x32.square().mean(-1, keepdim: true).add(Eps).rsqrt();       // (…, 1)
+        var inv = x32.square().mean([-1], keepdim: true).add(_eps).rsqrt();       // (…, 1)
         var normed = x32.mul(inv);                                               // (…, dim)
         if (normed.dtype != x.dtype) normed = normed.to(x.dtype);
         return normed.mul(Weight.dtype == x.dtype ? Weight : Weight.to(x.dtype));
