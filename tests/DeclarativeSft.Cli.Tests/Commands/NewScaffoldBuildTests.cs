@@ -8,7 +8,8 @@ namespace DeclarativeSft.Cli.Tests.Commands;
 /// <summary>
 /// The promise of <c>sft new</c>: the scaffold, placed in the checkout's recipes/ folder (where Directory.Build.props
 /// and Directory.Build.targets wire in the framework, the generator and the runtime), builds with zero warnings and
-/// zero errors. One real <c>dotnet build</c> (slow, so only this one).
+/// zero errors, and a data file replaced with an older timestamp is checked again. Real <c>dotnet build</c>s (slow, so
+/// only these).
 /// </summary>
 public partial class NewScaffoldBuildTests
 {
@@ -42,6 +43,40 @@ public partial class NewScaffoldBuildTests
                 $"expected 0 warnings and 0 errors, got {warnings.Groups["n"].Value} and {errors.Groups["n"].Value}:\n{string.Join("\n", diagnostics)}");
             Assert.True(File.Exists(Path.Combine(project, "bin", BuildConfiguration, "net10.0", name + ".dll")),
                 "the build reported success but produced no program");
+        }
+        finally
+        {
+            if (Directory.Exists(project)) Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_data_file_replaced_with_an_older_timestamp_is_checked_again()
+    {
+        // cp -p, rsync -a and tar x keep a file's old modification time; the build's checks are keyed on content.
+        string name = "zz-incremental-test-" + Guid.NewGuid().ToString("N")[..8];
+        string project = Path.Combine(RepoPaths.Root, "recipes", name);
+        try
+        {
+            var created = Sft.Run(["new", name], workingDirectory: RepoPaths.Root);
+            Assert.True(created.ExitCode == 0, created.ToString());
+            var clean = DotnetBuild(project);
+            Assert.True(clean.ExitCode == 0, Tail(clean.Stdout + clean.Stderr));
+
+            var data = Path.Combine(project, "data", "train.jsonl");
+            var old = File.GetLastWriteTimeUtc(data).AddYears(-5);
+            var lines = File.ReadAllLines(data);
+            int bad = Array.FindIndex(lines, l => l.Contains("\"assistant\"", StringComparison.Ordinal));
+            Assert.True(bad >= 0, "the scaffold's data has no assistant turn to break");
+            lines[bad] = lines[bad].Replace("\"assistant\"", "\"asistant\"", StringComparison.Ordinal);
+            File.WriteAllLines(data, lines);
+            File.SetLastWriteTimeUtc(data, old);
+
+            var rebuilt = DotnetBuild(project);
+            string output = rebuilt.Stdout + rebuilt.Stderr;
+            Assert.NotEqual(0, rebuilt.ExitCode);
+            Assert.Contains($"train.jsonl({bad + 1},", output);
+            Assert.Contains("error SFT0023", output);
         }
         finally
         {
