@@ -8,11 +8,13 @@ namespace DeclarativeSft.Tokenizers;
 /// The <c>builtin:bytes</c> tokenizer for models trained from scratch: ids 0–255 are the UTF-8 bytes of the
 /// text, and named special tokens (e.g. <c>&lt;|im_start|&gt;</c>, <c>&lt;|im_end|&gt;</c>,
 /// <c>&lt;|endoftext|&gt;</c>) follow from 256 in the order given. Special-token strings are split out of the
-/// text first; every byte token's span is the character it belongs to.
+/// text first; every byte token's span is the character it belongs to. It is also a
+/// <see cref="Microsoft.ML.Tokenizers.Tokenizer"/> (see <see cref="SftTokenizer"/>).
 /// </summary>
-public sealed class ByteTokenizer : ITokenizer
+public sealed class ByteTokenizer : SftTokenizer, ITokenizer
 {
     private const int ByteCount = 256;
+    private static readonly string[] ByteNames = Enumerable.Range(0, ByteCount).Select(b => $"<0x{b:X2}>").ToArray();
     private readonly List<string> _specials = new();
     private readonly Dictionary<string, int> _specialIds = new();
     private AddedTokenMatcher _matcher = new([]);
@@ -67,6 +69,18 @@ public sealed class ByteTokenizer : ITokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         var output = new List<EncodedToken>(text.Length + 2);
+        EncodeCore(text, addSpecialTokens, output);
+        return output;
+    }
+
+    internal override string DecodeCore(IReadOnlyList<int> ids) => Decode(ids, skipSpecialTokens: false);
+
+    internal override string TokenString(int id) =>
+        IdToToken(id) ?? throw new ArgumentOutOfRangeException(nameof(id), id, $"token id {id} is not in the builtin:bytes vocabulary (size {VocabSize}).");
+
+    internal override void EncodeCore(string text, bool addSpecialTokens, List<EncodedToken> output)
+    {
+        ArgumentNullException.ThrowIfNull(text);
         if (addSpecialTokens && BosTokenId is { } bos) output.Add(new EncodedToken(bos, 0, 0));
         var segments = new List<TextSegment>();
         _matcher.Split(text, 0, text.Length, segments);
@@ -85,7 +99,6 @@ public sealed class ByteTokenizer : ITokenizer
                 i += width;
             }
         }
-        return output;
     }
 
     /// <inheritdoc/>
@@ -130,7 +143,7 @@ public sealed class ByteTokenizer : ITokenizer
     /// <inheritdoc/>
     public string? IdToToken(int id) => id switch
     {
-        >= 0 and < ByteCount => $"<0x{id:X2}>",
+        >= 0 and < ByteCount => ByteNames[id],
         _ when id >= ByteCount && id < VocabSize => _specials[id - ByteCount],
         _ => null,
     };

@@ -11,8 +11,11 @@ namespace DeclarativeSft.Tokenizers;
 /// Encoding: added tokens are split out of the raw text, each remaining stretch is normalized, pre-tokenized
 /// and merged by the BPE model, and offsets are carried back to the original string throughout.
 /// Encoding is thread-safe; <see cref="AddSpecialTokens"/> is not safe to call while other threads encode.
+/// It is also a <see cref="Microsoft.ML.Tokenizers.Tokenizer"/> (see <see cref="SftTokenizer"/>): through that base
+/// class, encodings equal Hugging Face's <c>encode(text, add_special_tokens=False)</c>;
+/// <see cref="SftTokenizer.WithSpecialTokens"/> gives <c>add_special_tokens=True</c>.
 /// </summary>
-public sealed class HfTokenizer : ITokenizer
+public sealed class HfTokenizer : SftTokenizer, ITokenizer
 {
     private readonly TokenizerDefinition _def;
     private readonly ThreadLocal<EncoderScratch> _scratch = new(() => new EncoderScratch());
@@ -120,6 +123,8 @@ public sealed class HfTokenizer : ITokenizer
     /// <c>clean_up_tokenization_spaces</c>, true by default when that file exists, as in transformers).</summary>
     public bool CleanUpTokenizationSpaces { get; set; }
 
+    internal Models.BpeModel Model => _def.Model;
+
     /// <summary>The file this tokenizer was loaded from.</summary>
     public string SourcePath => _def.SourcePath;
 
@@ -150,6 +155,15 @@ public sealed class HfTokenizer : ITokenizer
         EncodeInto(text, addSpecialTokens, tokens);
         return tokens;
     }
+
+    internal override void EncodeCore(string text, bool addSpecialTokens, List<EncodedToken> output) =>
+        EncodeInto(text, addSpecialTokens, output);
+
+    internal override string DecodeCore(IReadOnlyList<int> ids) => Decode(ids, skipSpecialTokens: false);
+
+    internal override string TokenString(int id) =>
+        id >= 0 && id < _idToToken.Length && _idToToken[id] is { } token ? token
+        : throw new ArgumentOutOfRangeException(nameof(id), id, $"token id {id} is not in the vocabulary of {_def.SourcePath}.");
 
     private void EncodeInto(string text, bool addSpecialTokens, List<EncodedToken> output)
     {

@@ -18,4 +18,12 @@ public static class TokenizerFactory
         if (File.Exists(spec)) return HfTokenizer.FromFile(spec);
         throw new TokenizerLoadException(spec, $"no such file or folder. Pass a tokenizer.json, a model folder containing one, or {BuiltinBytes}.");
     }
+
+    /// <summary><see cref="Open"/>, typed as a <see cref="Microsoft.ML.Tokenizers.Tokenizer"/> (every tokenizer this
+    /// project opens is one) for .NET code that takes that type: through it, encodings equal Hugging Face's
+    /// <c>encode(text, add_special_tokens=False)</c>; <see cref="SftTokenizer.WithSpecialTokens"/> gives
+    /// <c>add_special_tokens=True</c>.</summary>
+    /// <exception cref="TokenizerLoadException">Nothing usable at that path.</exception>
+    public static SftTokenizer OpenTokenizer(string spec, IEnumerable<string>? byteSpecialTokens = null) =>
+        (SftTokenizer)Open(spec, byteSpecialTokens);
 }

@@ -59,4 +59,53 @@ public sealed class ByteTokenizerTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.Decode([65, 300]));
         Assert.Contains("300", e.Message);
     }
+
+    // Through Microsoft.ML.Tokenizers' base class only; the reference is .NET's own UTF-8 encoder.
+    [Fact]
+    public void As_a_Microsoft_ML_tokenizer_ids_counts_values_offsets_and_decode_are_the_utf8_bytes()
+    {
+        Microsoft.ML.Tokenizers.Tokenizer tokenizer = new ByteTokenizer(Specials, bosToken: "<|endoftext|>");
+        foreach (var text in ParityCorpus.Texts.Where(t => !Specials.Any(t.Contains)))
+        {
+            var bytes = Encoding.UTF8.GetBytes(text).Select(b => (int)b).ToArray();
+            Assert.Equal(bytes, tokenizer.EncodeToIds(text));
+            Assert.Equal(bytes.Length, tokenizer.CountTokens(text));
+            var tokens = tokenizer.EncodeToTokens(text, out var normalized);
+            Assert.Null(normalized);
+            Assert.Equal(bytes.Select(b => $"<0x{b:X2}>"), tokens.Select(t => t.Value));
+            foreach (var t in tokens)
+            {
+                // Each byte's span is exactly the character it is part of.
+                var (start, end) = (t.Offset.Start.Value, t.Offset.End.Value);
+                Assert.Contains(Encoding.UTF8.GetBytes(text[start..end]), b => b == t.Id);
+                Assert.True(end - start == (char.IsHighSurrogate(text[start]) ? 2 : 1));
+            }
+            Assert.Equal(text, tokenizer.Decode(bytes));
+        }
+        var withBos = ((ByteTokenizer)tokenizer).WithSpecialTokens();
+        Assert.Equal([258, (int)'h', (int)'i'], withBos.EncodeToIds("hi"));
+        Assert.Equal(3, withBos.CountTokens("hi"));
+    }
+
+    [Fact]
+    public void As_a_Microsoft_ML_tokenizer_cuts_by_token_count_fall_on_character_boundaries()
+    {
+        Microsoft.ML.Tokenizers.Tokenizer tokenizer = new ByteTokenizer(Specials);
+        const string text = "a😀é<|im_end|>z";
+        // bytes: a | F0 9F 98 80 | C3 A9 | <|im_end|> | z  = 1 + 4 + 2 + 1 + 1 = 9 tokens
+        int[] expectedCount = [0, 1, 1, 1, 1, 5, 5, 7, 8, 9, 9];
+        int[] expectedIndex = [0, 1, 1, 1, 1, 3, 3, 4, 14, 15, 15];
+        int[] expectedCountFromEnd = [0, 1, 2, 2, 4, 4, 4, 4, 8, 9, 9];
+        int[] expectedIndexFromEnd = [15, 14, 4, 4, 3, 3, 3, 3, 1, 0, 0];
+        for (var max = 1; max <= 10; max++)
+        {
+            Assert.Equal(expectedIndex[max], tokenizer.GetIndexByTokenCount(text, max, out _, out var count));
+            Assert.Equal(expectedCount[max], count);
+            Assert.Equal(expectedIndexFromEnd[max], tokenizer.GetIndexByTokenCountFromEnd(text, max, out _, out var fromEnd));
+            Assert.Equal(expectedCountFromEnd[max], fromEnd);
+            // And against the UTF-8 encoder: the text before the index is exactly that many tokens.
+            Assert.Equal(count, tokenizer.CountTokens(text[..expectedIndex[max]]));
+            Assert.Equal(fromEnd, tokenizer.CountTokens(text[expectedIndexFromEnd[max]..]));
+        }
+    }
 }

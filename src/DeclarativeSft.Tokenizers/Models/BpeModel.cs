@@ -17,7 +17,7 @@ internal sealed class BpeModel
     private const int MaxCachedWordLength = 64;
 
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocab;
-    private readonly Dictionary<long, int> _pairRank;
+    private readonly PairRankTable _pairRank; // not Dictionary<long, int>: see PairRankTable
     private readonly int[] _mergeResult;
     private readonly int[] _byteIds; // byte-level: id of each byte's character; -1 if missing
     private readonly int[] _fallbackIds; // byte_fallback: id of "<0xXX>"; -1 if missing
@@ -36,7 +36,7 @@ internal sealed class BpeModel
         FuseUnk = fuseUnk;
         IgnoreMerges = ignoreMerges;
 
-        _pairRank = new Dictionary<long, int>(merges.Count);
+        _pairRank = new PairRankTable(merges.Count);
         _mergeResult = new int[merges.Count];
         for (var rank = 0; rank < merges.Count; rank++)
         {
@@ -45,7 +45,7 @@ internal sealed class BpeModel
                 !vocab.TryGetValue(string.Concat(left, right), out var merged))
                 continue; // a merge producing or using an unknown token can never apply to known symbols
             _mergeResult[rank] = merged;
-            _pairRank.TryAdd(PairKey(l, r), rank);
+            _pairRank.TryAdd(l, r, rank);
         }
 
         if (!byteLevel)
@@ -76,8 +76,10 @@ internal sealed class BpeModel
 
     public bool IgnoreMerges { get; }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long PairKey(int left, int right) => ((long)left << 32) | (uint)right;
+    /// <summary>The merge table's longest probe sequence (for tests of its hashing).</summary>
+    internal int LongestPairProbe => _pairRank.LongestProbe();
+
+    internal int PairCount => _pairRank.Count;
 
     /// <summary>Encodes one piece; offsets are UTF-16 units of <paramref name="word"/>. The returned span is
     /// valid until the next call with the same scratch.</summary>
@@ -198,7 +200,7 @@ internal sealed class BpeModel
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int RankOf(int left, int right) =>
-        left >= 0 && right >= 0 && _pairRank.TryGetValue(PairKey(left, right), out var rank) ? rank : int.MaxValue;
+        left >= 0 && right >= 0 && _pairRank.TryGetValue(left, right, out var rank) ? rank : int.MaxValue;
 
     private int MergeByScan(BpeScratch scratch, int count)
     {
