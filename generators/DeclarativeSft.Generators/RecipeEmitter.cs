@@ -224,7 +224,7 @@ internal static class RecipeEmitter
         var eval = $"new {R}EvalSpec({Int(e.EverySteps)}, {Int(e.EarlyStoppingPatience)}, {StrArray(e.Samples)}, {Int(e.MaxNewTokens)})";
         var o = s.Output;
         var output = $"new {R}OutputSpec({Str(o.Dir)}, {Flags("SaveKind", o.Save, RecipeNames.SaveKinds.Select(x => x.Value.ToString()))}, " +
-                     $"{Int(o.CheckpointEverySteps)}, {Enum("ResumeMode", o.Resume)}, {NullableStr(o.ResumePath)})";
+                     $"{Int(o.CheckpointEverySteps)}, {Enum("ResumeMode", o.Resume)}, {NullableStr(o.ResumePath)}, {Int(o.KeepCheckpoints)})";
         var nl = "\n            ";
         return $"new {R}RecipeSpec({nl}{Str(s.Name)},{nl}{Str(s.RecipePath)},{nl}{Str(s.RecipeDirectory)},{nl}{model},{nl}{tokenizer},{nl}{template}," +
                $"{nl}{mask},{nl}{data},{nl}{lora},{nl}{training},{nl}{reg},{nl}{eval},{nl}{output})";

@@ -13,7 +13,8 @@ public class RecipeErrorTests
     {
         var spec = ShippedRecipes.Load(ShippedRecipes.RecipePath(name));
         using var temp = new TempFolder();
-        var data = Path.Combine(temp.Path, Path.GetFileName(spec.Data.Train[0]));
+        // The data in a folder of its own: an --output inside the data folder is refused (like output.dir, SFT0033).
+        var data = Path.Combine(Directory.CreateDirectory(Path.Combine(temp.Path, "data")).FullName, Path.GetFileName(spec.Data.Train[0]));
         var lines = File.ReadAllLines(spec.Data.Train[0]);
         lines[line - 1] = corrupt;
         File.WriteAllLines(data, lines);

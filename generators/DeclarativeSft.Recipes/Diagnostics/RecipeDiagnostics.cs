@@ -93,6 +93,13 @@ public static class RecipeDiagnostics
     public static readonly RecipeDiagnosticDescriptor KlToBaseNeedsLora = E("SFT0036", "kl_to_base needs LoRA",
         "regularization.kl_to_base is {0}, but the recipe has no lora section: the base model's distribution comes from the same weights with the adapters switched off, so full fine-tuning has no base to compare with. Add a lora section, or use regularization.l2_to_base for full fine-tuning.");
 
+    public static readonly RecipeDiagnosticDescriptor ConfigValueImpossible = E("SFT0037", "Impossible config.json value",
+        "config.json's '{0}' is {1}, but must be {2}: {3}. Restore the checkpoint's original config.json.");
+    public static readonly RecipeDiagnosticDescriptor SeqLenOverModelContext = W("SFT0038", "max_seq_len beyond the model's context",
+        "data.max_seq_len {0} is above the model's max_position_embeddings {1} (config.json): positions past {1} were never trained and quality degrades there. Lower max_seq_len to {1} or less unless you mean to extend the context.");
+    public static readonly RecipeDiagnosticDescriptor ValidationIsTrainingFile = W("SFT0039", "Validation file is a training file",
+        "data.validation.path '{0}' is also in data.train: the validation loss would measure memorisation, not how the model does on unseen examples. Use a separate file, or validation: {{ split: 0.05 }}.");
+
     /// <summary>Every descriptor, by ID order.</summary>
     public static IReadOnlyList<RecipeDiagnosticDescriptor> All { get; } = new[]
     {
@@ -101,6 +108,7 @@ public static class RecipeDiagnostics
         TemplateMismatch, TokenNotInVocab, NewTokensFrozenEmbeddings, TrainEosOff, DataFileMissing, DataLineNotJson,
         DataMissingField, DataUnknownRole, DataWrongOrder, NoTrainableToken, ExampleTooLong, EmptyValidation,
         BatchLargerThanData, WarmupTooLong, MemoryOverBudget, LearningRateUnusual, TooManyEpochs, OutputInsideInputs,
-        NoExamples, InternalError, KlToBaseNeedsLora,
+        NoExamples, InternalError, KlToBaseNeedsLora, ConfigValueImpossible, SeqLenOverModelContext,
+        ValidationIsTrainingFile,
     };
 }

@@ -123,4 +123,9 @@ public sealed record EvalSpec(int EverySteps, int EarlyStoppingPatience, Equatab
 /// <param name="Save">What to write at the end (a set).</param>
 /// <param name="CheckpointEverySteps">0 = no intermediate checkpoints.</param>
 /// <param name="ResumePath">Checkpoint folder when <paramref name="Resume"/> is Path.</param>
-public sealed record OutputSpec(string Dir, SaveKind Save, int CheckpointEverySteps, ResumeMode Resume, string? ResumePath);
+/// <param name="KeepCheckpoints">Newest complete checkpoints kept (<c>output.keep_checkpoints</c>); older ones are removed after each save. 0 = keep all.</param>
+public sealed record OutputSpec(string Dir, SaveKind Save, int CheckpointEverySteps, ResumeMode Resume, string? ResumePath, int KeepCheckpoints = OutputSpec.DefaultKeepCheckpoints)
+{
+    /// <summary>Default of <c>output.keep_checkpoints</c>.</summary>
+    public const int DefaultKeepCheckpoints = 3;
+}

@@ -270,6 +270,7 @@ public static class RecipeParser
         var dir = c.Path(s, "dir") ?? c.Resolve("out/" + (name ?? "recipe"));
         var save = c.SaveKinds(s, "save") ?? (lora is null ? SaveKind.Full : SaveKind.Adapter);
         var every = c.Int(s, "checkpoint_every_steps", 0, int.MaxValue) ?? 0;
+        var keep = c.Int(s, "keep_checkpoints", 0, int.MaxValue, hint: "0 keeps every checkpoint; the newest complete one is always kept.") ?? OutputSpec.DefaultKeepCheckpoints;
         var resumeText = c.String(s, "resume_from_checkpoint");
         var (resume, resumePath) = resumeText switch
         {
@@ -277,6 +278,6 @@ public static class RecipeParser
             "never" => (ResumeMode.Never, null),
             _ => (ResumeMode.Path, c.Resolve(resumeText)),
         };
-        return new OutputSpec(dir, save, every, resume, resumePath);
+        return new OutputSpec(dir, save, every, resume, resumePath, keep);
     }
 }

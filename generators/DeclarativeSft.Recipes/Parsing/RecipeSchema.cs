@@ -77,6 +77,7 @@ public static class RecipeSchema
             K("dir", "out/code-assistant", "output_dir"),
             K("save", "[adapter, merged]"),
             K("checkpoint_every_steps", "200", "save_steps"),
+            K("keep_checkpoints", "3"),
             K("resume_from_checkpoint", "auto")),
     };
 

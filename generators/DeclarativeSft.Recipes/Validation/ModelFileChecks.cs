@@ -48,6 +48,11 @@ public static class ModelFileChecks
             return result;
         }
         result.AddRange(req.UnresolvedModules.Select(m => ModuleNameCheck.Report(recipe, m, architecture)));
+        var impossible = CheckValues(req.Path, text, root);
+        result.AddRange(impossible);
+        if (impossible.Count > 0) return result;
+        if (root["max_position_embeddings"]?.AsNumber is double context && spec.Data.MaxSeqLen > context)
+            result.Add(RecipeDiagnostics.SeqLenOverModelContext.At(recipe, req.Map.ValueOf("data.max_seq_len"), spec.Data.MaxSeqLen, RecipeRules.Num(context)));
 
         var shape = ReadShape(root);
         if (shape is not null && spec.Training.FreezeLayers > shape.Layers)
@@ -61,6 +66,46 @@ public static class ModelFileChecks
                     MemoryEstimate.Format(m.Total), MemoryEstimate.Format(budget), MemoryEstimate.Format(m.Weights),
                     MemoryEstimate.Format(m.Gradients), MemoryEstimate.Format(m.Optimizer), MemoryEstimate.Format(m.Activations)));
         }
+        return result;
+    }
+
+    /// <summary>Keys of config.json that must be whole numbers of at least 1 (what the model's shape is made of).</summary>
+    public static readonly IReadOnlyList<string> PositiveIntegerKeys = new[]
+    {
+        "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
+        "head_dim", "max_position_embeddings",
+    };
+
+    /// <summary>Values of config.json no model can have (a zero or negative size or epsilon, rope_theta ≤ 0, a
+    /// fraction where a count belongs), each at its own line and column of config.json.</summary>
+    public static List<RecipeDiagnostic> CheckValues(string path, string text, JsonNode root)
+    {
+        var result = new List<RecipeDiagnostic>();
+        void Bad(string key, JsonNode node, string must, string why) =>
+            result.Add(RecipeDiagnostics.ConfigValueImpossible.At(path, PositionOf(text, node.Offset), key, node.Kind == JsonKind.Number || node.Kind == JsonKind.String ? node.Text : node.Describe(), must, why));
+        foreach (var key in PositiveIntegerKeys)
+        {
+            var node = root[key];
+            if (node is null || node.Kind == JsonKind.Null) continue;
+            if (node.AsNumber is not double d || d < 1 || d != Math.Floor(d) || d > int.MaxValue)
+                Bad(key, node, "a whole number of at least 1", "it is a size or count of the model");
+        }
+        var eps = root["rms_norm_eps"];
+        if (eps is not null && eps.Kind != JsonKind.Null && (eps.AsNumber is not double e || !(e > 0) || double.IsInfinity(e)))
+            Bad("rms_norm_eps", eps, "a number greater than 0", "RMSNorm divides by sqrt(mean(x²) + eps), so 0 or less gives inf/NaN");
+        var theta = root["rope_theta"];
+        if (theta is not null && theta.Kind != JsonKind.Null && (theta.AsNumber is not double t || !(t > 0) || double.IsInfinity(t)))
+            Bad("rope_theta", theta, "a number greater than 0", "rotary frequencies are rope_theta^(-2i/d), which 0 or less cannot give");
+        var factor = root["rope_scaling"]?["factor"];
+        if (factor is not null && factor.Kind != JsonKind.Null && (factor.AsNumber is not double f || !(f > 0) || double.IsInfinity(f)))
+            Bad("rope_scaling.factor", factor, "a number greater than 0", "rotary frequencies are divided by it");
+        var heads = root["num_attention_heads"]?.AsNumber;
+        var kv = root["num_key_value_heads"];
+        if (result.Count == 0 && heads is double h && kv?.AsNumber is double k && k >= 1 && h % k != 0)
+            Bad("num_key_value_heads", kv, $"a divisor of num_attention_heads ({RecipeRules.Num(h)})", "each key/value head serves a whole group of query heads");
+        var headDim = root["head_dim"];
+        if (result.Count == 0 && headDim?.AsNumber is double hd && hd % 2 != 0)
+            Bad("head_dim", headDim, "even", "rotary embeddings rotate pairs of dimensions");
         return result;
     }
 

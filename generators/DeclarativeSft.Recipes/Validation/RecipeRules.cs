@@ -38,6 +38,10 @@ public static class RecipeRules
         if (spec.Regularization.KlToBase > 0 && spec.Lora is null)
             Add(RecipeDiagnostics.KlToBaseNeedsLora, map.ValueOf("regularization.kl_to_base"), Num(spec.Regularization.KlToBase));
 
+        if (spec.Data.Validation?.Path is { } validation
+            && spec.Data.Train.Any(t => PathResolver.IsInside(t, validation) && PathResolver.IsInside(validation, t)))
+            Add(RecipeDiagnostics.ValidationIsTrainingFile, map.ValueOf("data.validation.path"), validation);
+
         var output = spec.Output.Dir;
         var outputAt = map.ValueOf("output.dir");
         if (spec.Model.Path is not null && PathResolver.IsInside(output, spec.Model.Path))

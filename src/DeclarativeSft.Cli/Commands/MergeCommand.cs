@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DeclarativeSft.Runtime;
 using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Safetensors;
@@ -18,7 +19,7 @@ internal static class MergeCommand
     {
         var baseDir = new Option<DirectoryInfo>("--base") { Description = "Base model folder (config.json + safetensors + tokenizer files)", Required = true };
         var adapter = new Option<DirectoryInfo>(adapterOption) { Description = "PEFT adapter folder (adapter_config.json + adapter_model.safetensors) or checkpoints/step-N", Required = true };
-        var output = new Option<DirectoryInfo>("--output") { Description = "Folder to write the merged checkpoint to (replaced atomically)", Required = true };
+        var output = new Option<DirectoryInfo>("--output") { Description = "Folder to write the merged checkpoint to: new, empty, or an earlier export (replaced atomically; any other folder is refused)", Required = true };
         var dtype = new Option<string>("--dtype") { Description = "Stored dtype: float32 | bfloat16 | float16", DefaultValueFactory = _ => "float32" };
         var command = new Command(name, description) { baseDir, adapter, output, dtype };
         command.SetAction(parse =>
@@ -39,14 +40,17 @@ internal static class MergeCommand
             {
                 TorchRuntime.EnsureInitialized();
                 var b = parse.GetValue(baseDir)!.FullName;
-                using var model = LlamaForCausalLM.FromPretrained(b);
-                var spec = PeftAdapter.Load(parse.GetValue(adapter)!.FullName, model);
+                var adapterDir = parse.GetValue(adapter)!.FullName;
                 var outDir = parse.GetValue(output)!.FullName;
-                HfCheckpointWriter.Save(outDir, model, b, dtype: st.Value);
+                // Refuse a folder we must not replace before the (slow) load: the base, the adapter, a user's folder, /.
+                ExportFolder.CheckTarget(outDir, [b, adapterDir]);
+                using var model = LlamaForCausalLM.FromPretrained(b);
+                var spec = PeftAdapter.Load(adapterDir, model);
+                HfCheckpointWriter.Save(outDir, model, b, dtype: st.Value, inputs: [b, adapterDir], kind: name);
                 Console.WriteLine($"merged LoRA r={spec.R} alpha={spec.Alpha} into {b}; wrote {outDir}");
                 return 0;
             }
-            catch (Exception e) when (e is ModelConfigException or SafetensorsException or IOException or InvalidDataException or TorchRuntimeException)
+            catch (Exception e) when (e is ModelConfigException or SafetensorsException or IOException or InvalidDataException or TorchRuntimeException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"sft {name}: {e.Message}");
                 return 1;

@@ -44,7 +44,8 @@ internal static class ScoreCommand
                 }
                 return 0;
             }
-            catch (Exception e) when (e is ModelConfigException or SafetensorsException or FormatException or TorchRuntimeException)
+            catch (Exception e) when (e is ModelConfigException or SafetensorsException or FormatException or TorchRuntimeException
+                or InvalidDataException or IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"sft score: {e.Message}");
                 return 1;

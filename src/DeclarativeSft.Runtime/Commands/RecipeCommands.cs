@@ -5,6 +5,7 @@ using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Hosting;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Safetensors;
+using DeclarativeSft.Runtime.Training;
 using DeclarativeSft.Tokenizers;
 using DeclarativeSft.Torch;
 using TorchSharp;
@@ -65,6 +66,7 @@ public static class RecipeCommands
     private static bool IsUserError(Exception e) => e is DataFormatException or ChatTemplateException or TokenizerLoadException
         or JinjaException or ModelConfigException or SafetensorsException or RecipeRunException or FileNotFoundException
         or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException or TorchRuntimeException
+        or ResumeMismatchException or TrainingDivergedException
         or ExternalException // a libtorch error as TorchSharp reports it (torch.CheckForErrors), e.g. a shape mismatch
         or InvalidOperationException or ArgumentException or IOException;
 }

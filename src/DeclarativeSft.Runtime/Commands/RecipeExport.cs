@@ -1,5 +1,6 @@
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Export;
+using DeclarativeSft.Runtime;
 using DeclarativeSft.Runtime.Hosting;
 using DeclarativeSft.Tokenizers;
 
@@ -39,7 +40,7 @@ public static class RecipeExport
             if (spec.Lora is { } lora)
             {
                 var dir = Path.Combine(session.OutputDir, "adapter");
-                PeftAdapter.Save(dir, session.Model, lora, spec.Model.Path);
+                ExportFolder.Replace(dir, tmp => PeftAdapter.Save(tmp, session.Model, lora, spec.Model.Path), Inputs(spec), "adapter", "output.save adapter folder");
                 written.Add(("adapter", dir));
             }
             else output.WriteLine("note: output.save has adapter, but the recipe has no lora block (full fine-tuning): nothing to write");
@@ -52,7 +53,7 @@ public static class RecipeExport
                 var name = kind == SaveKind.Merged ? "merged" : "full";
                 var dir = Path.Combine(session.OutputDir, name);
                 var tokenizerFiles = session.Tokenizer is ByteTokenizer bytes ? ByteTokenizerFiles.Create(bytes, session.Template) : null;
-                HfCheckpointWriter.Save(dir, session.Model, tokenizerDir, tokenizerFiles);
+                HfCheckpointWriter.Save(dir, session.Model, tokenizerDir, tokenizerFiles, inputs: Inputs(spec), kind: name);
                 written.Add((name, dir));
             }
         }
@@ -60,4 +61,10 @@ public static class RecipeExport
             output.WriteLine("note: the exported tokenizer files are the model folder's; the special tokens this recipe added are not written into them yet");
         return written;
     }
+
+    /// <summary>What an export must never replace: the model, tokenizer, data folders and the checkpoints it reads.</summary>
+    private static IEnumerable<string?> Inputs(RecipeSpec spec) =>
+        new[] { spec.Model.Path, spec.Tokenizer.Path, spec.Output.ResumePath, Path.Combine(spec.Output.Dir, "checkpoints") }
+            .Concat(spec.Data.Train.Select(Path.GetDirectoryName))
+            .Concat([spec.Data.Validation?.Path is { } v ? Path.GetDirectoryName(v) : null, spec.Data.Replay?.Path is { } r ? Path.GetDirectoryName(r) : null]);
 }

@@ -52,6 +52,8 @@ public sealed class RecipeSession : IDisposable
         Options = options;
         Seed = options.Seed ?? spec.Training.Seed;
         OutputDir = Path.GetFullPath(options.Output ?? spec.Output.Dir);
+        CheckDataFiles(spec);
+        if (options.Output is not null) CheckOutputOverride(spec, OutputDir);
         Device = ResolveDevice(options.Device ?? spec.Training.Device);
         Tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
         Template = RecipeTextPipeline.CreateTemplate(spec, Tokenizer);
@@ -134,6 +136,34 @@ public sealed class RecipeSession : IDisposable
             AdapterConfigJson = Spec.Lora is { } lora
                 ? PeftAdapter.ConfigJson(lora, Spec.Model.Path).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })
                 : null,
+            KeepCheckpoints = Spec.Output.KeepCheckpoints,
+            RunIdentity = RunIdentity(),
+        };
+    }
+
+    /// <summary>What, besides the trainer's options, decides what this run trains: recipe, model, adapters, frozen
+    /// layers, precision and the training rows themselves (a digest of their ids, labels and positions, so a change of
+    /// data, template, mask, tokenizer or max_seq_len shows).</summary>
+    private Dictionary<string, string> RunIdentity()
+    {
+        var model = Spec.Model.Init is { } init
+            ? $"init {RecipeNames.NameOf(RecipeNames.ModelPresets, init.Preset)} seed {init.Seed}"
+            : Spec.Model.Path!;
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var row in Data.TrainRows)
+            foreach (var part in new[] { row.InputIds, row.Labels, row.PositionIds, row.SegmentIds })
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(part.AsSpan()));
+        var rows = Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
+        return new Dictionary<string, string>
+        {
+            ["name"] = Spec.Name,
+            ["model"] = model,
+            ["lora"] = Spec.Lora is { } l
+                ? FormattableString.Invariant($"r {l.R}, alpha {l.Alpha}, dropout {l.Dropout}, targets {l.TargetModules}, rslora {l.UseRslora}, modules_to_save {l.ModulesToSave}")
+                : "none (full fine-tuning)",
+            ["training.freeze_layers"] = Spec.Training.FreezeLayers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["training.precision"] = Spec.Training.Precision.ToString(),
+            ["data (training rows)"] = $"{Data.TrainRows.Count} rows, sha256:{rows}",
         };
     }
 
@@ -204,6 +234,37 @@ public sealed class RecipeSession : IDisposable
 
     /// <summary>Frees the model.</summary>
     public void Dispose() => _model?.Dispose();
+
+    /// <summary>Data files that are devices, pipes or folders (data.train: /dev/zero) are refused before any is read.</summary>
+    private static void CheckDataFiles(RecipeSpec spec)
+    {
+        var files = spec.Data.Train.Select(p => ("data.train", (string?)p))
+            .Append(("data.validation.path", spec.Data.Validation?.Path))
+            .Append(("data.replay.path", spec.Data.Replay?.Path));
+        foreach (var (key, path) in files)
+            if (path is not null && FileKinds.NotRegular(path) is { } kind)
+                throw new RecipeRunException($"{path}: {key} names {kind}, not a regular file; it cannot be read as data. Point {key} at a .jsonl file ({spec.RecipePath}).");
+    }
+
+    /// <summary>--output obeys the rule of output.dir (SFT0033): not inside the model folder or a data folder.</summary>
+    private static void CheckOutputOverride(RecipeSpec spec, string output)
+    {
+        bool Inside(string folder) => ExportFolder.Normalize(output) == ExportFolder.Normalize(folder) || ExportFolder.IsInside(output, folder);
+        string? Why()
+        {
+            if (spec.Model.Path is { } model && Inside(model)) return $"inside the model folder '{model}'";
+            if (spec.Tokenizer.Path is { } tok && Directory.Exists(tok) && Inside(tok)) return $"inside the tokenizer folder '{tok}'";
+            foreach (var data in spec.Data.Train.Append(spec.Data.Validation?.Path).Append(spec.Data.Replay?.Path))
+            {
+                if (data is null || Path.GetDirectoryName(data) is not { } folder) continue;
+                if (ExportFolder.Normalize(folder) == ExportFolder.Normalize(spec.RecipeDirectory)) continue; // as SFT0033
+                if (Inside(folder)) return $"inside the data folder '{folder}'";
+            }
+            return null;
+        }
+        if (Why() is { } why)
+            throw new RecipeRunException($"--output '{output}' is {why}; checkpoints would mix with inputs. Choose a folder outside it, e.g. out/{spec.Name}.");
+    }
 
     private (bool Auto, string? From) ResumePolicy()
     {

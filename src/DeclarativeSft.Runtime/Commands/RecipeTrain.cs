@@ -32,6 +32,8 @@ public static class RecipeTrain
             $"  data     {data.Train.Count} training examples{(data.ReplayExamples > 0 ? $" ({data.ReplayExamples} replayed)" : "")} in {stats.Rows} rows of {spec.Data.MaxSeqLen} tokens, useful tokens {stats.UsefulTokenFraction:P1}, trained tokens {stats.TrainedTokens:N0}; {data.Validation.Count} validation examples"));
         if (spec.Training.Precision == Precision.Bf16 && session.Device.type != DeviceType.CUDA)
             output.WriteLine("  note     training.precision bf16 applies on CUDA; on the CPU this run trains in fp32");
+        if (spec.Data.MaxSeqLen > model.Config.MaxPositionEmbeddings)
+            output.WriteLine($"  warning  data.max_seq_len {spec.Data.MaxSeqLen} is above the model's max_position_embeddings {model.Config.MaxPositionEmbeddings} (config.json): positions past it were never trained");
         if (data.TrainTruncation.Dropped.Count > 0)
             output.WriteLine($"  note     {data.TrainTruncation.Dropped.Count} examples longer than max_seq_len {spec.Data.MaxSeqLen} were dropped (data.truncation: drop)");
 
@@ -43,8 +45,13 @@ public static class RecipeTrain
         output.WriteLine(FormattableString.Invariant(
             $"  steps    {trainer.TotalSteps} optimizer steps ({t.Epochs} epochs, micro-batch {t.MicroBatchSize} rows × accumulation {t.GradientAccumulationSteps}), lr {t.LearningRate:0.0##e+0} {RecipeNames.NameOf(RecipeNames.LrSchedulers, t.LrScheduler)}"));
 
-        Directory.CreateDirectory(session.OutputDir);
-        if (session.TrainerOptions().ResumeAuto && session.LatestCheckpoint is { } latest
+        // One run per output folder (lock with our pid), leftovers of interrupted writes removed, the checkpoint to resume
+        // checked against this run, an earlier run's files moved aside on a fresh start: all before anything is written.
+        using var runLock = ProcessLock.Acquire(session.OutputDir);
+        trainer.PrepareOutput();
+        if (trainer.MovedAside is { } aside)
+            output.WriteLine($"  note     the earlier run in {session.OutputDir} was moved to {aside}");
+        if (trainer.ResumeFrom is { } latest
             && TrainerState.Load(Path.Combine(latest, CheckpointStore.StateFile)).Step >= trainer.TotalSteps)
             output.WriteLine($"already trained: {latest} is the final step. Pass --resume never (or another --output) to train again; showing its results.");
         HeldOutScore? before = null;

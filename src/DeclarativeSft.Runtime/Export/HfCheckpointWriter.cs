@@ -9,7 +9,8 @@ namespace DeclarativeSft.Runtime.Export;
 /// <summary>
 /// Writes a model as a Hugging Face checkpoint folder (config.json, model.safetensors or shards, tokenizer files
 /// copied from the source folder). LoRA adapters are merged on the way out (W + s·B·A) without changing the
-/// in-memory model. The folder is assembled under a temporary name and renamed into place.
+/// in-memory model. The folder is assembled beside the target and swapped into place (<see cref="ExportFolder"/>):
+/// a target that holds anything but an earlier export is refused, never deleted.
 /// </summary>
 public static class HfCheckpointWriter
 {
@@ -19,13 +20,17 @@ public static class HfCheckpointWriter
 
     /// <summary>Writes <paramref name="model"/> (adapters merged) to <paramref name="folder"/>; copies tokenizer files from
     /// <paramref name="tokenizerSourceDir"/>, and <paramref name="extraFiles"/> (name → content) such as a tokenizer.json made for a from-scratch model.</summary>
+    /// <param name="inputs">Folders the export reads (base model, adapter, checkpoint): the target may be none of them nor hold one.</param>
     public static void Save(string folder, LlamaForCausalLM model, string? tokenizerSourceDir, IReadOnlyDictionary<string, string>? extraFiles = null,
-        SafetensorsDType dtype = SafetensorsDType.F32)
+        SafetensorsDType dtype = SafetensorsDType.F32, IEnumerable<string?>? inputs = null, string kind = "hf-checkpoint")
     {
-        var full = Path.GetFullPath(folder);
-        var tmp = full.TrimEnd(Path.DirectorySeparatorChar) + $".{Environment.ProcessId}.tmp";
-        if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
-        Directory.CreateDirectory(tmp);
+        ExportFolder.Replace(folder, tmp => WriteInto(tmp, model, tokenizerSourceDir, extraFiles, dtype),
+            (inputs ?? []).Append(tokenizerSourceDir), kind);
+    }
+
+    private static void WriteInto(string tmp, LlamaForCausalLM model, string? tokenizerSourceDir, IReadOnlyDictionary<string, string>? extraFiles,
+        SafetensorsDType dtype)
+    {
         var entries = new List<SafetensorsWriteEntry>();
         var merged = model.Projections().Where(p => p.Layer.Lora is not null).ToDictionary(p => p.Layer.Name + ".weight", p => p.Layer);
         using (torch.no_grad())
@@ -46,7 +51,5 @@ public static class HfCheckpointWriter
                 if (File.Exists(Path.Combine(tokenizerSourceDir, f))) File.Copy(Path.Combine(tokenizerSourceDir, f), Path.Combine(tmp, f), true);
         foreach (var (name, content) in extraFiles ?? new Dictionary<string, string>())
             AtomicFile.WriteAllText(Path.Combine(tmp, name), content);
-        if (Directory.Exists(full)) Directory.Delete(full, true);
-        Directory.Move(tmp, full);
     }
 }

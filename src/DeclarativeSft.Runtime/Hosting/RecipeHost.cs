@@ -31,6 +31,10 @@ public static class RecipeHost
         return parsed;
     }
 
+    /// <summary>The command line's errors for <paramref name="args"/> (empty when they parse), as the program prints them.</summary>
+    public static IReadOnlyList<string> Errors(RecipeSpec spec, string[] args) =>
+        CreateCommand(spec, (_, _) => 0).Parse(args).Errors.Select(e => e.Message).ToList();
+
     private static RootCommand CreateCommand(RecipeSpec spec, Func<RecipeSpec, RecipeRunOptions, int> runner)
     {
         var maxSteps = new Option<int?>("--max-steps") { Description = "Stop after this many optimizer steps (overrides training.max_steps)." };
@@ -40,6 +44,17 @@ public static class RecipeHost
         var resume = new Option<string?>("--resume") { Description = "auto | never | <checkpoint folder> (overrides output.resume_from_checkpoint)." };
         var count = new Option<int?>("--count") { Description = "Number of examples to show." };
         var prompt = new Option<string?>("--prompt") { Description = "User message to answer." };
+        // The same ranges as the recipe keys they override (training.max_steps ≥ 1, training.seed ≥ 0).
+        maxSteps.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is int v && v < 1)
+                r.AddError($"--max-steps is {v}, but must be at least 1 (like training.max_steps). Leave it out to train as the recipe says.");
+        });
+        seed.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is int v && v < 0)
+                r.AddError($"--seed is {v}, but must be 0 or more (like training.seed).");
+        });
         Option[] common = [maxSteps, output, device, seed, resume];
 
         RecipeRunOptions Read(ParseResult r, RecipeCommand command) => new(

@@ -11,25 +11,30 @@ namespace DeclarativeSft.Runtime.Model;
 /// </summary>
 public static class AttentionMaskBuilder
 {
-    /// <summary>Boolean (B, 1, T, T) "may attend" mask for rows of segment ids (all rows of equal length T).</summary>
+    /// <summary>Boolean (B, 1, T, T) "may attend" mask for rows of segment ids (all rows of equal length T).
+    /// Built with tensor ops on the device, never as one managed array: B·T² passes 2^31 at T = 32,768 with two rows.</summary>
     public static Tensor BlockCausal(IReadOnlyList<int[]> segmentIds, Device device)
     {
         int B = segmentIds.Count, T = segmentIds[0].Length;
-        var allowed = new bool[(long)B * T * T];
+        var flat = new long[(long)B * T];
         for (int b = 0; b < B; b++)
         {
             var seg = segmentIds[b];
             if (seg.Length != T) throw new ArgumentException("all rows of a batch must have the same length");
-            long baseIdx = (long)b * T * T;
-            for (int i = 0; i < T; i++)
-            {
-                long row = baseIdx + (long)i * T;
-                if (seg[i] < 0) { allowed[row + i] = true; continue; }
-                // Segments are contiguous: walk back from i while the segment is the same.
-                for (int j = i; j >= 0 && seg[j] == seg[i]; j--) allowed[row + j] = true;
-            }
+            for (int i = 0; i < T; i++) flat[(long)b * T + i] = seg[i];
         }
-        var mask = torch.tensor(allowed, [B, 1, T, T], device: device);
+        Tensor mask;
+        using (var scope = torch.NewDisposeScope())
+        {
+            var seg = torch.tensor(flat, [B, T], device: device);
+            // i may attend to j iff same segment, j ≤ i and i is no padding; every token attends to itself (padding's
+            // softmax stays finite). Segments are contiguous, so "same segment and j ≤ i" is the walk back from i.
+            var allowed = seg.unsqueeze(2).eq(seg.unsqueeze(1));                 // (B, T, T)
+            allowed.logical_and_(seg.ge(0).unsqueeze(2));
+            allowed.tril_();
+            allowed.diagonal(0, 1, 2).fill_(true);
+            mask = allowed.unsqueeze(1).MoveToOuterDisposeScope();                // (B, 1, T, T)
+        }
         Layouts.AddOrUpdate(mask, SegmentRuns(segmentIds));
         return mask;
     }

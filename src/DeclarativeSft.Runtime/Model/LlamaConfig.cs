@@ -112,11 +112,20 @@ public sealed record LlamaConfig
             _ => null,
         };
 
+        int Positive(string key, int value) => value >= 1 ? value
+            : throw new ModelConfigException($"{path}: '{key}' is {value}, but must be a whole number of at least 1 (it is a size or count of the model). Restore the checkpoint's original config.json.");
+        double PositiveReal(string key, double value, string why) => value > 0 && double.IsFinite(value) ? value
+            : throw new ModelConfigException($"{path}: '{key}' is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}, but must be a number greater than 0 ({why}). Restore the checkpoint's original config.json.");
+
         int vocab = Int("vocab_size");
         int hidden = Int("hidden_size");
         int heads = Int("num_attention_heads");
         int kvHeads = Int("num_key_value_heads", heads);
-        int headDim = o["head_dim"] is null ? hidden / heads : Int("head_dim");
+        Positive("vocab_size", vocab);
+        Positive("hidden_size", hidden);
+        Positive("num_attention_heads", heads);
+        Positive("num_key_value_heads", kvHeads);
+        int headDim = o["head_dim"] is null ? hidden / heads : Positive("head_dim", Int("head_dim"));
         if (kvHeads <= 0 || heads % kvHeads != 0)
             throw new ModelConfigException($"{path}: num_attention_heads ({heads}) must be a multiple of num_key_value_heads ({kvHeads}).");
         if (o["head_dim"] is null && hidden % heads != 0)
@@ -131,7 +140,7 @@ public sealed record LlamaConfig
             if (type == "llama3")
             {
                 scaling = new Llama3RopeScaling(
-                    rs["factor"]?.GetValue<double>() ?? throw new ModelConfigException($"{path}: rope_scaling.factor is missing."),
+                    PositiveReal("rope_scaling.factor", rs["factor"]?.GetValue<double>() ?? throw new ModelConfigException($"{path}: rope_scaling.factor is missing."), "rotary frequencies are divided by it"),
                     rs["low_freq_factor"]?.GetValue<double>() ?? 1.0,
                     rs["high_freq_factor"]?.GetValue<double>() ?? 4.0,
                     rs["original_max_position_embeddings"]?.GetValue<int>() ?? 8192);
@@ -148,18 +157,18 @@ public sealed record LlamaConfig
             Architecture = arch,
             VocabSize = vocab,
             HiddenSize = hidden,
-            IntermediateSize = Int("intermediate_size"),
-            NumHiddenLayers = Int("num_hidden_layers"),
+            IntermediateSize = Positive("intermediate_size", Int("intermediate_size")),
+            NumHiddenLayers = Positive("num_hidden_layers", Int("num_hidden_layers")),
             NumAttentionHeads = heads,
             NumKeyValueHeads = kvHeads,
             HeadDim = headDim,
-            RmsNormEps = Dbl("rms_norm_eps", 1e-6),
-            RopeTheta = Dbl("rope_theta", 10000.0),
+            RmsNormEps = PositiveReal("rms_norm_eps", Dbl("rms_norm_eps", 1e-6), "RMSNorm divides by sqrt(mean(x²) + eps), so 0 or less gives inf/NaN"),
+            RopeTheta = PositiveReal("rope_theta", Dbl("rope_theta", 10000.0), "rotary frequencies are rope_theta^(-2i/d)"),
             RopeScaling = scaling,
             TieWordEmbeddings = tie,
             AttentionBias = arch == LlamaArchitecture.Qwen2 || Bool("attention_bias", false),
             QkNorm = arch == LlamaArchitecture.Qwen3,
-            MaxPositionEmbeddings = Int("max_position_embeddings", 2048),
+            MaxPositionEmbeddings = Positive("max_position_embeddings", Int("max_position_embeddings", 2048)),
             BosTokenId = TokenId("bos_token_id"),
             EosTokenId = TokenId("eos_token_id"),
             TorchDtype = o["torch_dtype"] is JsonValue dv && dv.TryGetValue<string>(out var ds) ? ds : null,

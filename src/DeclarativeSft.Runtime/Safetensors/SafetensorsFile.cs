@@ -48,7 +48,9 @@ public sealed unsafe class SafetensorsFile : IDisposable
         var full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full))
             throw new SafetensorsException($"{full}: safetensors file not found.");
-        long length = new FileInfo(full).Length;
+        // Hugging Face's hub cache stores model.safetensors as a symbolic link to blobs/<sha256>: the size (and the
+        // map) are the final target's, not the link's.
+        long length = ResolveLinks(full).Length;
         if (length < 8)
             throw new SafetensorsException($"{full}: truncated safetensors file ({length} bytes; at least the 8-byte header length is required). Re-download or re-export the checkpoint.");
 
@@ -82,6 +84,23 @@ public sealed unsafe class SafetensorsFile : IDisposable
                 view?.Dispose();
                 map.Dispose();
             }
+        }
+    }
+
+    /// <summary>The file a path names after following every symbolic link (the path itself when it is no link).</summary>
+    public static FileInfo ResolveLinks(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is null) return info;
+        try
+        {
+            return info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo is { Exists: true } target
+                ? target
+                : throw new SafetensorsException($"{path}: symbolic link to {info.LinkTarget}, which does not exist (an incomplete download?). Download the model again.");
+        }
+        catch (IOException e)
+        {
+            throw new SafetensorsException($"{path}: cannot follow the symbolic link ({e.Message}).", e);
         }
     }
 

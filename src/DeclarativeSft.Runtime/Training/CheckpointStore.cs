@@ -36,8 +36,16 @@ public static class CheckpointStore
         }
         AtomicFile.WriteAllText(Path.Combine(tmp, StateFile), state.ToJson());
         if (adapterConfigJson is not null) AtomicFile.WriteAllText(Path.Combine(tmp, "adapter_config.json"), adapterConfigJson);
-        if (Directory.Exists(final)) Directory.Delete(final, true);
-        Directory.Move(tmp, final);
+        if (Directory.Exists(final))
+        {
+            // Re-saving a step (a run resumed from an earlier checkpoint): the old folder is renamed to a temporary name
+            // first, so a kill leaves a leftover the next run removes, never a half-deleted step-N.
+            var replaced = Path.Combine(checkpointsDir, $".step-{state.Step}.replaced.{Environment.ProcessId}.tmp");
+            Directory.Move(final, replaced);
+            Directory.Move(tmp, final);
+            Directory.Delete(replaced, true);
+        }
+        else Directory.Move(tmp, final);
         return final;
     }
 
@@ -49,6 +57,35 @@ public static class CheckpointStore
             .Where(d => File.Exists(Path.Combine(d, StateFile)) && int.TryParse(Path.GetFileName(d)["step-".Length..], out _))
             .OrderByDescending(d => int.Parse(Path.GetFileName(d)["step-".Length..]))
             .FirstOrDefault();
+    }
+
+    /// <summary>Complete checkpoints (step-N with trainer_state.json), newest first.</summary>
+    public static List<string> Complete(string checkpointsDir)
+    {
+        if (!Directory.Exists(checkpointsDir)) return [];
+        return Directory.GetDirectories(checkpointsDir, "step-*")
+            .Where(d => File.Exists(Path.Combine(d, StateFile)) && int.TryParse(Path.GetFileName(d)["step-".Length..], out _))
+            .OrderByDescending(d => int.Parse(Path.GetFileName(d)["step-".Length..]))
+            .ToList();
+    }
+
+    /// <summary>Removes complete checkpoints beyond the newest <paramref name="keep"/> (0 = keep all); the newest complete
+    /// one and <paramref name="spare"/> (the one a run resumed from, when outside the list) are never removed.
+    /// Returns the removed folders.</summary>
+    public static List<string> Rotate(string checkpointsDir, int keep, string? spare = null)
+    {
+        var removed = new List<string>();
+        if (keep <= 0) return removed;
+        foreach (var old in Complete(checkpointsDir).Skip(Math.Max(1, keep)))
+        {
+            if (spare is not null && Path.GetFullPath(old) == Path.GetFullPath(spare)) continue;
+            // Rename first so that a kill mid-delete leaves a temporary name (removed on the next run), not a damaged step-N.
+            var doomed = Path.Combine(checkpointsDir, $".{Path.GetFileName(old)}.removed.{Environment.ProcessId}.tmp");
+            Directory.Move(old, doomed);
+            Directory.Delete(doomed, true);
+            removed.Add(old);
+        }
+        return removed;
     }
 
     /// <summary>Restores trainable tensors and optimizer state in place; returns the trainer state.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using DeclarativeSft.Data;
 using DeclarativeSft.Runtime.Generation;
@@ -52,10 +53,80 @@ public sealed class Trainer
         }
     }
 
+    private bool _prepared;
+    private string? _resumeFrom;
+    private ProcessLock? _lock;
+
+    /// <summary>The checkpoint this run resumes from (after <see cref="PrepareOutput"/>), or null for a fresh start.</summary>
+    public string? ResumeFrom { get { PrepareOutput(); return _resumeFrom; } }
+
+    /// <summary>Where the previous run's files were moved by <see cref="PrepareOutput"/> (a fresh start in a used folder).</summary>
+    public string? MovedAside { get; private set; }
+
+    /// <summary>
+    /// Readies the output folder once, before anything is written to it: takes its lock (a second run on the folder
+    /// refuses), removes what interrupted writes left, picks the checkpoint to resume and checks it belongs to this run,
+    /// and on a fresh start moves an earlier run's files to previous-runs/ so the two are never mixed.
+    /// </summary>
+    public void PrepareOutput()
+    {
+        if (_prepared) return;
+        _lock ??= ProcessLock.Acquire(_o.OutputDir);
+        try { Prepare(); }
+        catch { _lock.Dispose(); _lock = null; throw; }
+        _prepared = true;
+    }
+
+    private void Prepare()
+    {
+        RunFolder.CleanLeftovers(_o.OutputDir);
+        var checkpointsDir = Path.Combine(_o.OutputDir, "checkpoints");
+        _resumeFrom = _o.ResumeFrom ?? (_o.ResumeAuto ? CheckpointStore.Latest(checkpointsDir) : null);
+        if (_resumeFrom is not null)
+        {
+            var statePath = Path.Combine(_resumeFrom, CheckpointStore.StateFile);
+            if (!File.Exists(statePath))
+                throw new InvalidDataException($"{_resumeFrom}: not a complete checkpoint ({CheckpointStore.StateFile} missing).");
+            RunFolder.CheckSameRun(_resumeFrom, TrainerState.Load(statePath), Identity(), _o.OutputDir);
+        }
+        else MovedAside = RunFolder.MoveAside(_o.OutputDir);
+    }
+
+    /// <summary>The settings that decide what training computes, recipe key → value (stored in each checkpoint).</summary>
+    public SortedDictionary<string, string> Identity()
+    {
+        string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var id = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["training.seed"] = _o.Seed.ToString(CultureInfo.InvariantCulture),
+            ["training.epochs"] = _o.Epochs.ToString(CultureInfo.InvariantCulture),
+            ["training.micro_batch_size"] = _microBatchSize.ToString(CultureInfo.InvariantCulture),
+            ["training.gradient_accumulation_steps"] = _o.GradientAccumulationSteps.ToString(CultureInfo.InvariantCulture),
+            ["training.learning_rate"] = D(_o.LearningRate),
+            ["training.lr_scheduler"] = _o.Scheduler.ToString(),
+            ["training.warmup"] = _o.WarmupSteps is { } ws ? $"{ws} steps" : _o.WarmupRatio is { } wr ? $"ratio {D(wr)}" : "none",
+            ["training.weight_decay"] = D(_o.WeightDecay),
+            ["training.max_grad_norm"] = D(_o.MaxGradNorm),
+            ["regularization.l2_to_base"] = D(_o.L2ToBase),
+            ["regularization.kl_to_base"] = D(_o.KlToBase),
+            ["trainable parameters"] = $"{_params.Trainable.Count} tensors, " + RunFolder.Digest(string.Join(",", _params.Trainable.Select(p => p.Name + "[" + string.Join("x", p.Tensor.shape) + "]"))),
+        };
+        foreach (var (k, v) in _o.RunIdentity ?? new Dictionary<string, string>()) id[k] = v;
+        return id;
+    }
+
     /// <summary>Runs (or resumes) training; writes metrics.jsonl, loss.svg, samples.jsonl and checkpoints under OutputDir.</summary>
     public TrainingResult Run()
     {
+        try { return RunLocked(); }
+        finally { _lock?.Dispose(); _lock = null; }
+    }
+
+    private TrainingResult RunLocked()
+    {
         Directory.CreateDirectory(_o.OutputDir);
+        PrepareOutput();
+        var runIdentity = Identity();
         var checkpointsDir = Path.Combine(_o.OutputDir, "checkpoints");
         var metrics = new MetricsLog(Path.Combine(_o.OutputDir, "metrics.jsonl"));
         int total = TotalSteps;
@@ -78,7 +149,7 @@ public sealed class Trainer
         long trainedTokens = 0;
         double? bestVal = null;
         int evalsWithoutImprovement = 0;
-        string? resumeFrom = _o.ResumeFrom ?? (_o.ResumeAuto ? CheckpointStore.Latest(checkpointsDir) : null);
+        string? resumeFrom = _resumeFrom;
         if (resumeFrom is not null)
         {
             var st = CheckpointStore.Load(resumeFrom, trainable, optimizer);
@@ -88,9 +159,10 @@ public sealed class Trainer
             dropoutGen.SetStateBytes(Convert.FromBase64String(st.DropoutRngState));
             samplingGen.SetStateBytes(Convert.FromBase64String(st.SamplingRngState));
             metrics.TruncateAfter(step);
+            RunFolder.TruncateSamples(Path.Combine(_o.OutputDir, "samples.jsonl"), step);
             _progress.Message($"resumed from {resumeFrom} at step {step}/{total}");
         }
-        else if (File.Exists(metrics.Path)) File.Delete(metrics.Path);
+        else if (MovedAside is { } aside) _progress.Message($"the earlier run in this folder was moved to {aside}");
 
         var ctx = new ForwardContext(Training: true, AdaptersEnabled: true, DropoutGenerator: dropoutGen);
         var baseCtx = new ForwardContext(Training: false, AdaptersEnabled: false);
@@ -110,7 +182,10 @@ public sealed class Trainer
             TorchRngState = Convert.ToBase64String(RandomState.GetDefault()),
             DropoutRngState = Convert.ToBase64String(dropoutGen.GetStateBytes()),
             SamplingRngState = Convert.ToBase64String(samplingGen.GetStateBytes()),
+            Run = runIdentity,
         };
+        double? lastFiniteLoss = null;
+        int lastFiniteStep = 0;
 
         while (step < total)
         {
@@ -137,8 +212,17 @@ public sealed class Trainer
             }
             if (initial is not null) L2ToBaseBackward(trainable, initial, _o.L2ToBase);
 
-            // 3. clip, step, clear
+            // 3. clip, step, clear — unless the loss or the gradient is NaN/inf: then stop before the weights are spoiled.
             double gradNorm = torch.nn.utils.clip_grad_norm_(trainable.Select(p => p.Tensor), _o.MaxGradNorm > 0 ? _o.MaxGradNorm : double.PositiveInfinity);
+            double stepLoss = stepTrained > 0 ? ceSum / stepTrained : double.NaN;
+            if (stepTrained > 0 && (!double.IsFinite(stepLoss) || !double.IsFinite(gradNorm)))
+            {
+                foreach (var b in batches) { b.InputIds.Dispose(); b.PositionIds.Dispose(); b.Mask?.Dispose(); b.Targets.Dispose(); }
+                optimizer.ZeroGradToNone();
+                metrics.Append(new MetricsRecord(step + 1, stepLoss, null, lr, gradNorm, null, trainedTokens));
+                LossPlot.Write(Path.Combine(_o.OutputDir, "loss.svg"), MetricsLog.Read(metrics.Path), "training and validation loss");
+                throw new TrainingDivergedException(Diverged(step + 1, total, stepLoss, gradNorm, lr, lastFiniteLoss, lastFiniteStep, lastCheckpoint));
+            }
             optimizer.step();
             optimizer.ZeroGradToNone();
             foreach (var b in batches) { b.InputIds.Dispose(); b.PositionIds.Dispose(); b.Mask?.Dispose(); b.Targets.Dispose(); }
@@ -148,7 +232,8 @@ public sealed class Trainer
             tokensThisProcess += batches.Sum(b => b.Tokens);
 
             // 4. log
-            double loss = stepTrained > 0 ? ceSum / stepTrained : double.NaN;
+            double loss = stepLoss;
+            if (double.IsFinite(loss)) (lastFiniteLoss, lastFiniteStep) = (loss, step);
             double tokPerS = tokensThisProcess / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
             metrics.Append(new MetricsRecord(step, loss, null, lr, gradNorm, tokPerS, trainedTokens));
             var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / stepsThisProcess * (total - step));
@@ -177,6 +262,7 @@ public sealed class Trainer
             {
                 lastCheckpoint = CheckpointStore.Save(checkpointsDir, Snapshot(), trainable, optimizer, _o.AdapterConfigJson);
                 _progress.Message($"checkpoint {lastCheckpoint}");
+                CheckpointStore.Rotate(checkpointsDir, _o.KeepCheckpoints);
             }
 
             // 6. stop
@@ -188,6 +274,18 @@ public sealed class Trainer
         var finalVal = MetricsLog.Read(metrics.Path).LastOrDefault(r => r.ValLoss is not null)?.ValLoss;
         var firstVal = initialVal ?? MetricsLog.Read(metrics.Path).FirstOrDefault(r => r.ValLoss is not null && r.Step == 0)?.ValLoss;
         return new TrainingResult(step, total, firstVal, finalVal, trainedTokens, stoppedEarly, interrupted, lastCheckpoint, samples);
+    }
+
+    private static string Diverged(int step, int total, double loss, double gradNorm, double lr, double? lastLoss, int lastStep, string? checkpoint)
+    {
+        string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+        var what = !double.IsFinite(loss) ? $"the loss is {F(loss)}" : $"the gradient norm is {F(gradNorm)} (loss {F(loss)})";
+        var last = lastLoss is { } l ? $"the last finite loss was {F(l)} at step {lastStep}" : "no step of this run had a finite loss";
+        var resume = checkpoint is null ? "" : $" The last checkpoint is {checkpoint}.";
+        return $"training stopped at step {step}/{total}: {what}; {last}; the weights of step {step} were not applied. " +
+               $"Likely causes: a learning rate too high for this model (training.learning_rate, {lr.ToString("0.###e+0", CultureInfo.InvariantCulture)} at this step; lower it or add warmup), " +
+               "no gradient clipping (set training.max_grad_norm: 1.0), NaN/inf in the model's weights or an impossible config.json value (rms_norm_eps, rope_theta), " +
+               $"or bf16/fp16 overflow (try training.precision: fp32).{resume}";
     }
 
     /// <summary>Mean cross-entropy per trained token over the validation rows (null when there are none).</summary>

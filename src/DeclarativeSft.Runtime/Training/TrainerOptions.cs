@@ -35,4 +35,10 @@ public sealed record TrainerOptions
     public int? StopAfterSteps { get; init; }
     /// <summary>adapter_config.json written into every checkpoint of a LoRA run (so `sft export --checkpoint` works).</summary>
     public string? AdapterConfigJson { get; init; }
+    /// <summary>Keep only the newest N complete checkpoints (older ones removed after each save; the newest is never
+    /// removed); 0 = keep all.</summary>
+    public int KeepCheckpoints { get; init; }
+    /// <summary>What else makes this run this run (recipe, model, LoRA, data rows…), recipe key → value; stored in every
+    /// checkpoint and compared on resume together with the options above that change training.</summary>
+    public IReadOnlyDictionary<string, string>? RunIdentity { get; init; }
 }

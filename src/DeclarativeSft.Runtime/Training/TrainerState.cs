@@ -18,6 +18,8 @@ public sealed record TrainerState
     [JsonPropertyName("dropout_rng_state")] public string DropoutRngState { get; init; } = "";
     [JsonPropertyName("sampling_rng_state")] public string SamplingRngState { get; init; } = "";
     [JsonPropertyName("seed")] public int Seed { get; init; }
+    /// <summary>The training-relevant settings of the run that wrote this checkpoint (absent in older checkpoints).</summary>
+    [JsonPropertyName("run")] public SortedDictionary<string, string>? Run { get; init; }
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

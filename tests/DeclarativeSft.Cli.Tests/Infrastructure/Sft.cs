@@ -22,7 +22,11 @@ public static class Sft
     }
 
     /// <summary>Runs <c>sft</c> with the given arguments in <paramref name="workingDirectory"/> (default: a fresh temp folder).</summary>
-    public static CliResult Run(IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null)
+    public static CliResult Run(IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null) =>
+        Run(args, new Dictionary<string, string>(), workingDirectory, timeout);
+
+    /// <summary>As <see cref="Run(IEnumerable{string}, string?, TimeSpan?)"/> with extra environment variables (test hooks).</summary>
+    public static CliResult Run(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null, TimeSpan? timeout = null)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -37,6 +41,7 @@ public static class Sft
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
         return RunProcess(psi, timeout ?? TimeSpan.FromMinutes(2));
     }
 

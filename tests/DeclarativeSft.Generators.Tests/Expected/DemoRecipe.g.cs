@@ -93,6 +93,6 @@ namespace DeclarativeSft.Recipes.Generated
             new global::DeclarativeSft.Recipes.TrainingSpec(2, 2, 2, 0.0002d, global::DeclarativeSft.Recipes.LrScheduler.Cosine, 0.05d, null, 0.0, 1.0, 0, false, global::DeclarativeSft.Recipes.Precision.Fp32, "auto", null, 42, null),
             new global::DeclarativeSft.Recipes.RegularizationSpec(0.0, 0.0),
             new global::DeclarativeSft.Recipes.EvalSpec(0, 0, global::DeclarativeSft.Recipes.EquatableArray.Of<string>(), 128),
-            new global::DeclarativeSft.Recipes.OutputSpec("/sft/r/out/demo", global::DeclarativeSft.Recipes.SaveKind.Adapter, 0, global::DeclarativeSft.Recipes.ResumeMode.Auto, null));
+            new global::DeclarativeSft.Recipes.OutputSpec("/sft/r/out/demo", global::DeclarativeSft.Recipes.SaveKind.Adapter, 0, global::DeclarativeSft.Recipes.ResumeMode.Auto, null, 3));
     }
 }

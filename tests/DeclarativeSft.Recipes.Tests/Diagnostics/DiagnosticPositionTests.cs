@@ -65,6 +65,9 @@ public class DiagnosticPositionTests
         yield return new object[] { C("SFT0032", With("  epochs: 2", "  epochs: 5"), null, r, 19, 11) };
         yield return new object[] { C("SFT0033", With("  dir: out/demo", "  dir: ../models/m/out"), null, r, 25, 8, "model") };
         yield return new object[] { C("SFT0034", Recipe, f => f[DataPath] = "\n\n", r, 10, 10) };
+        yield return new object[] { C("SFT0037", Recipe, f => f[ConfigPath] = "{\n  \"architectures\": [\"Qwen2ForCausalLM\"],\n  \"rms_norm_eps\": -1e-06,\n" + Config[1..], ConfigPath, 3, 19, "greater than 0") };
+        yield return new object[] { C("SFT0038", Recipe, f => f[ConfigPath] = Config.Replace("\"vocab_size\"", "\"max_position_embeddings\": 256, \"vocab_size\""), r, 13, 16, "256") };
+        yield return new object[] { C("SFT0039", With("  validation: { split: 0.1 }", "  validation: { path: data/train.jsonl }"), null, r, 12, 23, "memorisation") };
         yield return new object[] { C("SFT0036", With("lora:\n  r: 8\n  alpha: 16\n  target_modules: [q_proj, v_proj]\n", "regularization:\n  kl_to_base: 0.1\n"), null, r, 15, 15, "l2_to_base") };
     }
 

@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using DeclarativeSft.Runtime.Model;
+using DeclarativeSft.Runtime.Reporting;
+using DeclarativeSft.Runtime.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DeclarativeSft.Runtime.Tests.Training;
+
+/// <summary>
+/// Numbers that cannot train (issue 10, item 5): a NaN/inf loss stops training at that step naming the step, the last
+/// finite loss and the likely causes, without applying the step; impossible config.json values are errors naming
+/// config.json and the key; the block-causal mask of long rows (B·T² past 2^31) is built without an OverflowException.
+/// </summary>
+public class NumbersThatCannotTrainTests
+{
+    /// <summary>Progress that poisons a base weight with NaN after <paramref name="afterStep"/> (0: before training).</summary>
+    private sealed class Poison(Func<LlamaForCausalLM?> model, int afterStep) : ITrainingProgress
+    {
+        public void Step(int step, int totalSteps, double loss, double lr, double tokensPerSecond, TimeSpan eta)
+        {
+            if (step == afterStep) Spoil(model()!);
+        }
+
+        public void Message(string text) { }
+    }
+
+    private static void Spoil(LlamaForCausalLM m)
+    {
+        using var noGrad = torch.no_grad();
+        m.Parameter("model.layers.0.mlp.up_proj.weight").fill_(double.NaN);
+    }
+
+    [Fact]
+    public void Nan_loss_stops_at_that_step_naming_the_last_finite_loss_and_causes()
+    {
+        using var dir = new TempDir();
+        LlamaForCausalLM? model = null;
+        var outDir = dir["out"];
+
+        var e = Assert.Throws<TrainingDivergedException>(() =>
+            RunOwnershipTests.Run(RunOwnershipTests.BaseDir, outDir, null, new Poison(() => model, 2), m => model = m));
+
+        Assert.Contains("training stopped at step 3/12", e.Message);
+        Assert.Contains("the loss is NaN", e.Message);
+        Assert.Matches(@"last finite loss was \d+\.\d+ at step 2", e.Message);
+        Assert.Contains("training.learning_rate", e.Message);
+        Assert.Contains("max_grad_norm", e.Message);
+        Assert.Contains("rms_norm_eps", e.Message);
+        var records = MetricsLog.Read(Path.Combine(outDir, "metrics.jsonl")).Where(r => r.Lr is not null).ToList();
+        Assert.Equal([1, 2, 3], records.Select(r => r.Step));
+        Assert.All(records.Take(2), r => Assert.True(double.IsFinite(r.Loss!.Value)));
+        Assert.Null(records[2].Loss); // the NaN is logged as null, and no step 4 follows
+        Assert.False(Directory.Exists(Path.Combine(outDir, "checkpoints")), "a diverged step is never checkpointed");
+    }
+
+    [Fact]
+    public void Nan_from_the_first_step_says_no_step_was_finite()
+    {
+        using var dir = new TempDir();
+        var e = Assert.Throws<TrainingDivergedException>(() =>
+            RunOwnershipTests.Run(RunOwnershipTests.BaseDir, dir["out"], null, null, Spoil));
+
+        Assert.Contains("step 1/12", e.Message);
+        Assert.Contains("no step of this run had a finite loss", e.Message);
+    }
+
+    [Theory]
+    [InlineData("rms_norm_eps", "0", "greater than 0")]
+    [InlineData("rms_norm_eps", "-1e-5", "greater than 0")]
+    [InlineData("rope_theta", "0", "greater than 0")]
+    [InlineData("rope_theta", "-10000", "greater than 0")]
+    [InlineData("hidden_size", "0", "at least 1")]
+    [InlineData("num_hidden_layers", "-2", "at least 1")]
+    [InlineData("intermediate_size", "0", "at least 1")]
+    [InlineData("max_position_embeddings", "0", "at least 1")]
+    [InlineData("vocab_size", "0", "at least 1")]
+    public void Impossible_config_values_are_errors_naming_config_json_and_the_key(string key, string value, string must)
+    {
+        using var dir = new TempDir();
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(RunOwnershipTests.BaseDir, "config.json")))!.AsObject();
+        config[key] = JsonNode.Parse(value);
+        File.WriteAllText(dir["config.json"], config.ToJsonString());
+
+        var e = Assert.Throws<ModelConfigException>(() => LlamaConfig.Load(dir.Path));
+
+        Assert.Contains(dir["config.json"], e.Message);
+        Assert.Contains($"'{key}'", e.Message);
+        Assert.Contains(must, e.Message);
+    }
+
+    /// <summary>The mask as the original element-by-element definition states it.</summary>
+    private static bool Allowed(int[] seg, int i, int j)
+    {
+        if (seg[i] < 0) return i == j;
+        for (int k = i; k >= 0 && seg[k] == seg[i]; k--) if (k == j) return true;
+        return false;
+    }
+
+    [Fact]
+    public void Block_causal_mask_matches_its_definition()
+    {
+        var rng = new Random(4);
+        var rows = new List<int[]>();
+        for (int b = 0; b < 3; b++)
+        {
+            var seg = new int[37];
+            int s = 0, t = 0;
+            while (t < seg.Length)
+            {
+                int len = rng.Next(1, 9);
+                bool pad = rng.Next(4) == 0;
+                for (int i = 0; i < len && t < seg.Length; i++) seg[t++] = pad ? -1 : s;
+                if (!pad) s++;
+            }
+            rows.Add(seg);
+        }
+        using var mask = AttentionMaskBuilder.BlockCausal(rows, torch.CPU);
+        Assert.Equal([3L, 1, 37, 37], mask.shape);
+        var values = mask.data<bool>().ToArray();
+        for (int b = 0; b < 3; b++)
+            for (int i = 0; i < 37; i++)
+                for (int j = 0; j < 37; j++)
+                    Assert.True(Allowed(rows[b], i, j) == values[(b * 37 + i) * 37 + j], $"row {b}, ({i}, {j})");
+        Assert.NotNull(AttentionMaskBuilder.SegmentsOf(mask));
+    }
+
+    [Fact]
+    public void Mask_of_a_row_longer_than_46341_tokens_builds_without_overflow()
+    {
+        const int T = 46_341; // T² > int.MaxValue: one managed bool[] of B·T² cannot hold it
+        var seg = new int[T];
+        for (int i = T / 2; i < T; i++) seg[i] = 1;
+        seg[^1] = -1;
+        using var scope = torch.NewDisposeScope();
+        var mask = AttentionMaskBuilder.BlockCausal([seg], torch.CPU);
+
+        Assert.Equal([1L, 1, T, T], mask.shape);
+        Assert.True(mask[0, 0, T / 2 - 1, 0].item<bool>());
+        Assert.False(mask[0, 0, T / 2, T / 2 - 1].item<bool>());   // another example
+        Assert.True(mask[0, 0, T - 2, T / 2].item<bool>());
+        Assert.False(mask[0, 0, 0, 1].item<bool>());                // causal
+        Assert.True(mask[0, 0, T - 1, T - 1].item<bool>());         // padding attends to itself only
+        Assert.False(mask[0, 0, T - 1, T - 2].item<bool>());
+    }
+}
