@@ -314,7 +314,8 @@ public sealed class Trainer
         Tensor? sum = null;
         for (int i = 0; i < trainable.Count; i++)
         {
-            var d = trainable[i].Tensor.sub(initial[i]).square().sum();
+            var diff = trainable[i].Tensor.sub(initial[i]);
+            var d = diff.mul(diff).sum(); // not square(): see RmsNorm
             sum = sum is null ? d : sum.add(d);
         }
         using var l = lambda.ToScalar();

@@ -21,7 +21,8 @@ public sealed class RmsNorm(string name, Tensor weight, double eps)
     public Tensor Forward(Tensor x)
     {
         var x32 = x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32); // (…, dim)
-        var inv = x32.square().mean([-1], keepdim: true).add(_eps).rsqrt();       // (…, 1)
+        // x·x, not square(): TorchSharp's square() is pow(2) through a temporary Scalar the finalizer may free mid-call.
+        var inv = x32.mul(x32).mean([-1], keepdim: true).add(_eps).rsqrt();      // (…, 1)
         var normed = x32.mul(inv);                                               // (…, dim)
         if (normed.dtype != x.dtype) normed = normed.to(x.dtype);
         return normed.mul(Weight.dtype == x.dtype ? Weight : Weight.to(x.dtype));
