@@ -127,21 +127,30 @@ public static partial class TorchRuntime
 
     private static void LoadPackageNatives()
     {
-        var folder = NativeFolders().FirstOrDefault(f => File.Exists(Path.Combine(f, LibTorchSharpFile)));
+        var folder = PackageNativeFolder();
         if (folder is null)
             throw new TorchRuntimeException(
                 $"TorchSharp's native libraries ({LibTorchSharpFile}) are not next to this program ({AppContext.BaseDirectory}). " +
                 "Build the program with the DeclarativeSft torch backend (SftTorchBackend=cpu, cuda-linux or cuda-windows), " +
                 "or set LIBTORCH to a libtorch " + RequiredLibTorch + " folder.");
-        // The order of a dependency chain: each library finds the ones before it already loaded.
+        LoadLibTorch(folder);
+        Load(Path.Combine(folder, LibTorchSharpFile), folder);
+        NativeSource = $"TorchSharp package natives in {folder}";
+        LibTorchVersion = PackageLibTorchVersion();
+    }
+
+    /// <summary>The first native folder that holds TorchSharp's own library, or null.</summary>
+    private static string? PackageNativeFolder() => NativeFolders().FirstOrDefault(f => File.Exists(Path.Combine(f, LibTorchSharpFile)));
+
+    /// <summary>Loads libtorch's libraries present in <paramref name="folder"/> by full path, in dependency order, so each
+    /// finds the ones before it already loaded (and never a same-named library elsewhere on the loader path).</summary>
+    private static void LoadLibTorch(string folder)
+    {
         foreach (var stem in new[] { "c10", "torch_cpu", "c10_cuda", "torch_cuda", "torch" })
         {
             var path = Path.Combine(folder, NativeName(stem));
             if (File.Exists(path)) Load(path, folder);
         }
-        Load(Path.Combine(folder, LibTorchSharpFile), folder);
-        NativeSource = $"TorchSharp package natives in {folder}";
-        LibTorchVersion = PackageLibTorchVersion();
     }
 
     /// <summary>"2.10.0" from TorchSharp's "2.10.0.0".</summary>
@@ -165,13 +174,9 @@ public static partial class TorchRuntime
             ?? throw new TorchRuntimeException($"LIBTORCH={libtorch}: cannot tell its libtorch version (no build-version file, no version.py of a Python torch). TorchSharp {TorchSharpVersion} needs libtorch {RequiredLibTorch}.x.");
         if (!IsRequiredVersion(version))
             throw new TorchRuntimeException($"LIBTORCH={libtorch} is libtorch {version}, but TorchSharp {TorchSharpVersion} needs libtorch {RequiredLibTorch}.x. Point LIBTORCH at a {RequiredLibTorch} install (e.g. the torch/lib of `pip install torch=={RequiredLibTorch}.*`), or unset it to use the TorchSharp package's libtorch.");
-        foreach (var stem in new[] { "c10", "torch_cpu", "c10_cuda", "torch_cuda", "torch" })
-        {
-            var path = Path.Combine(lib, NativeName(stem));
-            if (File.Exists(path)) Load(path, lib);
-        }
+        LoadLibTorch(lib);
         // LibTorchSharp itself still comes with TorchSharp: it binds to the libraries just loaded.
-        var folder = NativeFolders().FirstOrDefault(f => File.Exists(Path.Combine(f, LibTorchSharpFile)))
+        var folder = PackageNativeFolder()
             ?? throw new TorchRuntimeException($"TorchSharp's {LibTorchSharpFile} is not next to this program ({AppContext.BaseDirectory}); LIBTORCH replaces libtorch, not TorchSharp's own native library.");
         Load(Path.Combine(folder, LibTorchSharpFile), folder);
         NativeSource = $"LIBTORCH={lib}";

@@ -311,9 +311,10 @@ public sealed class RecipeSession : IDisposable
         if (device.Equals("auto", StringComparison.OrdinalIgnoreCase))
             return TorchRuntime.CudaUnavailableReason() is null ? new Device(DeviceType.CUDA, 0) : torch.CPU;
         var parsed = TorchDevices.Parse(device);
-        if (parsed.type == DeviceType.CUDA && TorchRuntime.CudaUnavailableReason() is { } why)
+        if (parsed.type != DeviceType.CUDA) return parsed;
+        if (TorchRuntime.CudaUnavailableReason() is { } why)
             throw new RecipeRunException($"device '{device}' was asked for, but CUDA cannot be used: {why}. Or use --device cpu (or auto).");
-        if (parsed.type == DeviceType.CUDA && parsed.index >= torch.cuda.device_count())
+        if (parsed.index >= torch.cuda.device_count())
             throw new RecipeRunException($"device '{device}' was asked for, but libtorch sees {torch.cuda.device_count()} CUDA device(s); use cuda:0..cuda:{torch.cuda.device_count() - 1}.");
         return parsed;
     }
