@@ -17,22 +17,30 @@ namespace DeclarativeSft.Runtime.Tests.Training;
 ///   - the number of live tensors on the training thread (TorchSharp's own count of created minus disposed) must not
 ///     change at all: an undisposed tensor fails this even when a later GC would finalize it;
 ///   - the resident set, measured after a full GC (managed garbage such as checkpoint write buffers is not a leak),
-///     must stay within a bound far below what one leaked activation per step would add: this catches native memory
-///     that no tensor handle accounts for (gradients or autograd graphs kept alive, optimizer state duplicated).
+///     must not grow steadily: this catches native memory that no tensor handle accounts for (gradients or autograd
+///     graphs kept alive, optimizer state duplicated).
+/// A leak grows the process at every step; the allocator does not. glibc keeps freed blocks, and once in a while a
+/// new arena or a trimmed heap moves the resident set by 10–17 MiB in one sample and stays there (seen in full test
+/// runs, with the live-tensor count exactly constant). So the growth criterion is the median of the per-interval
+/// increments, which one such jump cannot move, times the number of intervals; a looser bound on the total growth
+/// still catches a leak that happens only at some steps (at checkpoints, say).
 /// </summary>
 public class MemoryStabilityTests
 {
-    /// <summary>Steps whose samples form the baseline: past the first evaluations (every 50 steps) and the first
+    /// <summary>First step of the measured window: past the first evaluations (every 50 steps) and the first
     /// checkpoint (step 100), after which the allocator's caches, the optimizer state and the GC heap have settled.</summary>
-    public static readonly int[] BaselineSteps = [150, 200];
+    public const int BaselineStep = 150;
     /// <summary>Last step of the run.</summary>
     public const int TotalSteps = 400;
+    /// <summary>Steps between resident-set samples.</summary>
+    public const int SampleEvery = 25;
     /// <summary>Rows of a micro-batch and their length: one (B, T, C) activation is 4·64·128·4 B = 128 KiB.</summary>
     public const int Micro = 4, RowLength = 64;
-    /// <summary>Allowed resident-set growth from the baseline (the larger of its samples) to the last step. One leaked
-    /// activation per step would add 200 × 128 KiB = 25 MiB. Measured without leaks: within ±9 MiB (glibc keeps and
-    /// reuses freed blocks, so the resident set wobbles around a plateau).</summary>
-    public const long MaxGrowthBytes = 12L << 20;
+    /// <summary>Allowed steady growth over the window (median increment × intervals). One leaked activation per step
+    /// would add 250 × 128 KiB = 31 MiB; measured without leaks the median increment is within a fraction of a MiB.</summary>
+    public const long MaxSteadyGrowthBytes = 12L << 20;
+    /// <summary>Allowed total growth over the window, one-time allocator jumps included (largest seen: 16.7 MiB).</summary>
+    public const long MaxTotalGrowthBytes = 32L << 20;
 
     [Theory]
     [InlineData("full")]
@@ -51,19 +59,44 @@ public class MemoryStabilityTests
         var samples = stdout.Split('\n').Where(l => l.StartsWith("memory ", StringComparison.Ordinal))
             .Select(l => l.Split(' ')).ToDictionary(p => int.Parse(p[1], CultureInfo.InvariantCulture),
                 p => (Rss: long.Parse(p[2], CultureInfo.InvariantCulture), Live: long.Parse(p[3], CultureInfo.InvariantCulture)));
-        Assert.True(BaselineSteps.All(samples.ContainsKey) && samples.ContainsKey(TotalSteps), "missing samples:\n" + stdout);
+        var window = Enumerable.Range(0, (TotalSteps - BaselineStep) / SampleEvery + 1).Select(i => BaselineStep + i * SampleEvery).ToArray();
+        Assert.True(window.All(samples.ContainsKey), "missing samples:\n" + stdout);
         var table = string.Join("\n", samples.OrderBy(s => s.Key).Select(s => $"step {s.Key}: rss {s.Value.Rss / 1048576.0:0.0} MiB, live tensors {s.Value.Live}"));
-        var baseline = (Rss: BaselineSteps.Max(s => samples[s].Rss), Live: samples[BaselineSteps[0]].Live);
-        var last = samples[TotalSteps];
+        var baseline = samples[BaselineStep];
+        // Exact: every step ends with the same tensors alive (parameters, optimizer state, generators' nothing).
         Assert.True(samples.Where(s => s.Key >= 50).All(s => s.Value.Live == baseline.Live),
             $"{mode}: the number of live tensors changes between steps: a tensor of the loop is not disposed\n{table}");
-        // Exact: every step ends with the same tensors alive (parameters, optimizer state, generators' nothing).
-        Assert.True(last.Live == baseline.Live, $"{mode}: live tensors went from {baseline.Live} to {last.Live}: a tensor of the loop is not disposed\n{table}");
-        Assert.True(last.Rss - baseline.Rss < MaxGrowthBytes,
-            $"{mode}: resident set grew by {(last.Rss - baseline.Rss) / 1048576.0:0.0} MiB over {TotalSteps - BaselineSteps[^1]} steps (bound {MaxGrowthBytes >> 20} MiB)\n{table}");
+        double steady = SteadyGrowth(window.Select(step => samples[step].Rss).ToArray()), total = samples[TotalSteps].Rss - baseline.Rss;
+        Assert.True(steady < MaxSteadyGrowthBytes,
+            $"{mode}: resident set grows steadily: {steady / 1048576.0:0.0} MiB over steps {BaselineStep}-{TotalSteps} (median increment × intervals; bound {MaxSteadyGrowthBytes >> 20} MiB)\n{table}");
+        Assert.True(total < MaxTotalGrowthBytes,
+            $"{mode}: resident set grew by {total / 1048576.0:0.0} MiB over steps {BaselineStep}-{TotalSteps} (bound {MaxTotalGrowthBytes >> 20} MiB)\n{table}");
     }
 
-    /// <summary>The child's side: trains the tiny preset and prints "memory STEP RSS LIVE" every 50 steps.</summary>
+    /// <summary>Growth a steady leak would explain: the median of the increments between consecutive samples, times
+    /// their number. A one-time jump moves one increment and not the median.</summary>
+    public static double SteadyGrowth(IReadOnlyList<long> rss)
+    {
+        var increments = rss.Zip(rss.Skip(1), (a, b) => b - a).Order().ToArray();
+        double median = (increments[(increments.Length - 1) / 2] + increments[increments.Length / 2]) / 2.0;
+        return median * increments.Length;
+    }
+
+    [Fact]
+    public void SteadyGrowthSeesALeakAndNotAOneTimeJump()
+    {
+        const long MiB = 1 << 20, start = 300 * MiB;
+        var wobble = new long[] { 0, 3, -2, 5, -4, 1, 4, -3, 2, -1, 0 }.Select(w => w * MiB / 4).ToArray();
+        // One leaked 128 KiB activation per step, sampled every 25 steps: 31 MiB over the window.
+        var leaking = wobble.Select((w, i) => start + w + i * SampleEvery * (128L << 10)).ToArray();
+        // The allocator's one-time jump seen in full runs: +16.7 MiB between two samples, flat around it.
+        var jump = wobble.Select((w, i) => start + w + (i >= 4 ? 17 * MiB : 0)).ToArray();
+        Assert.True(SteadyGrowth(leaking) > MaxSteadyGrowthBytes, $"leak read as {SteadyGrowth(leaking) / MiB:0.0} MiB");
+        Assert.True(SteadyGrowth(jump) < MaxSteadyGrowthBytes, $"jump read as {SteadyGrowth(jump) / MiB:0.0} MiB");
+        Assert.True(jump[^1] - jump[0] < MaxTotalGrowthBytes && leaking[^1] - leaking[0] < MaxTotalGrowthBytes * 2);
+    }
+
+    /// <summary>The child's side: trains the tiny preset and prints "memory STEP RSS LIVE" every <see cref="SampleEvery"/> steps.</summary>
     internal static void RunChild(string outDir, string mode)
     {
         torch.set_num_threads(1);
@@ -91,7 +124,7 @@ public class MemoryStabilityTests
     {
         public void Step(int step, int totalSteps, double loss, double lr, double tokensPerSecond, TimeSpan eta)
         {
-            if (step % 50 != 0) return;
+            if (step % SampleEvery != 0) return;
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
