@@ -18,5 +18,9 @@ internal sealed class CodeWriter
 
     public void Close() { _indent--; Line("}"); }
 
+    /// <summary>One level deeper / shallower without braces (continued expressions).</summary>
+    public void Indent() => _indent++;
+    public void Dedent() => _indent--;
+
     public override string ToString() => _sb.ToString();
 }

@@ -65,6 +65,21 @@ internal static class GeneratorSafety
         }
     }
 
+    public static BoundRecipe Bind(RecipeParseResult parsed, ComponentCatalog catalog)
+    {
+        try
+        {
+            return new BoundRecipe(parsed, parsed.Spec is null ? ComponentBinding.Empty : ComponentBinder.Bind(parsed.Spec, parsed.Map, catalog));
+        }
+        catch (Exception ex)
+        {
+            return new BoundRecipe(parsed, ComponentBinding.Empty with
+            {
+                Diagnostics = EquatableArray.Of(RecipeDiagnostics.InternalError.At(parsed.Map.RecipePath, SourcePosition.Start, ex.GetType().Name + ": " + ex.Message)),
+            });
+        }
+    }
+
     public static GeneratedRecipeSource? Emit(EmitRequest request)
     {
         bool entryPoint = request.Traits.IsExe && request.IsFirstRecipe;
@@ -72,7 +87,7 @@ internal static class GeneratorSafety
         {
             // A recipe with errors still gets a Main, so the build shows only the recipe's errors (not CS5001).
             if (request.Spec is null) return entryPoint ? RecipeEmitter.EmitPlaceholderEntryPoint(request.RecipePath) : null;
-            return RecipeEmitter.Emit(request.Spec, entryPoint, request.Traits.HasRuntime);
+            return RecipeEmitter.Emit(request.Spec, request.Components, entryPoint, request.Traits.HasRuntime);
         }
         catch (Exception)
         {

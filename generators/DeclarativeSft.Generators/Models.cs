@@ -18,8 +18,11 @@ internal sealed record DiagnosticBatch(EquatableArray<RecipeDiagnostic> Diagnost
 /// <summary>What the compilation is: an executable (needs Main) and whether it references the training runtime.</summary>
 internal sealed record CompilationTraits(bool IsExe, bool HasRuntime);
 
-/// <summary>What the emitter needs: the spec (null when the recipe has errors) and the entry point to write.</summary>
-internal sealed record EmitRequest(string RecipePath, RecipeSpec? Spec, CompilationTraits Traits, bool IsFirstRecipe);
+/// <summary>What the emitter needs: the spec (null when the recipe has errors), its components and the entry point to write.</summary>
+internal sealed record EmitRequest(string RecipePath, RecipeSpec? Spec, ComponentBinding Components, CompilationTraits Traits, bool IsFirstRecipe);
+
+/// <summary>A parsed recipe with its component names bound to the project's classes.</summary>
+internal sealed record BoundRecipe(RecipeParseResult Parsed, ComponentBinding Components);
 
 /// <summary>Generated source: hint name and text.</summary>
 internal sealed record GeneratedRecipeSource(string HintName, string Text);

@@ -14,7 +14,7 @@ internal static class RecipeEmitter
 {
     private const string R = "global::DeclarativeSft.Recipes.";
 
-    public static GeneratedRecipeSource Emit(RecipeSpec spec, bool withEntryPoint, bool hasRuntime = true)
+    public static GeneratedRecipeSource Emit(RecipeSpec spec, ComponentBinding components, bool withEntryPoint, bool hasRuntime = true)
     {
         var className = ClassName(spec.Name);
         var w = new CodeWriter();
@@ -41,6 +41,7 @@ internal static class RecipeEmitter
         w.Line();
         w.Line("/// <summary>The whole recipe, for the runtime.</summary>");
         w.Line($"public static {R}RecipeSpec Spec {{ get; }} = {SpecLiteral(spec)};");
+        if (hasRuntime) EmitComponents(w, components);
         w.Close();
         if (withEntryPoint)
         {
@@ -50,12 +51,36 @@ internal static class RecipeEmitter
             w.Line("internal static class RecipeProgram");
             w.Open();
             w.Line(hasRuntime
-                ? $"public static int Main(string[] args) => global::DeclarativeSft.Runtime.Hosting.RecipeHost.Run({className}.Spec, args);"
+                ? $"public static int Main(string[] args) => global::DeclarativeSft.Runtime.Hosting.RecipeHost.Run({className}.Spec, {className}.CreateComponents, args);"
                 : $"public static int Main(string[] args) {{ global::System.Console.WriteLine(\"recipe \" + {className}.Name + \": valid (DeclarativeSft.Runtime not referenced)\"); return 0; }}");
             w.Close();
         }
         w.Close();
         return new GeneratedRecipeSource(className + ".g.cs", w.ToString());
+    }
+
+    /// <summary>The components the recipe names, constructed directly: the build has checked every class, so this
+    /// compiles, and nothing is looked up at run time.</summary>
+    private static void EmitComponents(CodeWriter w, ComponentBinding components)
+    {
+        const string C = "global::DeclarativeSft.Runtime.Components.";
+        string New(BoundComponent c) => $"new global::{c.TypeName}({(c.TakesRecipe ? "Spec" : "")})";
+        void List(string name, string type, EquatableArray<BoundComponent> items, bool last)
+        {
+            if (items.Count == 0) { w.Line($"{name}: global::System.Array.Empty<{C}{type}>(){(last ? ");" : ",")}"); return; }
+            w.Line($"{name}: new {C}{type}[]");
+            w.Open();
+            foreach (var c in items) w.Line(New(c) + ",");
+            w.Dedent();
+            w.Line(last ? "});" : "},");
+        }
+        w.Line();
+        w.Line("/// <summary>The recipe's evaluators (eval.evaluators) and hooks, constructed directly.</summary>");
+        w.Line($"public static {C}RecipeComponents CreateComponents() => new(");
+        w.Indent();
+        List("Evaluators", "IEvaluator", components.Evaluators, last: false);
+        List("Hooks", "ITrainingHook", components.Hooks, last: true);
+        w.Dedent();
     }
 
     /// <summary>Main for a recipe with errors: the build fails on those errors; this only avoids a spurious CS5001.</summary>
@@ -221,13 +246,13 @@ internal static class RecipeEmitter
                        $"{Str(tr.Device)}, {(tr.MemoryBudgetBytes is long b ? b.ToString(CultureInfo.InvariantCulture) + "L" : "null")}, {Int(tr.Seed)}, {NullableInt(tr.MaxSteps)})";
         var reg = $"new {R}RegularizationSpec({Dbl(s.Regularization.L2ToBase)}, {Dbl(s.Regularization.KlToBase)})";
         var e = s.Eval;
-        var eval = $"new {R}EvalSpec({Int(e.EverySteps)}, {Int(e.EarlyStoppingPatience)}, {StrArray(e.Samples)}, {Int(e.MaxNewTokens)})";
+        var eval = $"new {R}EvalSpec({Int(e.EverySteps)}, {Int(e.EarlyStoppingPatience)}, {StrArray(e.Samples)}, {Int(e.MaxNewTokens)}, {StrArray(e.Evaluators)})";
         var o = s.Output;
         var output = $"new {R}OutputSpec({Str(o.Dir)}, {Flags("SaveKind", o.Save, RecipeNames.SaveKinds.Select(x => x.Value.ToString()))}, " +
                      $"{Int(o.CheckpointEverySteps)}, {Enum("ResumeMode", o.Resume)}, {NullableStr(o.ResumePath)}, {Int(o.KeepCheckpoints)})";
         var nl = "\n            ";
         return $"new {R}RecipeSpec({nl}{Str(s.Name)},{nl}{Str(s.RecipePath)},{nl}{Str(s.RecipeDirectory)},{nl}{model},{nl}{tokenizer},{nl}{template}," +
-               $"{nl}{mask},{nl}{data},{nl}{lora},{nl}{training},{nl}{reg},{nl}{eval},{nl}{output})";
+               $"{nl}{mask},{nl}{data},{nl}{lora},{nl}{training},{nl}{reg},{nl}{eval},{nl}{output},{nl}{StrArray(s.Hooks)})";
     }
 
     private static System.Collections.Generic.IEnumerable<string> ModuleNames() =>

@@ -60,24 +60,42 @@ public sealed class RecipeGenerator : IIncrementalGenerator
             .Select(static (pair, _) => GeneratorSafety.CrossCheck(pair.Left, pair.Right.Left, pair.Right.Right))
             .WithTrackingName(TrackingNames.CrossChecks);
 
-        // 6. Code: the typed recipe, plus Main when the runtime is referenced.
+        // 6. What the compilation is, and its classes a recipe may name as components (eval.evaluators, hooks),
+        //    bound to each recipe's names.
         var traits = context.CompilationProvider
             .Select(static (c, _) => new CompilationTraits(
                 c.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication,
                 c.GetTypeByMetadataName("DeclarativeSft.Runtime.Hosting.RecipeHost") is not null))
             .WithTrackingName(TrackingNames.HasRuntime);
+        var catalog = context.SyntaxProvider
+            .CreateSyntaxProvider(static (node, _) => ComponentCandidates.IsClass(node), static (ctx, ct) => ComponentCandidates.From(ctx, ct))
+            .Where(static c => c is not null)
+            .Select(static (c, _) => c!)
+            .WithTrackingName(TrackingNames.ComponentClasses)
+            .Collect()
+            .Combine(traits)
+            .Select(static (pair, _) => ComponentCandidates.Catalog(pair.Left, pair.Right.HasRuntime))
+            .WithTrackingName(TrackingNames.ComponentCatalog);
+        var bindings = recipes
+            .Combine(catalog)
+            .Select(static (pair, _) => GeneratorSafety.Bind(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.ComponentBindings);
+
+        // 7. Code: the typed recipe and its components, plus Main when the runtime is referenced.
         var firstRecipe = recipes.Select(static (r, _) => r.Map.RecipePath).Collect()
             .Select(static (all, _) => all.OrderBy(p => p, StringComparer.Ordinal).FirstOrDefault() ?? "");
-        var emitted = recipes
+        var emitted = bindings
             .Combine(traits.Combine(firstRecipe))
             .Select(static (pair, _) => GeneratorSafety.Emit(new EmitRequest(
-                pair.Left.Map.RecipePath, pair.Left.Spec, pair.Right.Left, pair.Left.Map.RecipePath == pair.Right.Right)))
+                pair.Left.Parsed.Map.RecipePath, pair.Left.Parsed.Spec, pair.Left.Components, pair.Right.Left,
+                pair.Left.Parsed.Map.RecipePath == pair.Right.Right)))
             .WithTrackingName(TrackingNames.Emitted);
 
         context.RegisterSourceOutput(recipes, static (spc, parsed) => DiagnosticReporter.Report(spc, parsed.Diagnostics));
         context.RegisterSourceOutput(fileChecks, static (spc, batch) => DiagnosticReporter.Report(spc, batch.Diagnostics));
         context.RegisterSourceOutput(missingChecks, static (spc, batch) => DiagnosticReporter.Report(spc, batch.Diagnostics));
         context.RegisterSourceOutput(crossChecks, static (spc, batch) => DiagnosticReporter.Report(spc, batch.Diagnostics));
+        context.RegisterSourceOutput(bindings, static (spc, bound) => DiagnosticReporter.Report(spc, bound.Components.Diagnostics));
         context.RegisterSourceOutput(emitted, static (spc, source) =>
         {
             if (source is not null) spc.AddSource(source.HintName, source.Text);

@@ -13,5 +13,8 @@ public static class TrackingNames
     public const string MissingFileChecks = nameof(MissingFileChecks);
     public const string CrossChecks = nameof(CrossChecks);
     public const string HasRuntime = nameof(HasRuntime);
+    public const string ComponentClasses = nameof(ComponentClasses);
+    public const string ComponentCatalog = nameof(ComponentCatalog);
+    public const string ComponentBindings = nameof(ComponentBindings);
     public const string Emitted = nameof(Emitted);
 }

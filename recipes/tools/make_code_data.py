@@ -12,7 +12,7 @@ system prompt only change the wording. A deterministic hash picks some instances
 keeps them out of training entirely, so held-out items ask for a function whose exact code (name,
 parameters, constants together) the model has never been trained on. Each held-out line carries the
 reference solution, the entry point and test cases, so a runner can measure exact match and unit
-test pass rate (see check_code_completions.py).
+test pass rate (see ../code-assistant/tools/check_code_completions.py).
 
 Every solution - training and held-out - is executed here and compared with an independent oracle
 on its test inputs; the script stops with an error instead of writing data that does not pass.

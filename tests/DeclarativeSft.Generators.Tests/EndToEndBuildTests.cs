@@ -62,6 +62,56 @@ public class EndToEndBuildTests
         }
     }
 
+    [Fact]
+    public void Evaluator_named_in_the_recipe_is_checked_against_the_projects_own_class_in_dotnet_build()
+    {
+        var repo = RepoRoot();
+        var dir = Directory.CreateTempSubdirectory("sft-e2e-");
+        try
+        {
+            var project = Path.Combine(dir.FullName, "scored");
+            Directory.CreateDirectory(Path.Combine(project, "data"));
+            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.props"), $"<Project><Import Project=\"{repo}/Directory.Build.props\" /></Project>");
+            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.targets"), $"<Project><Import Project=\"{repo}/Directory.Build.targets\" /></Project>");
+            File.WriteAllText(Path.Combine(project, "scored.csproj"),
+                "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Exe</OutputType>" +
+                "<IsRecipeProject>true</IsRecipeProject></PropertyGroup></Project>");
+            File.WriteAllText(Path.Combine(project, "AnswerLengthEvaluator.cs"), """
+                using DeclarativeSft.Runtime.Components;
+                namespace Scored;
+                public sealed class AnswerLengthEvaluator : IEvaluator
+                {
+                    public bool NeedsAnswers => true;
+                    public IReadOnlyList<EvaluationMetric> Score(EvaluationInput input) =>
+                        [new("mean answer length", input.Answers?.Items.Average(a => a.Completion.Length), "0.0")];
+                }
+                """);
+            var recipePath = Path.Combine(project, "recipe.sft.yaml");
+            string RecipeNaming(string evaluator) => Recipe.Replace("name: typo", "name: scored").Replace("  lerning_rate:", "  learning_rate:")
+                .Replace("out/typo", "out/scored") + $"eval:\n  evaluators: [validation_loss, {evaluator}]\n"; // line 13
+            File.WriteAllText(recipePath, RecipeNaming("AnswerLenghtEvaluator"));
+            File.WriteAllText(Path.Combine(project, "data", "train.jsonl"),
+                string.Concat(Enumerable.Repeat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n", 8)));
+
+            var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
+            Assert.NotEqual(0, exit);
+            var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Distinct().ToList();
+            var error = Assert.Single(errors);
+            Assert.Contains("recipe.sft.yaml(13,33): error SFT0070:", error);
+            Assert.Contains("Did you mean 'AnswerLengthEvaluator'?", error);
+
+            // Spelt right, the generated program constructs the class: the build is clean.
+            File.WriteAllText(recipePath, RecipeNaming("AnswerLengthEvaluator"));
+            (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false", project);
+            Assert.True(exit == 0, output);
+            Assert.Contains("0 Warning(s)", output);
+        }
+        finally
+        {
+            try { dir.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
     private static string RepoRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);

@@ -89,7 +89,7 @@ public class GeneratorTests
     public void Second_run_with_same_inputs_is_fully_cached()
     {
         var inputs = Inputs(Recipe);
-        var compilation = GeneratorHarness.Compilation();
+        var compilation = GeneratorHarness.Compilation(sources: "namespace Demo { public sealed class Notes { } }");
         var driver = GeneratorHarness.Driver(inputs).RunGenerators(compilation);
         driver = driver.RunGenerators(compilation.Clone());
         var steps = driver.GetRunResult().Results[0].TrackedSteps;
@@ -110,7 +110,7 @@ public class GeneratorTests
         var compilation = GeneratorHarness.Compilation();
         var driver = GeneratorHarness.Driver(inputs).RunGenerators(compilation);
         var data = inputs.Single(t => t.Path == DataPath);
-        driver = driver.ReplaceAdditionalText(data, new InMemoryAdditionalText(DataPath, Data(41))).RunGenerators(compilation);
+        driver = driver.ReplaceAdditionalText(data, new InMemoryAdditionalText(DataPath, DeclarativeSft.Recipes.Tests.Fixtures.RecipeFixture.Data(41))).RunGenerators(compilation);
         var steps = driver.GetRunResult().Results[0].TrackedSteps;
 
         Assert.All(steps[TrackingNames.ParsedRecipes].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));

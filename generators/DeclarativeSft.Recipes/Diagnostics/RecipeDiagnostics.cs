@@ -100,6 +100,22 @@ public static class RecipeDiagnostics
     public static readonly RecipeDiagnosticDescriptor ValidationIsTrainingFile = W("SFT0039", "Validation file is a training file",
         "data.validation.path '{0}' is also in data.train: the validation loss would measure memorisation, not how the model does on unseen examples. Use a separate file, or validation: {{ split: 0.05 }}.");
 
+    // ---- Components named by the recipe, checked against the recipe project's C# (SFT0070–SFT0079) ----
+    public static readonly RecipeDiagnosticDescriptor UnknownComponent = E("SFT0070", "Unknown component",
+        "{0} '{1}' is neither a built-in {2} nor a class of this project.{3} Built-in: {4}. Or write a class implementing {5} in the recipe project and name it here.");
+    public static readonly RecipeDiagnosticDescriptor WrongComponentKind = E("SFT0071", "Component of the wrong kind",
+        "{0} '{1}' is the class {2}, which does not implement {3}{4}. Implement {3}, or name an {5} here.");
+    public static readonly RecipeDiagnosticDescriptor ComponentNotConstructible = E("SFT0072", "Component cannot be constructed",
+        "{0} '{1}' ({2}) cannot be constructed by the generated program: {3}. Give it a public constructor taking no arguments or a DeclarativeSft.Recipes.RecipeSpec.");
+    public static readonly RecipeDiagnosticDescriptor ComponentNotAccessible = E("SFT0073", "Component not accessible",
+        "{0} '{1}' ({2}) is {3}, so the generated program cannot use it. Make it public or internal{4}.");
+    public static readonly RecipeDiagnosticDescriptor AmbiguousComponent = E("SFT0074", "Ambiguous component name",
+        "{0} '{1}' matches several classes: {2}. Write the full name of the one you mean.");
+    public static readonly RecipeDiagnosticDescriptor DuplicateComponent = W("SFT0075", "Component named twice",
+        "{0} '{1}' is named more than once (first at line {2}); its metrics would be shown twice. Remove one.");
+    public static readonly RecipeDiagnosticDescriptor ComponentsNeedRuntime = E("SFT0076", "Components need the training runtime",
+        "{0} '{1}' is a class of the recipe project, but this project does not reference DeclarativeSft.Runtime (RecipeReferenceRuntime=false), which runs components. Reference the runtime, or name only built-ins.");
+
     /// <summary>Every descriptor, by ID order.</summary>
     public static IReadOnlyList<RecipeDiagnosticDescriptor> All { get; } = new[]
     {
@@ -110,5 +126,7 @@ public static class RecipeDiagnostics
         BatchLargerThanData, WarmupTooLong, MemoryOverBudget, LearningRateUnusual, TooManyEpochs, OutputInsideInputs,
         NoExamples, InternalError, KlToBaseNeedsLora, ConfigValueImpossible, SeqLenOverModelContext,
         ValidationIsTrainingFile,
+        UnknownComponent, WrongComponentKind, ComponentNotConstructible, ComponentNotAccessible, AmbiguousComponent,
+        DuplicateComponent, ComponentsNeedRuntime,
     };
 }

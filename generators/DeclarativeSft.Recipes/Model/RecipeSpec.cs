@@ -8,6 +8,7 @@ namespace DeclarativeSft.Recipes;
 /// <param name="Name">Recipe name (<c>name</c>), e.g. <c>code-assistant</c>.</param>
 /// <param name="RecipePath">Absolute path of the recipe file.</param>
 /// <param name="RecipeDirectory">Absolute folder of the recipe file; relative paths resolved against it.</param>
+/// <param name="Hooks"><c>hooks</c>: classes of the recipe project the training loop calls (<c>ITrainingHook</c>), by name.</param>
 public sealed record RecipeSpec(
     string Name,
     string RecipePath,
@@ -21,7 +22,8 @@ public sealed record RecipeSpec(
     TrainingSpec Training,
     RegularizationSpec Regularization,
     EvalSpec Eval,
-    OutputSpec Output)
+    OutputSpec Output,
+    EquatableArray<string> Hooks)
 {
     /// <summary>True when <c>lora</c> is absent: every (unfrozen) parameter is trained.</summary>
     public bool IsFullFineTune => Lora is null;
@@ -116,7 +118,9 @@ public sealed record RegularizationSpec(double L2ToBase, double KlToBase);
 /// <param name="EverySteps">Evaluate every N optimizer steps; 0 = only at the end.</param>
 /// <param name="EarlyStoppingPatience">Evaluations without improvement before stopping; 0 = off.</param>
 /// <param name="Samples">Prompts generated from at each evaluation.</param>
-public sealed record EvalSpec(int EverySteps, int EarlyStoppingPatience, EquatableArray<string> Samples, int MaxNewTokens);
+/// <param name="Evaluators"><c>eval.evaluators</c>: built-in names (<see cref="BuiltInComponents"/>) or classes of the
+/// recipe project, in the order their metrics are shown.</param>
+public sealed record EvalSpec(int EverySteps, int EarlyStoppingPatience, EquatableArray<string> Samples, int MaxNewTokens, EquatableArray<string> Evaluators);
 
 /// <summary><c>output</c>.</summary>
 /// <param name="Dir">Absolute output folder.</param>

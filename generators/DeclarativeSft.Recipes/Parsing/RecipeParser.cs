@@ -71,8 +71,9 @@ public static class RecipeParser
         var regularization = ParseRegularization(c, top);
         var eval = ParseEval(c, top);
         var output = ParseOutput(c, top, name, lora);
+        var hooks = ParseComponentNames(c, top, "hooks") ?? EquatableArray<string>.Empty;
         if (name is null || model is null || data is null) return null;
-        return new RecipeSpec(name, c.RecipePath, c.Directory, model, tokenizer, template, mask, data, lora, training, regularization, eval, output);
+        return new RecipeSpec(name, c.RecipePath, c.Directory, model, tokenizer, template, mask, data, lora, training, regularization, eval, output, hooks);
     }
 
     private static ModelSpec? ParseModel(ParseContext c, Section top)
@@ -261,7 +262,26 @@ public static class RecipeParser
             c.Int(s, "every_steps", 0, int.MaxValue) ?? 0,
             c.Int(s, "early_stopping_patience", 0, int.MaxValue) ?? 0,
             (c.StringList(s, "samples") ?? new List<string>()).ToEquatableArray(),
-            c.Int(s, "max_new_tokens", 1, 1 << 20) ?? 128);
+            c.Int(s, "max_new_tokens", 1, 1 << 20) ?? 128,
+            ParseComponentNames(c, s, "evaluators") ?? BuiltInComponents.DefaultEvaluators);
+    }
+
+    /// <summary>A list of component names (built-in names or C# class names). Whether each names something is checked
+    /// by the generator against the recipe project's compilation; here only the shape.</summary>
+    private static EquatableArray<string>? ParseComponentNames(ParseContext c, Section s, string key)
+    {
+        var names = c.StringList(s, key);
+        if (names is null) return null;
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (!Regex.IsMatch(names[i], @"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"))
+            {
+                c.Report(RecipeDiagnostics.OutOfRange, c.Map().ValueOf($"{s.PathOf(key)}[{i}]"), s.PathOf(key) + $"[{i}]", $"'{names[i]}'",
+                    "a built-in name or a C# class name (Namespace.ClassName)", "e.g. validation_loss, or MyEvaluator for a class in the recipe project.");
+                return null;
+            }
+        }
+        return names.ToEquatableArray();
     }
 
     private static OutputSpec ParseOutput(ParseContext c, Section top, string? name, LoraSpec? lora)

@@ -72,13 +72,15 @@ public static class RecipeSchema
             K("every_steps", "50", "eval_steps"),
             K("early_stopping_patience", "0"),
             K("samples", "[\"Write a function to reverse a string.\"]"),
-            K("max_new_tokens", "128")),
+            K("max_new_tokens", "128"),
+            K("evaluators", "[validation_loss, exact_match]")),
         S("output",
             K("dir", "out/code-assistant", "output_dir"),
             K("save", "[adapter, merged]"),
             K("checkpoint_every_steps", "200", "save_steps"),
             K("keep_checkpoints", "3"),
             K("resume_from_checkpoint", "auto")),
+        K("hooks", "[MyTrainingHook]"),
     };
 
     /// <summary>

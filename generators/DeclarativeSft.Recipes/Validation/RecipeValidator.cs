@@ -21,7 +21,9 @@ public static class RecipeValidator
     }
 
     /// <summary>Validates recipe <paramref name="text"/> located at <paramref name="recipePath"/>.</summary>
-    public static IReadOnlyList<RecipeDiagnostic> Validate(string recipePath, string text, IRecipeFiles files)
+    /// <param name="components">The recipe project's classes, to resolve component names against; null skips that
+    /// check (it needs the project's compilation: the build makes it).</param>
+    public static IReadOnlyList<RecipeDiagnostic> Validate(string recipePath, string text, IRecipeFiles files, ComponentCatalog? components = null)
     {
         var parsed = RecipeParser.Parse(recipePath, text);
         var all = new List<RecipeDiagnostic>(parsed.Diagnostics);
@@ -36,6 +38,8 @@ public static class RecipeValidator
             all.AddRange(result.Diagnostics);
         }
         all.AddRange(RecipeCrossChecks.Check(parsed, results));
+        if (components is not null && parsed.Spec is not null)
+            all.AddRange(ComponentBinder.Bind(parsed.Spec, parsed.Map, components).Diagnostics);
         return all;
     }
 }

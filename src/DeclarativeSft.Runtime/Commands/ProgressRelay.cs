@@ -15,4 +15,7 @@ public sealed class ProgressRelay(ITrainingProgress target) : ITrainingProgress
 
     /// <inheritdoc/>
     public void Message(string text) => Target.Message(text);
+
+    /// <inheritdoc/>
+    public void Evaluated(int step, double validationLoss) => Target.Evaluated(step, validationLoss);
 }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using DeclarativeSft.Data;
 using DeclarativeSft.Jinja;
 using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Components;
 using DeclarativeSft.Runtime.Hosting;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Safetensors;
@@ -22,28 +23,32 @@ public static class RecipeCommands
     /// <summary>Environment variable that caps the held-out items scored by train and eval (quick runs, CI).</summary>
     public const string HeldOutItemsVariable = "SFT_HELDOUT_ITEMS";
 
-    /// <summary>Runs <paramref name="options"/>.Command for <paramref name="spec"/>; returns the exit code.</summary>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options) =>
+    /// <summary>Runs <paramref name="options"/>.Command for <paramref name="spec"/> with its components; returns the exit code.</summary>
+    public static int Run(RecipeSpec spec, RecipeRunOptions options, Func<RecipeComponents> createComponents) =>
         Run(spec, options, Console.Out, Console.Error,
-            int.TryParse(Environment.GetEnvironmentVariable(HeldOutItemsVariable), out var n) ? n : null);
+            int.TryParse(Environment.GetEnvironmentVariable(HeldOutItemsVariable), out var n) ? n : null, createComponents);
 
-    /// <summary>As <see cref="Run(RecipeSpec, RecipeRunOptions)"/> writing to the given streams (tests).</summary>
+    /// <summary>As <see cref="Run(RecipeSpec, RecipeRunOptions, Func{RecipeComponents})"/> writing to the given streams (tests).</summary>
     /// <param name="spec">The recipe.</param>
     /// <param name="options">Command and overrides.</param>
     /// <param name="output">Where results go.</param>
     /// <param name="error">Where the one-line error goes.</param>
-    /// <param name="heldOutItems">Score only the first N held-out tasks (null = all).</param>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output, TextWriter error, int? heldOutItems = null)
+    /// <param name="heldOutItems">Answer only the first N held-out prompts (null = all).</param>
+    /// <param name="createComponents">The recipe's evaluators and hooks; null = the built-ins the recipe names
+    /// (a recipe naming its own classes needs its generated program).</param>
+    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output, TextWriter error, int? heldOutItems = null,
+        Func<RecipeComponents>? createComponents = null)
     {
         try
         {
             // libtorch starts before the first tensor (OpenMP wait policy, loaded by full path); inspect needs no torch.
             if (options.Command != RecipeCommand.Inspect) TorchRuntime.EnsureInitialized();
+            var components = createComponents is null ? RecipeComponents.BuiltIn(spec) : createComponents();
             return options.Command switch
             {
-                RecipeCommand.Train => RecipeTrain.Run(spec, options, output, heldOutItems),
+                RecipeCommand.Train => RecipeTrain.Run(spec, options, components, output, heldOutItems),
                 RecipeCommand.Inspect => RecipeInspect.Run(spec, options),
-                RecipeCommand.Eval => RecipeEval.Run(spec, options, output, heldOutItems),
+                RecipeCommand.Eval => RecipeEval.Run(spec, options, components, output, heldOutItems),
                 RecipeCommand.Generate => RecipeGenerate.Run(spec, options, output),
                 RecipeCommand.Export => RecipeExport.Run(spec, options, output),
                 _ => throw new RecipeRunException($"unknown command {options.Command}"),

@@ -1,5 +1,6 @@
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Components;
 using DeclarativeSft.Runtime.Evaluation;
 using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime.Hosting;
@@ -193,17 +194,10 @@ public sealed class RecipeSession : IDisposable
     /// <summary>Tokens that end a generated answer: the first token of the template's assistant end-of-turn marker, and EOS.</summary>
     public IReadOnlySet<int> StopIds => _stopIds ??= FindStopIds();
 
-    /// <summary>Scores held-out tasks when the validation file's lines carry <c>reference</c>/<c>tests</c>; null otherwise.</summary>
-    /// <param name="limit">Score only the first N items (quick runs and tests); null = all.</param>
-    public HeldOutEvaluator? CreateHeldOutEvaluator(int? limit = null)
-    {
-        if (Spec.Data.Validation?.Path is not { } path || Spec.Data.Format != DataFormat.Messages || !File.Exists(path)) return null;
-        var tasks = HeldOutTaskFile.Read(path);
-        if (limit is int n && n >= 0) tasks = tasks.Take(n).ToList();
-        if (tasks.Count == 0) return null;
-        return new HeldOutEvaluator(tasks, path, EncodePrompt, Decode, StopIds, Spec.Eval.MaxNewTokens,
-            CompletionChecker.FindScript(Spec.RecipeDirectory));
-    }
+    /// <summary>The recipe's evaluators over this session's tokenizer and template.</summary>
+    /// <param name="limit">Answer only the first N held-out prompts (quick runs and tests); null = all.</param>
+    public RecipeEvaluation CreateEvaluation(IReadOnlyList<IEvaluator> evaluators, int? limit = null) =>
+        new(Spec, evaluators, EncodePrompt, Decode, StopIds, limit);
 
     /// <summary>Copies the trained tensors of a checkpoint folder (trainable.safetensors) into <see cref="Model"/>.</summary>
     public void LoadCheckpointWeights(string checkpointDir)

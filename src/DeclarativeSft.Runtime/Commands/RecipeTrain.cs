@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Components;
 using DeclarativeSft.Runtime.Evaluation;
 using DeclarativeSft.Runtime.Hosting;
 using DeclarativeSft.Runtime.Training;
@@ -16,7 +17,7 @@ namespace DeclarativeSft.Runtime.Commands;
 public static class RecipeTrain
 {
     /// <summary>Trains the recipe; returns the exit code.</summary>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output, int? heldOutItems = null)
+    public static int Run(RecipeSpec spec, RecipeRunOptions options, RecipeComponents components, TextWriter output, int? heldOutItems = null)
     {
         var clock = Stopwatch.StartNew();
         using var session = RecipeSession.Open(spec, options);
@@ -37,10 +38,10 @@ public static class RecipeTrain
         if (data.TrainTruncation.Dropped.Count > 0)
             output.WriteLine($"  note     {data.TrainTruncation.Dropped.Count} examples longer than max_seq_len {spec.Data.MaxSeqLen} were dropped (data.truncation: drop)");
 
-        var heldOut = session.CreateHeldOutEvaluator(heldOutItems);
+        var evaluation = session.CreateEvaluation(components.Evaluators, heldOutItems);
         bool isTerminal = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);
         var progress = new ProgressRelay(new TrainingProgressLines(output));
-        var trainer = session.CreateTrainer(progress);
+        var trainer = session.CreateTrainer(new HookedProgress(progress, components.Hooks));
         var t = spec.Training;
         output.WriteLine(FormattableString.Invariant(
             $"  steps    {trainer.TotalSteps} optimizer steps ({t.Epochs} epochs, micro-batch {t.MicroBatchSize} rows × accumulation {t.GradientAccumulationSteps}), lr {t.LearningRate:0.0##e+0} {RecipeNames.NameOf(RecipeNames.LrSchedulers, t.LrScheduler)}"));
@@ -54,12 +55,13 @@ public static class RecipeTrain
         if (trainer.ResumeFrom is { } latest
             && TrainerState.Load(Path.Combine(latest, CheckpointStore.StateFile)).Step >= trainer.TotalSteps)
             output.WriteLine($"already trained: {latest} is the final step. Pass --resume never (or another --output) to train again; showing its results.");
-        HeldOutScore? before = null;
-        if (heldOut is not null)
+        HeldOutAnswers? answersBefore = null;
+        if (evaluation.HeldOutCount > 0)
         {
-            output.WriteLine($"scoring {heldOut.Count} held-out tasks with the untrained model…");
-            before = heldOut.Score(model, Path.Combine(session.OutputDir, "heldout-before.jsonl"));
-            output.WriteLine(FormattableString.Invariant($"  scored in {before.Seconds:0.0} s"));
+            output.WriteLine($"answering {evaluation.HeldOutCount} held-out prompts with the untrained model…");
+            var answerClock = Stopwatch.StartNew();
+            answersBefore = evaluation.Answer(model, Path.Combine(session.OutputDir, "heldout-before.jsonl"));
+            output.WriteLine(FormattableString.Invariant($"  answered in {answerClock.Elapsed.TotalSeconds:0.0} s"));
         }
 
         var trainClock = Stopwatch.StartNew();
@@ -68,17 +70,21 @@ public static class RecipeTrain
             : trainer.Run();
         trainClock.Stop();
 
-        HeldOutScore? after = null;
-        if (heldOut is not null)
+        HeldOutAnswers? answersAfter = null;
+        if (evaluation.HeldOutCount > 0)
         {
-            output.WriteLine($"scoring {heldOut.Count} held-out tasks with the trained model…");
-            after = heldOut.Score(model, Path.Combine(session.OutputDir, "heldout-after.jsonl"));
-            output.WriteLine(FormattableString.Invariant($"  scored in {after.Seconds:0.0} s"));
+            output.WriteLine($"answering {evaluation.HeldOutCount} held-out prompts with the trained model…");
+            var answerClock = Stopwatch.StartNew();
+            answersAfter = evaluation.Answer(model, Path.Combine(session.OutputDir, "heldout-after.jsonl"));
+            output.WriteLine(FormattableString.Invariant($"  answered in {answerClock.Elapsed.TotalSeconds:0.0} s"));
         }
+        // Scored after training: the untrained model's validation loss is the trainer's step-0 evaluation.
+        var before = evaluation.Score(result.InitialValLoss, answersBefore);
+        var after = evaluation.Score(result.FinalValLoss, answersAfter);
 
         output.WriteLine();
         output.WriteLine(FormattableString.Invariant($"trained {result.Steps}/{result.TotalSteps} steps, {result.TrainedTokens:N0} trained tokens, in {trainClock.Elapsed:m\\:ss}{(result.StoppedEarly ? " (early stopping)" : "")}"));
-        ResultsTable.Write(output, spec, result.InitialValLoss, result.FinalValLoss, before, after);
+        ResultsTable.Write(output, spec, before, after);
         if (result.Samples.Count > 0)
         {
             output.WriteLine();

@@ -3,25 +3,23 @@ using DeclarativeSft.Runtime.Evaluation;
 
 namespace DeclarativeSft.Runtime.Commands;
 
-/// <summary>The before/after table a training run ends with.</summary>
+/// <summary>The before/after table a training run ends with: one row per metric of the recipe's evaluators.</summary>
 public static class ResultsTable
 {
-    /// <summary>Writes validation loss and the held-out scores before and after training (absent values as "-").</summary>
-    public static void Write(TextWriter output, RecipeSpec spec, double? lossBefore, double? lossAfter, HeldOutScore? before, HeldOutScore? after)
+    /// <summary>Writes each metric before and after training (absent values as "-"), then the evaluators' notes.</summary>
+    public static void Write(TextWriter output, RecipeSpec spec, EvaluationReport? before, EvaluationReport? after)
     {
         string source = spec.Data.Validation?.Path is { } p ? Path.GetFileName(p) : $"{spec.Data.Validation?.Split:P0} split of the training data";
         output.WriteLine($"held-out results ({source}):{"",-8}before      after");
-        Row(output, "validation loss", lossBefore, lossAfter, "0.0000");
-        if (before is not null || after is not null)
+        var rows = (after ?? before)?.Metrics ?? [];
+        for (int i = 0; i < rows.Count; i++)
         {
-            Row(output, $"exact match ({(after ?? before)!.Items} tasks)", before?.ExactMatch, after?.ExactMatch, "P1");
-            if (before?.PassRate is not null || after?.PassRate is not null)
-            {
-                Row(output, "unit tests: tasks passed", before?.PassRate, after?.PassRate, "P1");
-                Row(output, "unit tests: tests passed", before?.TestsPassed, after?.TestsPassed, "P1");
-            }
-            else if ((after ?? before)?.Note is { } note) output.WriteLine($"  {note}");
+            // Evaluators return the same rows in the same order each time; labels may carry counts, so pair by position.
+            var b = before is not null && i < before.Metrics.Count ? before.Metrics[i] : null;
+            var a = after is not null && i < after.Metrics.Count ? after.Metrics[i] : null;
+            Row(output, rows[i].Label, b?.Value, a?.Value, rows[i].Format);
         }
+        foreach (var note in rows.Select(r => r.Note).Where(n => n is not null).Distinct()) output.WriteLine($"  {note}");
     }
 
     private static void Row(TextWriter output, string label, double? before, double? after, string format)

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Components;
 
 namespace DeclarativeSft.Runtime.Hosting;
 
@@ -9,11 +11,13 @@ namespace DeclarativeSft.Runtime.Hosting;
 /// </summary>
 public static class RecipeHost
 {
-    /// <summary>Parses <paramref name="args"/> and hands the recipe to <see cref="RecipeRunner"/>.</summary>
+    /// <summary>The generated program's entry: parses <paramref name="args"/> and runs the command with the recipe's
+    /// components (constructed by <paramref name="createComponents"/>, the generated code, only once a command runs).</summary>
     /// <returns>The process exit code.</returns>
-    public static int Run(RecipeSpec spec, string[] args) => Run(spec, args, RecipeRunner.Run);
+    public static int Run(RecipeSpec spec, Func<RecipeComponents> createComponents, string[] args) =>
+        Run(spec, args, (s, options) => RecipeCommands.Run(s, options, createComponents));
 
-    /// <summary>As <see cref="Run(RecipeSpec, string[])"/> with a replaceable runner (tests, tools).</summary>
+    /// <summary>Parses <paramref name="args"/> and hands the options to <paramref name="runner"/> (tests, tools).</summary>
     public static int Run(RecipeSpec spec, string[] args, Func<RecipeSpec, RecipeRunOptions, int> runner)
     {
         var root = CreateCommand(spec, runner);

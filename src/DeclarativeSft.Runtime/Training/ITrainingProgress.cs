@@ -7,6 +7,8 @@ public interface ITrainingProgress
     void Step(int step, int totalSteps, double loss, double lr, double tokensPerSecond, TimeSpan eta);
     /// <summary>A line of its own (evaluation, checkpoint, samples).</summary>
     void Message(string text);
+    /// <summary>After each validation evaluation during training (its line has gone to <see cref="Message"/>).</summary>
+    void Evaluated(int step, double validationLoss) { }
 }
 
 /// <summary>One plain line per step: for logs, CI and pipes.</summary>

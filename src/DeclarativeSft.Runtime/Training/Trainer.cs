@@ -247,6 +247,7 @@ public sealed class Trainer
                 {
                     metrics.Append(new MetricsRecord(step, null, val, null, null, null, trainedTokens));
                     _progress.Message(FormattableString.Invariant($"step {step}: validation loss {val:0.0000}"));
+                    _progress.Evaluated(step, val);
                     if (bestVal is null || val < bestVal - 1e-12) { bestVal = val; evalsWithoutImprovement = 0; }
                     else evalsWithoutImprovement++;
                     if (_o.EarlyStoppingPatience > 0 && evalsWithoutImprovement >= _o.EarlyStoppingPatience && !last)

@@ -92,7 +92,8 @@ namespace DeclarativeSft.Recipes.Generated
             new global::DeclarativeSft.Recipes.LoraSpec(8, 16.0, 0.05d, global::DeclarativeSft.Recipes.ModelModules.QProj | global::DeclarativeSft.Recipes.ModelModules.VProj, false, global::DeclarativeSft.Recipes.ModelModules.None),
             new global::DeclarativeSft.Recipes.TrainingSpec(2, 2, 2, 0.0002d, global::DeclarativeSft.Recipes.LrScheduler.Cosine, 0.05d, null, 0.0, 1.0, 0, false, global::DeclarativeSft.Recipes.Precision.Fp32, "auto", null, 42, null),
             new global::DeclarativeSft.Recipes.RegularizationSpec(0.0, 0.0),
-            new global::DeclarativeSft.Recipes.EvalSpec(0, 0, global::DeclarativeSft.Recipes.EquatableArray.Of<string>(), 128),
-            new global::DeclarativeSft.Recipes.OutputSpec("/sft/r/out/demo", global::DeclarativeSft.Recipes.SaveKind.Adapter, 0, global::DeclarativeSft.Recipes.ResumeMode.Auto, null, 3));
+            new global::DeclarativeSft.Recipes.EvalSpec(0, 0, global::DeclarativeSft.Recipes.EquatableArray.Of<string>(), 128, global::DeclarativeSft.Recipes.EquatableArray.Of<string>("validation_loss")),
+            new global::DeclarativeSft.Recipes.OutputSpec("/sft/r/out/demo", global::DeclarativeSft.Recipes.SaveKind.Adapter, 0, global::DeclarativeSft.Recipes.ResumeMode.Auto, null, 3),
+            global::DeclarativeSft.Recipes.EquatableArray.Of<string>());
     }
 }

@@ -19,13 +19,18 @@ public sealed class InMemoryAdditionalText(string path, string text) : Additiona
 /// <summary>Runs <see cref="RecipeGenerator"/> over in-memory recipes and files.</summary>
 public static class GeneratorHarness
 {
-    public static CSharpCompilation Compilation(OutputKind kind = OutputKind.DynamicallyLinkedLibrary)
+    /// <summary>A recipe project's compilation: the BCL and DeclarativeSft.Recipes; with <paramref name="withRuntime"/>
+    /// also the real training runtime (DeclarativeSft.Runtime and what its API mentions), as a recipe program has.</summary>
+    public static CSharpCompilation Compilation(OutputKind kind = OutputKind.DynamicallyLinkedLibrary, bool withRuntime = false, params string[] sources)
     {
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
+            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll"
+                || (withRuntime && (Path.GetFileName(p).StartsWith("DeclarativeSft.", StringComparison.Ordinal) || Path.GetFileName(p).StartsWith("TorchSharp", StringComparison.Ordinal))))
             .Select(p => MetadataReference.CreateFromFile(p))
-            .Append(MetadataReference.CreateFromFile(typeof(RecipeSpec).Assembly.Location));
-        return CSharpCompilation.Create("RecipeTest", Array.Empty<SyntaxTree>(), references, new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
+            .Append(MetadataReference.CreateFromFile(typeof(RecipeSpec).Assembly.Location))
+            .GroupBy(r => Path.GetFileName(r.FilePath)).Select(g => g.First());
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s, (CSharpParseOptions)CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), path: "Components.cs"));
+        return CSharpCompilation.Create("RecipeTest", trees, references, new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
     }
 
     public static GeneratorDriver Driver(IEnumerable<AdditionalText> files) =>

@@ -10,7 +10,10 @@ namespace DeclarativeSft.Recipes.Tests.Diagnostics;
 /// </summary>
 public class DiagnosticPositionTests
 {
-    public sealed record Case(string Id, string Recipe, Dictionary<string, string> Files, string File, int Line, int Column, string? MessagePart = null)
+    /// <param name="Components">The recipe project's classes (as the generator reads them off the compilation), for
+    /// the component checks; null elsewhere.</param>
+    public sealed record Case(string Id, string Recipe, Dictionary<string, string> Files, string File, int Line, int Column, string? MessagePart = null,
+        ComponentCatalog? Components = null)
     {
         public override string ToString() => Id;
     }
@@ -68,6 +71,24 @@ public class DiagnosticPositionTests
         yield return new object[] { C("SFT0037", Recipe, f => f[ConfigPath] = "{\n  \"architectures\": [\"Qwen2ForCausalLM\"],\n  \"rms_norm_eps\": -1e-06,\n" + Config[1..], ConfigPath, 3, 19, "greater than 0") };
         yield return new object[] { C("SFT0038", Recipe, f => f[ConfigPath] = Config.Replace("\"vocab_size\"", "\"max_position_embeddings\": 256, \"vocab_size\""), r, 13, 16, "256") };
         yield return new object[] { C("SFT0039", With("  validation: { split: 0.1 }", "  validation: { path: data/train.jsonl }"), null, r, 12, 23, "memorisation") };
+        // Components: recipe lines 26-28 name them; the catalog is what the generator reads off the project's classes.
+        static string Named(string evaluators, string hooks = "[]") => Recipe + $"eval:\n  evaluators: {evaluators}\nhooks: {hooks}\n";
+        static ComponentCandidate Class(string fullName, ComponentKinds kinds, string? inaccessible = null, string? notConstructible = null) =>
+            new(fullName, fullName.Substring(fullName.LastIndexOf('.') + 1), kinds, inaccessible, notConstructible, false);
+        var catalog = new ComponentCatalog(true, EquatableArray.Of(
+            Class("Demo.ScoreEvaluator", ComponentKinds.Evaluator), Class("Demo.LogHook", ComponentKinds.Hook), Class("Demo.Helper", ComponentKinds.None),
+            Class("Demo.AbstractEvaluator", ComponentKinds.Evaluator, notConstructible: "it is abstract"),
+            Class("Demo.Outer.HiddenEvaluator", ComponentKinds.Evaluator, inaccessible: "private"),
+            Class("Demo.LengthEvaluator", ComponentKinds.Evaluator), Class("Other.LengthEvaluator", ComponentKinds.Evaluator)));
+        Case K(string id, string recipe, int line, int column, string part, ComponentCatalog? components = null) =>
+            C(id, recipe, null, r, line, column, part) with { Components = components ?? catalog };
+        yield return new object[] { K("SFT0070", Named("[validation_loss, ScoreEvalutor]"), 27, 33, "Did you mean 'ScoreEvaluator'?") };
+        yield return new object[] { K("SFT0071", Named("[Helper]"), 27, 16, "does not implement") };
+        yield return new object[] { K("SFT0072", Named("[AbstractEvaluator]"), 27, 16, "abstract") };
+        yield return new object[] { K("SFT0073", Named("[HiddenEvaluator]"), 27, 16, "private") };
+        yield return new object[] { K("SFT0074", Named("[LengthEvaluator]"), 27, 16, "Other.LengthEvaluator") };
+        yield return new object[] { K("SFT0075", Named("[exact_match, exact_match]"), 27, 29, "first at line 27") };
+        yield return new object[] { K("SFT0076", Named("[validation_loss]", "[LogHook]"), 28, 9, "does not reference DeclarativeSft.Runtime", catalog with { HasRuntime = false }) };
         yield return new object[] { C("SFT0036", With("lora:\n  r: 8\n  alpha: 16\n  target_modules: [q_proj, v_proj]\n", "regularization:\n  kl_to_base: 0.1\n"), null, r, 15, 15, "l2_to_base") };
     }
 
@@ -75,7 +96,7 @@ public class DiagnosticPositionTests
     [MemberData(nameof(Cases))]
     public void Reports_id_at_line_and_column(Case c)
     {
-        var diagnostics = Validate(c.Recipe, c.Files);
+        var diagnostics = Validate(c.Recipe, c.Files, c.Components);
         var match = diagnostics.Where(d => d.Id == c.Id).ToList();
         Assert.True(match.Count > 0, $"expected {c.Id}; got:\n{string.Join("\n", diagnostics)}");
         var d = match[0];

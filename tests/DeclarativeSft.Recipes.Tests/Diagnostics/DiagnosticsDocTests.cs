@@ -17,7 +17,7 @@ public class DiagnosticsDocTests
         var examples = new Dictionary<string, string>();
         foreach (var c in DiagnosticPositionTests.Cases().Select(o => (DiagnosticPositionTests.Case)o[0]))
         {
-            var d = RecipeFixture.Validate(c.Recipe, c.Files).First(x => x.Id == c.Id);
+            var d = RecipeFixture.Validate(c.Recipe, c.Files, c.Components).First(x => x.Id == c.Id);
             examples[c.Id] = $"{Path.GetFileName(d.FilePath)}({d.Line},{d.Column}): {d.Message}";
         }
         examples["SFT0035"] = "recipe.sft.yaml(1,1): " + RecipeDiagnostics.InternalError.At("x", SourcePosition.Start, "NullReferenceException: …").Message;

@@ -66,8 +66,8 @@ public static class RecipeFixture
         [DataPath] = Data(dataLines),
     };
 
-    public static IReadOnlyList<RecipeDiagnostic> Validate(string recipe, IDictionary<string, string> files) =>
-        RecipeValidator.Validate(RecipePath, recipe, new InMemoryRecipeFiles(files));
+    public static IReadOnlyList<RecipeDiagnostic> Validate(string recipe, IDictionary<string, string> files, ComponentCatalog? components = null) =>
+        RecipeValidator.Validate(RecipePath, recipe, new InMemoryRecipeFiles(files), components);
 
     /// <summary>The fixture recipe with one literal replacement (which must match).</summary>
     public static string With(string oldText, string newText)

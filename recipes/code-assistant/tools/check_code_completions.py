@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores generated Python functions against the code-assistant held-out set.
 
-    python3 recipes/tools/check_code_completions.py \
+    python3 recipes/code-assistant/tools/check_code_completions.py \
         --heldout recipes/code-assistant/data/heldout.jsonl --completions out/completions.jsonl
 
 Completions file: one JSON object per line, {"id": "<held-out id>", "completion": "<generated text>"}.

@@ -1,0 +1,20 @@
+using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Evaluation;
+
+namespace DeclarativeSft.Runtime.Components;
+
+/// <summary>The recipe's evaluators and hooks, constructed by the generated program (no reflection).</summary>
+public sealed record RecipeComponents(IReadOnlyList<IEvaluator> Evaluators, IReadOnlyList<ITrainingHook> Hooks)
+{
+    /// <summary>The built-in evaluators <paramref name="spec"/> names, for programs that run a spec without
+    /// generated code (tests, tools). A name that is not built in is refused: only the generated program can construct
+    /// the recipe project's own classes.</summary>
+    /// <exception cref="RecipeRunException">for a name that is not built in.</exception>
+    public static RecipeComponents BuiltIn(RecipeSpec spec)
+    {
+        var evaluators = spec.Eval.Evaluators.Select(name => BuiltInEvaluators.Create(name) ?? throw new RecipeRunException(
+            $"eval.evaluators names '{name}', a class of the recipe project: run the recipe's generated program (dotnet run --project <recipe folder>), which constructs it.")).ToList();
+        return new RecipeComponents(evaluators, []);
+    }
+}

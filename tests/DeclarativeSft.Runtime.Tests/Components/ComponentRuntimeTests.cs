@@ -1,0 +1,130 @@
+using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Components;
+using DeclarativeSft.Runtime.Evaluation;
+using DeclarativeSft.Runtime.Training;
+
+namespace DeclarativeSft.Runtime.Tests.Components;
+
+/// <summary>The runtime side of recipe components: built-ins, held-out answering input, hooks.</summary>
+public class ComponentRuntimeTests
+{
+    [Fact]
+    public void Every_built_in_name_the_generator_knows_constructs_the_class_it_emits()
+    {
+        Assert.NotEmpty(BuiltInComponents.Evaluators);
+        foreach (var b in BuiltInComponents.Evaluators)
+        {
+            var evaluator = BuiltInEvaluators.Create(b.Name);
+            Assert.True(evaluator is not null, $"{b.Name} is not built in at run time");
+            Assert.Equal(b.TypeName, evaluator!.GetType().FullName);
+        }
+        Assert.Null(BuiltInEvaluators.Create("UnitTestEvaluator"));
+    }
+
+    [Fact]
+    public void A_spec_naming_a_project_class_is_refused_without_its_generated_program()
+    {
+        var spec = ShippedSpec("code-assistant");
+        var e = Assert.Throws<RecipeRunException>(() => RecipeComponents.BuiltIn(spec));
+        Assert.Contains("UnitTestEvaluator", e.Message);
+        Assert.Contains("dotnet run --project", e.Message);
+        var builtIn = RecipeComponents.BuiltIn(spec with { Eval = spec.Eval with { Evaluators = EquatableArray.Of("validation_loss", "perplexity") } });
+        Assert.Equal([typeof(ValidationLossEvaluator), typeof(PerplexityEvaluator)], builtIn.Evaluators.Select(e => e.GetType()));
+    }
+
+    [Fact]
+    public void Held_out_prompts_are_the_turns_before_the_final_answer_with_the_whole_line_kept()
+    {
+        using var dir = new TempDir();
+        var path = dir["heldout.jsonl"];
+        File.WriteAllLines(path, [
+            """{"id": "a-1", "tests": [1], "messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "q1"}, {"role": "assistant", "content": "r1"}]}""",
+            "",
+            """{"messages": [{"role": "user", "content": "q2"}, {"role": "assistant", "content": "r2"}, {"role": "user", "content": "q3"}, {"role": "assistant", "content": "r3"}]}""",
+        ]);
+
+        var prompts = HeldOutAnswering.Read(path);
+
+        Assert.Equal(["a-1", "line-3"], prompts.Select(p => p.Id));
+        Assert.Equal([1, 3], prompts.Select(p => p.Line));
+        Assert.Equal(["system", "user"], prompts[0].Prompt.Select(m => m.Role));
+        Assert.Equal("r1", prompts[0].Reference);
+        Assert.NotNull(prompts[0].Item["tests"]);
+        Assert.Equal(["q2", "r2", "q3"], prompts[1].Prompt.Select(m => m.Content));
+        Assert.Equal("r3", prompts[1].Reference);
+        Assert.Single(HeldOutAnswering.Read(path, limit: 1));
+    }
+
+    [Fact]
+    public void A_malformed_held_out_line_is_reported_at_its_line_by_the_training_data_reader()
+    {
+        using var dir = new TempDir();
+        var path = dir["heldout.jsonl"];
+        File.WriteAllLines(path, ["""{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}""", """{"messages": [{"role": "user"}]}"""]);
+        var e = Assert.Throws<DeclarativeSft.Data.DataFormatException>(() => HeldOutAnswering.Read(path));
+        Assert.Contains(path + ":2:", e.Message);
+    }
+
+    [Fact]
+    public void Built_in_metrics_follow_from_the_loss_and_the_answers()
+    {
+        var spec = ShippedSpec("chat-lora");
+        var answers = new HeldOutAnswers("h.jsonl", [
+            new("x", 1, [], "four", " four\n", new System.Text.Json.Nodes.JsonObject()),
+            new("y", 2, [], "five", "six", new System.Text.Json.Nodes.JsonObject()),
+            new("z", 3, [], "Seven", "seven", new System.Text.Json.Nodes.JsonObject()),
+        ]);
+        var input = new EvaluationInput(spec, 1.5, answers);
+
+        Assert.Equal(1.5, new ValidationLossEvaluator().Score(input).Single().Value);
+        Assert.Equal(Math.Exp(1.5), new PerplexityEvaluator().Score(input).Single().Value!.Value, 12);
+        var exact = new ExactMatchEvaluator().Score(input).Single();
+        Assert.Equal("exact match (3 items)", exact.Label);
+        Assert.Equal(1 / 3.0, exact.Value!.Value, 12); // whitespace at the ends is ignored, case is not
+        var none = new ExactMatchEvaluator().Score(input with { Answers = null }).Single();
+        Assert.Null(none.Value);
+        Assert.Contains("data.validation", none.Note);
+    }
+
+    [Fact]
+    public void Hooks_see_every_step_and_evaluation_the_progress_sees()
+    {
+        var hook = new RecordingHook();
+        var inner = new RecordingProgress();
+        ITrainingProgress progress = new HookedProgress(inner, [hook]);
+
+        progress.Step(1, 3, 2.5, 1e-3, 100, TimeSpan.Zero);
+        progress.Step(2, 3, 2.0, 1e-3, 100, TimeSpan.Zero);
+        progress.Evaluated(2, 1.75);
+
+        Assert.Equal([(1, 3, 2.5), (2, 3, 2.0)], hook.Steps.Select(s => (s.Step, s.TotalSteps, s.Loss)));
+        Assert.Equal([(2, 1.75)], hook.Evaluations.Select(e => (e.Step, e.ValidationLoss)));
+        Assert.Equal(2, inner.Steps);
+        Assert.Equal(1, inner.Evaluations);
+    }
+
+    private static RecipeSpec ShippedSpec(string recipe)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir.FullName, "DeclarativeSft.sln"))) dir = dir.Parent!;
+        var path = Path.Combine(dir.FullName, "recipes", recipe, "recipe.sft.yaml");
+        return RecipeParser.Parse(path, File.ReadAllText(path)).Spec!;
+    }
+
+    private sealed class RecordingHook : ITrainingHook
+    {
+        public List<TrainingStepInfo> Steps { get; } = [];
+        public List<ValidationInfo> Evaluations { get; } = [];
+        public void OnStepEnd(TrainingStepInfo step) => Steps.Add(step);
+        public void OnEvaluation(ValidationInfo evaluation) => Evaluations.Add(evaluation);
+    }
+
+    private sealed class RecordingProgress : ITrainingProgress
+    {
+        public int Steps, Evaluations;
+        public void Step(int step, int totalSteps, double loss, double lr, double tokensPerSecond, TimeSpan eta) => Steps++;
+        public void Message(string text) { }
+        public void Evaluated(int step, double validationLoss) => Evaluations++;
+    }
+}
