@@ -66,7 +66,8 @@ public class CudaDeviceTests(ITestOutputHelper log)
         var output = new StringWriter();
         var error = new StringWriter();
 
-        int exit = RecipeCommands.Run(spec, new RecipeRunOptions(RecipeCommand.Train, MaxSteps: 5, Output: temp.Path, Device: "cuda"), output, error, heldOutItems: 2);
+        int exit = RecipeCommands.Run(spec, new RecipeRunOptions(RecipeCommand.Train, MaxSteps: 5, Output: temp.Path, Device: "cuda"), output, error, heldOutItems: 2,
+            ShippedRecipes.Components("code-assistant"));
 
         Assert.True(exit == 0, $"exit {exit}\nstderr: {error}\nstdout: {output}");
         var losses = File.ReadAllLines(Path.Combine(temp.Path, "metrics.jsonl")).Select(l => JsonNode.Parse(l)!["loss"]).Where(l => l is not null)

@@ -25,7 +25,8 @@ public class RecipeTrainingTests
         var output = new StringWriter();
         var error = new StringWriter();
 
-        int exit = RecipeCommands.Run(spec, new RecipeRunOptions(RecipeCommand.Train, MaxSteps: steps, Output: temp.Path), output, error, heldOutItems: 6);
+        int exit = RecipeCommands.Run(spec, new RecipeRunOptions(RecipeCommand.Train, MaxSteps: steps, Output: temp.Path), output, error, heldOutItems: 6,
+            ShippedRecipes.Components(name));
 
         Assert.True(exit == 0, $"exit {exit}\nstderr: {error}\nstdout: {output}");
         var metrics = ReadMetrics(Path.Combine(temp.Path, "metrics.jsonl"));
