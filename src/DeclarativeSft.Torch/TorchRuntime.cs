@@ -38,10 +38,15 @@ public static partial class TorchRuntime
         }
     }
 
-    /// <summary>The backend this program was built with: "cpu", "cuda-linux" or "cuda-windows" (MSBuild SftTorchBackend).</summary>
+    /// <summary>The backend this program was built with: "cpu", "cuda-linux" or "cuda-windows" (MSBuild SftTorchBackend),
+    /// as recorded by the build that brought the natives: the program's own assembly when it was built with
+    /// DeclarativeSft.Sdk from packages, this assembly when it was built in the repository.</summary>
     public static string Backend =>
-        typeof(TorchRuntime).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .OfType<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "SftTorchBackend")?.Value ?? "cpu";
+        BackendOf(System.Reflection.Assembly.GetEntryAssembly()) ?? BackendOf(typeof(TorchRuntime).Assembly) ?? "cpu";
+
+    private static string? BackendOf(System.Reflection.Assembly? assembly) =>
+        assembly?.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "SftTorchBackend")?.Value;
 
     /// <summary>Why CUDA cannot be used in this process, or null when it can: what a user asking for
     /// <c>--device cuda</c> should read instead of a silent fallback to the CPU.</summary>

@@ -42,7 +42,13 @@ public class GeneratorTests
             var assembly = Assembly.Load(stream.ToArray());
             var type = assembly.GetType("DeclarativeSft.Recipes.Generated.DemoRecipe")!;
             var emitted = (RecipeSpec)type.GetProperty("Spec")!.GetValue(null)!;
-            Assert.Equal(RecipeParser.Parse(RecipePath, recipe).Spec, emitted);
+            // The program holds paths relative to the recipe folder and resolves them where it runs.
+            var parsed = RecipeParser.Parse(RecipePath, recipe).Spec!;
+            Assert.Equal(parsed, RecipePaths.ResolvedAgainst(emitted, parsed.RecipeDirectory));
+            Assert.Equal(("recipe.sft.yaml", ".", "data/train.jsonl", "../models/m"),
+                (emitted.RecipePath, emitted.RecipeDirectory, emitted.Data.Train[0], emitted.Model.Path));
+            var moved = RecipePaths.ResolvedAgainst(emitted, Path.Combine(Root, "elsewhere"));
+            Assert.Equal((Path.Combine(Root, "elsewhere", "data", "train.jsonl"), Path.Combine(Root, "models", "m")), (moved.Data.Train[0], moved.Model.Path));
         }
     }
 

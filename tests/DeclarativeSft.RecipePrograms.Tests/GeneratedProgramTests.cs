@@ -90,7 +90,12 @@ public class GeneratedProgramTests
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         string dll = Path.Combine(ShippedRecipes.RepoRoot, "recipes", recipe, "bin", configuration, "net10.0", recipe + ".dll");
         Assert.True(File.Exists(dll), $"{dll} not found: build recipes/{recipe} (the test project's build does it)");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // The program resolves its recipe's paths against the recipe folder: its working directory, as for a user.
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            WorkingDirectory = Path.Combine(ShippedRecipes.RepoRoot, "recipes", recipe),
+        };
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment[RecipeCommands.HeldOutItemsVariable] = "4";

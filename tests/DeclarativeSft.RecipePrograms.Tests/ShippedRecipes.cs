@@ -22,7 +22,7 @@ internal static class ShippedRecipes
 
     /// <summary>The recipe's components as its generated program constructs them (code-assistant names a class of its
     /// own project); null for recipes that name only built-ins.</summary>
-    public static Func<DeclarativeSft.Runtime.Components.RecipeComponents>? Components(string name) =>
+    public static Func<RecipeSpec, DeclarativeSft.Runtime.Components.RecipeComponents>? Components(string name) =>
         name == "code-assistant" ? DeclarativeSft.Recipes.Generated.CodeAssistantRecipe.CreateComponents : null;
 
     private static string FindRepoRoot()

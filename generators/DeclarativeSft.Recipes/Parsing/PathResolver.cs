@@ -19,6 +19,40 @@ public static class PathResolver
         }
     }
 
+    /// <summary>
+    /// <paramref name="path"/> relative to <paramref name="baseDirectory"/>, with '/' separators (textual: no file-system
+    /// access). A relative path is returned as it is; a path that meets <paramref name="baseDirectory"/> only at the
+    /// file-system root (<c>/opt/models/m</c> from <c>/home/me/recipe</c>, another drive) stays absolute, since it names
+    /// a place on the machine rather than one next to the recipe.
+    /// </summary>
+    public static string Relative(string baseDirectory, string path)
+    {
+        if (!Path.IsPathRooted(path)) return path.Replace('\\', '/');
+        var comparison = Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        var from = Segments(baseDirectory);
+        var to = Segments(path);
+        if (from.Length == 0 || to.Length == 0 || !string.Equals(from[0], to[0], comparison)) return path;
+        int common = 1;
+        while (common < from.Length && common < to.Length && string.Equals(from[common], to[common], comparison)) common++;
+        if (common == 1 && from.Length > 1) return path;
+        var parts = new System.Collections.Generic.List<string>();
+        for (int i = common; i < from.Length; i++) parts.Add("..");
+        for (int i = common; i < to.Length; i++) parts.Add(to[i]);
+        return parts.Count == 0 ? "." : string.Join("/", parts);
+    }
+
+    /// <summary>The root ("/" or "C:") followed by the folder and file names of an absolute path.</summary>
+    private static string[] Segments(string absolutePath)
+    {
+        var full = Resolve("/", absolutePath);
+        var root = Path.GetPathRoot(full) ?? "";
+        var rest = full.Substring(root.Length).Split(new[] { '/', '\\' }, StringSplitOptions.RemoveEmptyEntries);
+        var segments = new string[rest.Length + 1];
+        segments[0] = root.TrimEnd('/', '\\');
+        Array.Copy(rest, 0, segments, 1, rest.Length);
+        return segments;
+    }
+
     /// <summary>True when <paramref name="path"/> is <paramref name="folder"/> or inside it.</summary>
     public static bool IsInside(string path, string folder)
     {

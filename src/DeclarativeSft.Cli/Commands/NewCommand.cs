@@ -7,8 +7,10 @@ namespace DeclarativeSft.Cli.Commands;
 
 /// <summary>
 /// <c>sft new &lt;name&gt;</c>: scaffolds a recipe project (csproj, recipe.sft.yaml with the schema modeline, a sample
-/// data file) under the checkout's <c>recipes/</c> folder, where Directory.Build.targets wires the generator and the
-/// runtime in. The scaffold builds with zero diagnostics and trains as it is.
+/// data file) under the checkout's <c>recipes/</c> folder, where Directory.Build.props/targets import DeclarativeSft.Sdk's
+/// wiring from source (the generator, the runtime, the torch backend). The scaffold builds with zero diagnostics and
+/// trains as it is. Outside a checkout, <c>dotnet new sft-recipe</c> (DeclarativeSft.Templates) makes the same kind of
+/// project on the DeclarativeSft.Sdk package.
 /// </summary>
 internal static partial class NewCommand
 {

@@ -24,11 +24,11 @@ public static class RecipeCommands
     public const string HeldOutItemsVariable = "SFT_HELDOUT_ITEMS";
 
     /// <summary>Runs <paramref name="options"/>.Command for <paramref name="spec"/> with its components; returns the exit code.</summary>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options, Func<RecipeComponents> createComponents) =>
+    public static int Run(RecipeSpec spec, RecipeRunOptions options, Func<RecipeSpec, RecipeComponents> createComponents) =>
         Run(spec, options, Console.Out, Console.Error,
             int.TryParse(Environment.GetEnvironmentVariable(HeldOutItemsVariable), out var n) ? n : null, createComponents);
 
-    /// <summary>As <see cref="Run(RecipeSpec, RecipeRunOptions, Func{RecipeComponents})"/> writing to the given streams (tests).</summary>
+    /// <summary>As <see cref="Run(RecipeSpec, RecipeRunOptions, Func{RecipeSpec, RecipeComponents})"/> writing to the given streams (tests).</summary>
     /// <param name="spec">The recipe.</param>
     /// <param name="options">Command and overrides.</param>
     /// <param name="output">Where results go.</param>
@@ -37,13 +37,13 @@ public static class RecipeCommands
     /// <param name="createComponents">The recipe's evaluators and hooks; null = the built-ins the recipe names
     /// (a recipe naming its own classes needs its generated program).</param>
     public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output, TextWriter error, int? heldOutItems = null,
-        Func<RecipeComponents>? createComponents = null)
+        Func<RecipeSpec, RecipeComponents>? createComponents = null)
     {
         try
         {
             // libtorch starts before the first tensor (OpenMP wait policy, loaded by full path); inspect needs no torch.
             if (options.Command != RecipeCommand.Inspect) TorchRuntime.EnsureInitialized();
-            var components = createComponents is null ? RecipeComponents.BuiltIn(spec) : createComponents();
+            var components = createComponents is null ? RecipeComponents.BuiltIn(spec) : createComponents(spec);
             return options.Command switch
             {
                 RecipeCommand.Train => RecipeTrain.Run(spec, options, components, output, heldOutItems),

@@ -5,7 +5,8 @@ namespace DeclarativeSft.Runtime.Components;
 /// <summary>
 /// A held-out metric the recipe names under <c>eval.evaluators</c>: a built-in (<c>validation_loss</c>,
 /// <c>perplexity</c>, <c>exact_match</c>) or a class of the recipe project. The generated program constructs it
-/// directly (a public or internal class with a constructor taking nothing or the <see cref="RecipeSpec"/>); the build
+/// directly (a public or internal class with a constructor taking nothing or the <see cref="RecipeSpec"/>, paths
+/// resolved for the run); the build
 /// checks the name, the kind and the constructor at the YAML line. It runs before and after training and in
 /// <c>eval</c>; each metric is a row of the results table.
 /// </summary>

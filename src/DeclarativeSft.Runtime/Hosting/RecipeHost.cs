@@ -11,11 +11,22 @@ namespace DeclarativeSft.Runtime.Hosting;
 /// </summary>
 public static class RecipeHost
 {
-    /// <summary>The generated program's entry: parses <paramref name="args"/> and runs the command with the recipe's
-    /// components (constructed by <paramref name="createComponents"/>, the generated code, only once a command runs).</summary>
+    /// <summary>The generated program's entry: parses <paramref name="args"/>, resolves the recipe's paths against its
+    /// folder (<see cref="RecipeFolder"/>) and runs the command with the recipe's components (constructed by
+    /// <paramref name="createComponents"/>, the generated code, only once a command runs).</summary>
+    /// <param name="spec">The generated recipe, its paths relative to the recipe folder.</param>
     /// <returns>The process exit code.</returns>
-    public static int Run(RecipeSpec spec, Func<RecipeComponents> createComponents, string[] args) =>
-        Run(spec, args, (s, options) => RecipeCommands.Run(s, options, createComponents));
+    public static int Run(RecipeSpec spec, Func<RecipeSpec, RecipeComponents> createComponents, string[] args) =>
+        Run(spec, args, (relative, options) =>
+        {
+            var resolved = RecipeFolder.Resolve(relative, options.RecipeDir, out string? missing);
+            if (missing is not null)
+            {
+                Console.Error.WriteLine(missing);
+                return 1;
+            }
+            return RecipeCommands.Run(resolved, options, createComponents);
+        });
 
     /// <summary>Parses <paramref name="args"/> and hands the options to <paramref name="runner"/> (tests, tools).</summary>
     public static int Run(RecipeSpec spec, string[] args, Func<RecipeSpec, RecipeRunOptions, int> runner)
@@ -48,6 +59,7 @@ public static class RecipeHost
         var resume = new Option<string?>("--resume") { Description = "auto | never | <checkpoint folder> (overrides output.resume_from_checkpoint)." };
         var count = new Option<int?>("--count") { Description = "Number of examples to show." };
         var prompt = new Option<string?>("--prompt") { Description = "User message to answer." };
+        var recipeDir = new Option<string?>("--recipe-dir") { Description = "Folder of the recipe (recipe.sft.yaml and the files it names); default: the working directory." };
         // The same ranges as the recipe keys they override (training.max_steps ≥ 1, training.seed ≥ 0).
         maxSteps.Validators.Add(r =>
         {
@@ -59,7 +71,7 @@ public static class RecipeHost
             if (r.GetValueOrDefault<int?>() is int v && v < 0)
                 r.AddError($"--seed is {v}, but must be 0 or more (like training.seed).");
         });
-        Option[] common = [maxSteps, output, device, seed, resume];
+        Option[] common = [maxSteps, output, device, seed, resume, recipeDir];
 
         RecipeRunOptions Read(ParseResult r, RecipeCommand command) => new(
             command,
@@ -69,7 +81,8 @@ public static class RecipeHost
             r.GetValue(seed),
             r.GetValue(resume),
             command == RecipeCommand.Inspect ? r.GetValue(count) : null,
-            command == RecipeCommand.Generate ? r.GetValue(prompt) : null);
+            command == RecipeCommand.Generate ? r.GetValue(prompt) : null,
+            r.GetValue(recipeDir));
 
         Command Sub(string name, string description, RecipeCommand kind, params Option[] extra)
         {

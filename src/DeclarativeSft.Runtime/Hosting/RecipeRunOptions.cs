@@ -26,6 +26,7 @@ public enum RecipeCommand
 /// <param name="Resume"><c>--resume</c>: auto | never | checkpoint path (overrides output.resume_from_checkpoint).</param>
 /// <param name="Count"><c>--count</c> (inspect): number of examples to show.</param>
 /// <param name="Prompt"><c>--prompt</c> (generate): the user message to answer.</param>
+/// <param name="RecipeDir"><c>--recipe-dir</c>: the folder the recipe's relative paths resolve against (default: the working directory).</param>
 public sealed record RecipeRunOptions(
     RecipeCommand Command = RecipeCommand.Train,
     int? MaxSteps = null,
@@ -34,4 +35,5 @@ public sealed record RecipeRunOptions(
     int? Seed = null,
     string? Resume = null,
     int? Count = null,
-    string? Prompt = null);
+    string? Prompt = null,
+    string? RecipeDir = null);

@@ -8,8 +8,8 @@ namespace DeclarativeSft.Recipes.Generated
     public static partial class DemoRecipe
     {
         public const string Name = "demo";
-        public const string RecipePath = "/sft/r/recipe.sft.yaml";
-        public const string? ModelPath = "/sft/models/m";
+        public const string RecipePath = "recipe.sft.yaml";
+        public const string? ModelPath = "../models/m";
 
         /// <summary>Chat template.</summary>
         public static class Template
@@ -22,10 +22,10 @@ namespace DeclarativeSft.Recipes.Generated
         public const global::DeclarativeSft.Recipes.MaskMode TrainOn = global::DeclarativeSft.Recipes.MaskMode.Assistant;
         public const bool TrainEos = true;
 
-        /// <summary>Data files (absolute) and how they are read.</summary>
+        /// <summary>Data files (relative to the recipe folder) and how they are read.</summary>
         public static class Data
         {
-            public const string Train = "/sft/r/data/train.jsonl";
+            public const string Train = "data/train.jsonl";
             public const global::DeclarativeSft.Recipes.DataFormat Format = global::DeclarativeSft.Recipes.DataFormat.Messages;
             public const int MaxSeqLen = 512;
             public const global::DeclarativeSft.Recipes.TruncationMode Truncation = global::DeclarativeSft.Recipes.TruncationMode.Drop;
@@ -76,24 +76,24 @@ namespace DeclarativeSft.Recipes.Generated
             public const int Seed = 42;
         }
 
-        public const string OutputDir = "/sft/r/out/demo";
+        public const string OutputDir = "out/demo";
         public const global::DeclarativeSft.Recipes.SaveKind Save = global::DeclarativeSft.Recipes.SaveKind.Adapter;
 
-        /// <summary>The whole recipe, for the runtime.</summary>
+        /// <summary>The whole recipe, for the runtime; paths relative to the recipe folder (RecipePaths.ResolvedAgainst).</summary>
         public static global::DeclarativeSft.Recipes.RecipeSpec Spec { get; } = new global::DeclarativeSft.Recipes.RecipeSpec(
             "demo",
-            "/sft/r/recipe.sft.yaml",
-            "/sft/r",
-            new global::DeclarativeSft.Recipes.ModelSpec("/sft/models/m", null),
-            new global::DeclarativeSft.Recipes.TokenizerSpec(global::DeclarativeSft.Recipes.TokenizerSource.Model, "/sft/models/m"),
+            "recipe.sft.yaml",
+            ".",
+            new global::DeclarativeSft.Recipes.ModelSpec("../models/m", null),
+            new global::DeclarativeSft.Recipes.TokenizerSpec(global::DeclarativeSft.Recipes.TokenizerSource.Model, "../models/m"),
             new global::DeclarativeSft.Recipes.TemplateSpec(global::DeclarativeSft.Recipes.TemplateFormat.ChatMl, null, null, false),
             new global::DeclarativeSft.Recipes.MaskSpec(global::DeclarativeSft.Recipes.MaskMode.Assistant, true),
-            new global::DeclarativeSft.Recipes.DataSpec(global::DeclarativeSft.Recipes.EquatableArray.Of<string>("/sft/r/data/train.jsonl"), global::DeclarativeSft.Recipes.DataFormat.Messages, new global::DeclarativeSft.Recipes.ValidationSpec(0.1d, null), 512, global::DeclarativeSft.Recipes.TruncationMode.Drop, false, null),
+            new global::DeclarativeSft.Recipes.DataSpec(global::DeclarativeSft.Recipes.EquatableArray.Of<string>("data/train.jsonl"), global::DeclarativeSft.Recipes.DataFormat.Messages, new global::DeclarativeSft.Recipes.ValidationSpec(0.1d, null), 512, global::DeclarativeSft.Recipes.TruncationMode.Drop, false, null),
             new global::DeclarativeSft.Recipes.LoraSpec(8, 16.0, 0.05d, global::DeclarativeSft.Recipes.ModelModules.QProj | global::DeclarativeSft.Recipes.ModelModules.VProj, false, global::DeclarativeSft.Recipes.ModelModules.None),
             new global::DeclarativeSft.Recipes.TrainingSpec(2, 2, 2, 0.0002d, global::DeclarativeSft.Recipes.LrScheduler.Cosine, 0.05d, null, 0.0, 1.0, 0, false, global::DeclarativeSft.Recipes.Precision.Fp32, "auto", null, 42, null),
             new global::DeclarativeSft.Recipes.RegularizationSpec(0.0, 0.0),
             new global::DeclarativeSft.Recipes.EvalSpec(0, 0, global::DeclarativeSft.Recipes.EquatableArray.Of<string>(), 128, global::DeclarativeSft.Recipes.EquatableArray.Of<string>("validation_loss")),
-            new global::DeclarativeSft.Recipes.OutputSpec("/sft/r/out/demo", global::DeclarativeSft.Recipes.SaveKind.Adapter, 0, global::DeclarativeSft.Recipes.ResumeMode.Auto, null, 3),
+            new global::DeclarativeSft.Recipes.OutputSpec("out/demo", global::DeclarativeSft.Recipes.SaveKind.Adapter, 0, global::DeclarativeSft.Recipes.ResumeMode.Auto, null, 3),
             global::DeclarativeSft.Recipes.EquatableArray.Of<string>());
     }
 }

@@ -8,7 +8,7 @@ namespace DeclarativeSft.Torch.Tests.BuildStep;
 
 /// <summary>
 /// The Linux build step that makes TorchSharp's native library load on systems with an older libstdc++
-/// (src/DeclarativeSft.Torch/build). binutils' readelf is the independent reader of the ELF version tables.
+/// (src/DeclarativeSft.Build.Tasks/TorchSharpNative). binutils' readelf is the independent reader of the ELF version tables.
 /// </summary>
 public sealed class TorchSharpNativeCheckTests
 {

@@ -1,4 +1,4 @@
-// An MSBuild task (compiled by RoslynCodeTaskFactory from this file; see SftTorchBackend.targets) that makes
+// An MSBuild task (DeclarativeSft.Build.Tasks; used by the SDK's build/SftTorchBackend.targets) that makes
 // TorchSharp's native library loadable on Linux systems whose libstdc++ is older than the one it was built with.
 //
 // TorchSharp 0.107's libLibTorchSharp.so is built with GCC 15 and so asks for GLIBCXX_3.4.32. Debian 12 and
@@ -8,7 +8,7 @@
 // need weak (VER_FLG_WEAK in its .gnu.version_r entry) in a copy of the library lets the loader accept it. Any
 // other shortfall would be real missing code and is a build error.
 //
-// No unsafe code and no dependencies beyond netstandard: RoslynCodeTaskFactory compiles this with default references.
+// No unsafe code and no dependencies beyond netstandard and MSBuild: the tests compile this file too.
 #nullable enable
 using System;
 using System.Collections.Generic;
