@@ -7,8 +7,9 @@ using DeclarativeSft.Recipes;
 namespace DeclarativeSft.Generators;
 
 /// <summary>
-/// <see cref="RecipeSpec"/> → C#: a static class <c>&lt;Name&gt;Recipe</c> whose values are constants, enums and
-/// records (the typed recipe), with <c>Spec</c> rebuilding the spec, and the program's <c>Main</c>. Paths are emitted
+/// <see cref="RecipeSpec"/> → C#: a static class <c>&lt;Name&gt;Recipe</c> with <c>Spec</c> (the typed recipe, rebuilt
+/// with named arguments by <see cref="SpecLiteral"/>), <c>CreateComponents</c> (the recipe's evaluators and hooks,
+/// constructed directly) and the program's <c>Main</c>. Paths are emitted
 /// relative to the recipe folder (<see cref="RecipePaths.RelativeToRecipe"/>): the build machine's folders never reach
 /// the program, which resolves them against the folder it runs for.
 /// </summary>
@@ -31,19 +32,10 @@ internal static class RecipeEmitter
         w.Line($"public static partial class {className}");
         w.Open();
         w.Line($"public const string Name = {Str(spec.Name)};");
-        w.Line($"public const string RecipePath = {Str(spec.RecipePath)};");
-        w.Line($"public const string? ModelPath = {NullableStr(spec.Model.Path)};");
         w.Line();
-        EmitTemplate(w, spec);
-        EmitMask(w, spec);
-        EmitData(w, spec);
-        EmitLora(w, spec);
-        EmitSchedule(w, spec);
-        w.Line($"public const string OutputDir = {Str(spec.Output.Dir)};");
-        w.Line($"public const {R}SaveKind Save = {Flags("SaveKind", spec.Output.Save, RecipeNames.SaveKinds.Select(k => k.Value.ToString()))};");
-        w.Line();
-        w.Line("/// <summary>The whole recipe, for the runtime; paths relative to the recipe folder (RecipePaths.ResolvedAgainst).</summary>");
-        w.Line($"public static {R}RecipeSpec Spec {{ get; }} = {SpecLiteral(spec)};");
+        w.Line("/// <summary>The whole recipe as the runtime and components receive it, paths relative to the recipe folder");
+        w.Line("/// (the program resolves them against the folder it runs for: RecipePaths.ResolvedAgainst).</summary>");
+        w.Line($"public static {R}RecipeSpec Spec {{ get; }} = {SpecLiteral.Of(spec, typeof(RecipeSpec), 2)};");
         if (hasRuntime) EmitComponents(w, components);
         w.Close();
         if (withEntryPoint)
@@ -112,186 +104,6 @@ internal static class RecipeEmitter
             sb.Append(char.ToUpperInvariant(part[0])).Append(part.Substring(1));
         if (sb.Length == 0 || !char.IsLetter(sb[0])) sb.Insert(0, "R");
         return sb + "Recipe";
-    }
-
-    private static void EmitTemplate(CodeWriter w, RecipeSpec spec)
-    {
-        var t = spec.Template;
-        w.Line("/// <summary>Chat template.</summary>");
-        w.Line("public static class Template");
-        w.Open();
-        w.Line($"public const {R}TemplateFormat Format = {Enum("TemplateFormat", t.Format)};");
-        w.Line($"public const string? System = {NullableStr(t.System)};");
-        w.Line($"public const bool AddSpecialTokens = {Bool(t.AddSpecialTokens)};");
-        if (t.Tokens is { } k)
-        {
-            w.Line("/// <summary>Role markers of the custom template.</summary>");
-            w.Line("public static class Tokens");
-            w.Open();
-            w.Line($"public const string SystemStart = {Str(k.System.Start)}, SystemEnd = {Str(k.System.End)};");
-            w.Line($"public const string UserStart = {Str(k.User.Start)}, UserEnd = {Str(k.User.End)};");
-            w.Line($"public const string AssistantStart = {Str(k.Assistant.Start)}, AssistantEnd = {Str(k.Assistant.End)};");
-            w.Close();
-        }
-        w.Close();
-        w.Line();
-    }
-
-    private static void EmitMask(CodeWriter w, RecipeSpec spec)
-    {
-        w.Line($"public const {R}MaskMode TrainOn = {Enum("MaskMode", spec.Mask.TrainOn)};");
-        w.Line($"public const bool TrainEos = {Bool(spec.Mask.TrainEos)};");
-        w.Line();
-    }
-
-    private static void EmitData(CodeWriter w, RecipeSpec spec)
-    {
-        var d = spec.Data;
-        w.Line("/// <summary>Data files (relative to the recipe folder) and how they are read.</summary>");
-        w.Line("public static class Data");
-        w.Open();
-        for (int i = 0; i < d.Train.Count; i++)
-            w.Line($"public const string Train{(d.Train.Count == 1 ? "" : i.ToString(CultureInfo.InvariantCulture))} = {Str(d.Train[i])};");
-        w.Line($"public const {R}DataFormat Format = {Enum("DataFormat", d.Format)};");
-        w.Line($"public const int MaxSeqLen = {Int(d.MaxSeqLen)};");
-        w.Line($"public const {R}TruncationMode Truncation = {Enum("TruncationMode", d.Truncation)};");
-        w.Line($"public const bool Packing = {Bool(d.Packing)};");
-        if (d.Validation?.Split is double split) w.Line($"public const double ValidationSplit = {Dbl(split)};");
-        if (d.Validation?.Path is string vp) w.Line($"public const string Validation = {Str(vp)};");
-        if (d.Replay is { } replay)
-        {
-            w.Line($"public const string Replay = {Str(replay.Path)};");
-            w.Line($"public const double ReplayRatio = {Dbl(replay.Ratio)};");
-        }
-        w.Close();
-        w.Line();
-    }
-
-    private static void EmitLora(CodeWriter w, RecipeSpec spec)
-    {
-        w.Line("/// <summary>Modules of the model, as a set.</summary>");
-        w.Line("[global::System.Flags]");
-        w.Line("public enum Module");
-        w.Open();
-        w.Line("None = 0,");
-        foreach (var (name, value) in RecipeNames.LinearModules.Concat(RecipeNames.SavableModules))
-            w.Line($"{value} = {(int)value}, // {name}");
-        w.Close();
-        w.Line();
-        if (spec.Lora is not { } lora)
-        {
-            w.Line("/// <summary>No lora section: full fine-tuning.</summary>");
-            w.Line("public const bool IsLora = false;");
-            w.Line();
-            return;
-        }
-        w.Line("public const bool IsLora = true;");
-        w.Line("/// <summary>LoRA adapter settings.</summary>");
-        w.Line("public static class Lora");
-        w.Open();
-        w.Line($"public const int R = {Int(lora.R)};");
-        w.Line($"public const double Alpha = {Dbl(lora.Alpha)};");
-        w.Line($"public const double Dropout = {Dbl(lora.Dropout)};");
-        w.Line($"public const bool UseRslora = {Bool(lora.UseRslora)};");
-        w.Line($"public const Module TargetModules = {ModuleSet(lora.TargetModules)};");
-        w.Line($"public const Module ModulesToSave = {ModuleSet(lora.ModulesToSave)};");
-        w.Close();
-        w.Line();
-    }
-
-    private static void EmitSchedule(CodeWriter w, RecipeSpec spec)
-    {
-        var t = spec.Training;
-        w.Line("/// <summary>Optimisation schedule.</summary>");
-        w.Line("public static class Schedule");
-        w.Open();
-        w.Line($"public const int Epochs = {Int(t.Epochs)};");
-        w.Line($"public const int MicroBatchSize = {Int(t.MicroBatchSize)};");
-        w.Line($"public const int GradientAccumulationSteps = {Int(t.GradientAccumulationSteps)};");
-        w.Line($"public const int EffectiveBatchSize = {Int(t.MicroBatchSize * t.GradientAccumulationSteps)};");
-        w.Line($"public const double LearningRate = {Dbl(t.LearningRate)};");
-        w.Line($"public const {R}LrScheduler LrScheduler = {Enum("LrScheduler", t.LrScheduler)};");
-        if (t.WarmupRatio is double ratio) w.Line($"public const double WarmupRatio = {Dbl(ratio)};");
-        if (t.WarmupSteps is int steps) w.Line($"public const int WarmupSteps = {Int(steps)};");
-        w.Line($"public const double WeightDecay = {Dbl(t.WeightDecay)};");
-        w.Line($"public const double MaxGradNorm = {Dbl(t.MaxGradNorm)};");
-        if (t.MaxSteps is int max) w.Line($"public const int MaxSteps = {Int(max)};");
-        w.Line($"public const int Seed = {Int(t.Seed)};");
-        w.Close();
-        w.Line();
-    }
-
-    // ---- The RecipeSpec literal ----
-
-    private static string SpecLiteral(RecipeSpec s)
-    {
-        var m = s.Model;
-        var model = $"new {R}ModelSpec({NullableStr(m.Path)}, " +
-                    (m.Init is { } init ? $"new {R}ModelInitSpec({Enum("ModelPreset", init.Preset)}, {Int(init.Seed)})" : "null") + ")";
-        var tokenizer = $"new {R}TokenizerSpec({Enum("TokenizerSource", s.Tokenizer.Source)}, {NullableStr(s.Tokenizer.Path)})";
-        var t = s.Template;
-        var tokens = t.Tokens is { } k
-            ? $"new {R}TemplateTokens({Pair(k.System)}, {Pair(k.User)}, {Pair(k.Assistant)})"
-            : "null";
-        var template = $"new {R}TemplateSpec({Enum("TemplateFormat", t.Format)}, {NullableStr(t.System)}, {tokens}, {Bool(t.AddSpecialTokens)})";
-        var mask = $"new {R}MaskSpec({Enum("MaskMode", s.Mask.TrainOn)}, {Bool(s.Mask.TrainEos)})";
-        var d = s.Data;
-        var validation = d.Validation is { } v ? $"new {R}ValidationSpec({NullableDbl(v.Split)}, {NullableStr(v.Path)})" : "null";
-        var replay = d.Replay is { } r ? $"new {R}ReplaySpec({Str(r.Path)}, {Dbl(r.Ratio)})" : "null";
-        var data = $"new {R}DataSpec({StrArray(d.Train)}, {Enum("DataFormat", d.Format)}, {validation}, {Int(d.MaxSeqLen)}, " +
-                   $"{Enum("TruncationMode", d.Truncation)}, {Bool(d.Packing)}, {replay})";
-        var lora = s.Lora is { } l
-            ? $"new {R}LoraSpec({Int(l.R)}, {Dbl(l.Alpha)}, {Dbl(l.Dropout)}, {Flags("ModelModules", l.TargetModules, ModuleNames())}, {Bool(l.UseRslora)}, {Flags("ModelModules", l.ModulesToSave, ModuleNames())})"
-            : "null";
-        var tr = s.Training;
-        var training = $"new {R}TrainingSpec({Int(tr.Epochs)}, {Int(tr.MicroBatchSize)}, {Int(tr.GradientAccumulationSteps)}, {Dbl(tr.LearningRate)}, " +
-                       $"{Enum("LrScheduler", tr.LrScheduler)}, {NullableDbl(tr.WarmupRatio)}, {NullableInt(tr.WarmupSteps)}, {Dbl(tr.WeightDecay)}, " +
-                       $"{Dbl(tr.MaxGradNorm)}, {Int(tr.FreezeLayers)}, {Bool(tr.GradientCheckpointing)}, {Enum("Precision", tr.Precision)}, " +
-                       $"{Str(tr.Device)}, {(tr.MemoryBudgetBytes is long b ? b.ToString(CultureInfo.InvariantCulture) + "L" : "null")}, {Int(tr.Seed)}, {NullableInt(tr.MaxSteps)})";
-        var reg = $"new {R}RegularizationSpec({Dbl(s.Regularization.L2ToBase)}, {Dbl(s.Regularization.KlToBase)})";
-        var e = s.Eval;
-        var eval = $"new {R}EvalSpec({Int(e.EverySteps)}, {Int(e.EarlyStoppingPatience)}, {StrArray(e.Samples)}, {Int(e.MaxNewTokens)}, {StrArray(e.Evaluators)})";
-        var o = s.Output;
-        var output = $"new {R}OutputSpec({Str(o.Dir)}, {Flags("SaveKind", o.Save, RecipeNames.SaveKinds.Select(x => x.Value.ToString()))}, " +
-                     $"{Int(o.CheckpointEverySteps)}, {Enum("ResumeMode", o.Resume)}, {NullableStr(o.ResumePath)}, {Int(o.KeepCheckpoints)})";
-        var nl = "\n            ";
-        return $"new {R}RecipeSpec({nl}{Str(s.Name)},{nl}{Str(s.RecipePath)},{nl}{Str(s.RecipeDirectory)},{nl}{model},{nl}{tokenizer},{nl}{template}," +
-               $"{nl}{mask},{nl}{data},{nl}{lora},{nl}{training},{nl}{reg},{nl}{eval},{nl}{output},{nl}{StrArray(s.Hooks)})";
-    }
-
-    private static System.Collections.Generic.IEnumerable<string> ModuleNames() =>
-        RecipeNames.LinearModules.Concat(RecipeNames.SavableModules).Select(m => m.Value.ToString());
-
-    private static string Pair(TokenPair p) => $"new {R}TokenPair({Str(p.Start)}, {Str(p.End)})";
-
-    private static string StrArray(EquatableArray<string> items) =>
-        $"{R}EquatableArray.Of<string>({string.Join(", ", items.Select(Str))})";
-
-    private static string Flags<T>(string type, T value, System.Collections.Generic.IEnumerable<string> names) where T : struct, Enum
-    {
-        long bits = Convert.ToInt64(value, CultureInfo.InvariantCulture);
-        var set = names.Where(n => { long f = Convert.ToInt64(System.Enum.Parse(typeof(T), n), CultureInfo.InvariantCulture); return f != 0 && (bits & f) == f; })
-            .Select(n => $"{R}{type}.{n}").ToList();
-        return set.Count == 0 ? $"{R}{type}.None" : string.Join(" | ", set);
-    }
-
-    private static string ModuleSet(ModelModules modules)
-    {
-        var set = RecipeNames.LinearModules.Concat(RecipeNames.SavableModules).Where(m => (modules & m.Value) == m.Value).Select(m => "Module." + m.Value).ToList();
-        return set.Count == 0 ? "Module.None" : string.Join(" | ", set);
-    }
-
-    private static string Enum<T>(string type, T value) where T : struct, Enum => $"{R}{type}.{value}";
-    private static string Bool(bool b) => b ? "true" : "false";
-    private static string Int(int i) => i.ToString(CultureInfo.InvariantCulture);
-    private static string NullableInt(int? i) => i is int v ? Int(v) : "null";
-    private static string NullableDbl(double? d) => d is double v ? Dbl(v) : "null";
-    private static string NullableStr(string? s) => s is null ? "null" : Str(s);
-
-    private static string Dbl(double d)
-    {
-        var text = d.ToString("R", CultureInfo.InvariantCulture);
-        return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text + "d" : text + ".0";
     }
 
     /// <summary>A C# regular string literal.</summary>

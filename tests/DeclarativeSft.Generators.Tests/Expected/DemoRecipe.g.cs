@@ -8,92 +8,77 @@ namespace DeclarativeSft.Recipes.Generated
     public static partial class DemoRecipe
     {
         public const string Name = "demo";
-        public const string RecipePath = "recipe.sft.yaml";
-        public const string? ModelPath = "../models/m";
 
-        /// <summary>Chat template.</summary>
-        public static class Template
-        {
-            public const global::DeclarativeSft.Recipes.TemplateFormat Format = global::DeclarativeSft.Recipes.TemplateFormat.ChatMl;
-            public const string? System = null;
-            public const bool AddSpecialTokens = false;
-        }
-
-        public const global::DeclarativeSft.Recipes.MaskMode TrainOn = global::DeclarativeSft.Recipes.MaskMode.Assistant;
-        public const bool TrainEos = true;
-
-        /// <summary>Data files (relative to the recipe folder) and how they are read.</summary>
-        public static class Data
-        {
-            public const string Train = "data/train.jsonl";
-            public const global::DeclarativeSft.Recipes.DataFormat Format = global::DeclarativeSft.Recipes.DataFormat.Messages;
-            public const int MaxSeqLen = 512;
-            public const global::DeclarativeSft.Recipes.TruncationMode Truncation = global::DeclarativeSft.Recipes.TruncationMode.Drop;
-            public const bool Packing = false;
-            public const double ValidationSplit = 0.1d;
-        }
-
-        /// <summary>Modules of the model, as a set.</summary>
-        [global::System.Flags]
-        public enum Module
-        {
-            None = 0,
-            QProj = 1, // q_proj
-            KProj = 2, // k_proj
-            VProj = 4, // v_proj
-            OProj = 8, // o_proj
-            GateProj = 16, // gate_proj
-            UpProj = 32, // up_proj
-            DownProj = 64, // down_proj
-            EmbedTokens = 128, // embed_tokens
-            LmHead = 256, // lm_head
-        }
-
-        public const bool IsLora = true;
-        /// <summary>LoRA adapter settings.</summary>
-        public static class Lora
-        {
-            public const int R = 8;
-            public const double Alpha = 16.0;
-            public const double Dropout = 0.05d;
-            public const bool UseRslora = false;
-            public const Module TargetModules = Module.QProj | Module.VProj;
-            public const Module ModulesToSave = Module.None;
-        }
-
-        /// <summary>Optimisation schedule.</summary>
-        public static class Schedule
-        {
-            public const int Epochs = 2;
-            public const int MicroBatchSize = 2;
-            public const int GradientAccumulationSteps = 2;
-            public const int EffectiveBatchSize = 4;
-            public const double LearningRate = 0.0002d;
-            public const global::DeclarativeSft.Recipes.LrScheduler LrScheduler = global::DeclarativeSft.Recipes.LrScheduler.Cosine;
-            public const double WarmupRatio = 0.05d;
-            public const double WeightDecay = 0.0;
-            public const double MaxGradNorm = 1.0;
-            public const int Seed = 42;
-        }
-
-        public const string OutputDir = "out/demo";
-        public const global::DeclarativeSft.Recipes.SaveKind Save = global::DeclarativeSft.Recipes.SaveKind.Adapter;
-
-        /// <summary>The whole recipe, for the runtime; paths relative to the recipe folder (RecipePaths.ResolvedAgainst).</summary>
+        /// <summary>The whole recipe as the runtime and components receive it, paths relative to the recipe folder
+        /// (the program resolves them against the folder it runs for: RecipePaths.ResolvedAgainst).</summary>
         public static global::DeclarativeSft.Recipes.RecipeSpec Spec { get; } = new global::DeclarativeSft.Recipes.RecipeSpec(
-            "demo",
-            "recipe.sft.yaml",
-            ".",
-            new global::DeclarativeSft.Recipes.ModelSpec("../models/m", null),
-            new global::DeclarativeSft.Recipes.TokenizerSpec(global::DeclarativeSft.Recipes.TokenizerSource.Model, "../models/m"),
-            new global::DeclarativeSft.Recipes.TemplateSpec(global::DeclarativeSft.Recipes.TemplateFormat.ChatMl, null, null, false),
-            new global::DeclarativeSft.Recipes.MaskSpec(global::DeclarativeSft.Recipes.MaskMode.Assistant, true),
-            new global::DeclarativeSft.Recipes.DataSpec(global::DeclarativeSft.Recipes.EquatableArray.Of<string>("data/train.jsonl"), global::DeclarativeSft.Recipes.DataFormat.Messages, new global::DeclarativeSft.Recipes.ValidationSpec(0.1d, null), 512, global::DeclarativeSft.Recipes.TruncationMode.Drop, false, null),
-            new global::DeclarativeSft.Recipes.LoraSpec(8, 16.0, 0.05d, global::DeclarativeSft.Recipes.ModelModules.QProj | global::DeclarativeSft.Recipes.ModelModules.VProj, false, global::DeclarativeSft.Recipes.ModelModules.None),
-            new global::DeclarativeSft.Recipes.TrainingSpec(2, 2, 2, 0.0002d, global::DeclarativeSft.Recipes.LrScheduler.Cosine, 0.05d, null, 0.0, 1.0, 0, false, global::DeclarativeSft.Recipes.Precision.Fp32, "auto", null, 42, null),
-            new global::DeclarativeSft.Recipes.RegularizationSpec(0.0, 0.0),
-            new global::DeclarativeSft.Recipes.EvalSpec(0, 0, global::DeclarativeSft.Recipes.EquatableArray.Of<string>(), 128, global::DeclarativeSft.Recipes.EquatableArray.Of<string>("validation_loss")),
-            new global::DeclarativeSft.Recipes.OutputSpec("out/demo", global::DeclarativeSft.Recipes.SaveKind.Adapter, 0, global::DeclarativeSft.Recipes.ResumeMode.Auto, null, 3),
-            global::DeclarativeSft.Recipes.EquatableArray.Of<string>());
+            Name: "demo",
+            RecipePath: "recipe.sft.yaml",
+            RecipeDirectory: ".",
+            Model: new global::DeclarativeSft.Recipes.ModelSpec(
+                Path: "../models/m",
+                Init: null),
+            Tokenizer: new global::DeclarativeSft.Recipes.TokenizerSpec(
+                Source: global::DeclarativeSft.Recipes.TokenizerSource.Model,
+                Path: "../models/m"),
+            Template: new global::DeclarativeSft.Recipes.TemplateSpec(
+                Format: global::DeclarativeSft.Recipes.TemplateFormat.ChatMl,
+                System: null,
+                Tokens: null,
+                AddSpecialTokens: false),
+            Mask: new global::DeclarativeSft.Recipes.MaskSpec(
+                TrainOn: global::DeclarativeSft.Recipes.MaskMode.Assistant,
+                TrainEos: true),
+            Data: new global::DeclarativeSft.Recipes.DataSpec(
+                Train: global::DeclarativeSft.Recipes.EquatableArray.Of<string>("data/train.jsonl"),
+                Format: global::DeclarativeSft.Recipes.DataFormat.Messages,
+                Validation: new global::DeclarativeSft.Recipes.ValidationSpec(
+                    Split: 0.1d,
+                    Path: null),
+                MaxSeqLen: 512,
+                Truncation: global::DeclarativeSft.Recipes.TruncationMode.Drop,
+                Packing: false,
+                Replay: null),
+            Lora: new global::DeclarativeSft.Recipes.LoraSpec(
+                R: 8,
+                Alpha: 16d,
+                Dropout: 0.05d,
+                TargetModules: global::DeclarativeSft.Recipes.ModelModules.QProj | global::DeclarativeSft.Recipes.ModelModules.VProj,
+                UseRslora: false,
+                ModulesToSave: global::DeclarativeSft.Recipes.ModelModules.None),
+            Training: new global::DeclarativeSft.Recipes.TrainingSpec(
+                Epochs: 2,
+                MicroBatchSize: 2,
+                GradientAccumulationSteps: 2,
+                LearningRate: 0.0002d,
+                LrScheduler: global::DeclarativeSft.Recipes.LrScheduler.Cosine,
+                WarmupRatio: 0.05d,
+                WarmupSteps: null,
+                WeightDecay: 0d,
+                MaxGradNorm: 1d,
+                FreezeLayers: 0,
+                GradientCheckpointing: false,
+                Precision: global::DeclarativeSft.Recipes.Precision.Fp32,
+                Device: "auto",
+                MemoryBudgetBytes: null,
+                Seed: 42,
+                MaxSteps: null),
+            Regularization: new global::DeclarativeSft.Recipes.RegularizationSpec(
+                L2ToBase: 0d,
+                KlToBase: 0d),
+            Eval: new global::DeclarativeSft.Recipes.EvalSpec(
+                EverySteps: 0,
+                EarlyStoppingPatience: 0,
+                Samples: global::DeclarativeSft.Recipes.EquatableArray.Of<string>(),
+                MaxNewTokens: 128,
+                Evaluators: global::DeclarativeSft.Recipes.EquatableArray.Of<string>("validation_loss")),
+            Output: new global::DeclarativeSft.Recipes.OutputSpec(
+                Dir: "out/demo",
+                Save: global::DeclarativeSft.Recipes.SaveKind.Adapter,
+                CheckpointEverySteps: 0,
+                Resume: global::DeclarativeSft.Recipes.ResumeMode.Auto,
+                ResumePath: null,
+                KeepCheckpoints: 3),
+            Hooks: global::DeclarativeSft.Recipes.EquatableArray.Of<string>());
     }
 }
