@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using DeclarativeSft.Recipes.Json;
+using DeclarativeSft.Data.Json;
 
 namespace DeclarativeSft.Recipes;
 
