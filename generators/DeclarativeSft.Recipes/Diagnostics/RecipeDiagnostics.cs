@@ -100,6 +100,22 @@ public static class RecipeDiagnostics
     public static readonly RecipeDiagnosticDescriptor ValidationIsTrainingFile = W("SFT0039", "Validation file is a training file",
         "data.validation.path '{0}' is also in data.train: the validation loss would measure memorisation, not how the model does on unseen examples. Use a separate file, or validation: {{ split: 0.05 }}.");
 
+    // ---- The run's own pipeline at build time (tokenizer, template, mask, truncation), at the data line ----
+    public static readonly RecipeDiagnosticDescriptor TruncatedToNothing = W("SFT0040", "Truncation leaves no trained token",
+        "After truncation to data.max_seq_len {0} tokens this example has no trained token left (it has {1} tokens; the first trained one is token {2}): it would cost compute and teach nothing. Raise max_seq_len, shorten the prompt, or set data.truncation: drop.");
+    public static readonly RecipeDiagnosticDescriptor ExamplesDropped = W("SFT0041", "Examples dropped as too long",
+        "{0} example(s) of this file are longer than data.max_seq_len {1} and are left out (data.truncation: drop), at line(s) {2}. Raise max_seq_len, shorten them, or set data.truncation: truncate.");
+    public static readonly RecipeDiagnosticDescriptor EndOfTurnNotTrained = W("SFT0042", "End of turn not trained",
+        "{0} example(s) of this file do not train the assistant's end-of-turn token although mask.train_eos is true ({1}), at line(s) {2}: the model does not learn to stop from them. Raise data.max_seq_len or shorten them.");
+    public static readonly RecipeDiagnosticDescriptor ChatTemplateSyntax = E("SFT0043", "Chat template does not parse",
+        "The model's chat_template does not parse: {0}. template.format: from-tokenizer renders the data with it; fix the template or choose a named format.");
+    public static readonly RecipeDiagnosticDescriptor DataNotUtf8 = E("SFT0044", "Data file is not valid UTF-8",
+        "U+FFFD here: the file is not valid UTF-8 at this point, or contains U+FFFD (the replacement character, what a wrong decoding leaves). Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8) and remove replacement characters.");
+    public static readonly RecipeDiagnosticDescriptor TokenizerUnloadable = E("SFT0045", "Tokenizer cannot be loaded",
+        "{0}. The data cannot be tokenized at build time, and training would fail the same way. Use the model's original tokenizer.json.");
+    public static readonly RecipeDiagnosticDescriptor TemplateCannotRender = E("SFT0046", "Chat template cannot render the example",
+        "{0}");
+
     /// <summary>Every descriptor, by ID order.</summary>
     public static IReadOnlyList<RecipeDiagnosticDescriptor> All { get; } = new[]
     {
@@ -109,6 +125,7 @@ public static class RecipeDiagnostics
         DataMissingField, DataUnknownRole, DataWrongOrder, NoTrainableToken, ExampleTooLong, EmptyValidation,
         BatchLargerThanData, WarmupTooLong, MemoryOverBudget, LearningRateUnusual, TooManyEpochs, OutputInsideInputs,
         NoExamples, InternalError, KlToBaseNeedsLora, ConfigValueImpossible, SeqLenOverModelContext,
-        ValidationIsTrainingFile,
+        ValidationIsTrainingFile, TruncatedToNothing, ExamplesDropped, EndOfTurnNotTrained, ChatTemplateSyntax, DataNotUtf8,
+        TokenizerUnloadable, TemplateCannotRender,
     };
 }

@@ -13,8 +13,12 @@ public enum DataProblemKind
     UnknownRole,
     /// <summary>The turns are not system?, then user/assistant alternating, ending with assistant.</summary>
     WrongOrder,
-    /// <summary>The example cannot be used as the recipe says (too long under truncation: error, nothing to train).</summary>
-    Unusable,
+    /// <summary>Longer than max_seq_len under <c>truncation: error</c> (<see cref="DataFormatException.Value"/>: its token count).</summary>
+    TooLong,
+    /// <summary>No token of the example is trained under the recipe's mask.</summary>
+    NoTrainedToken,
+    /// <summary>The chat template cannot render the example.</summary>
+    TemplateFailed,
 }
 
 /// <summary>A data file line that cannot be used. The message starts with <c>file:line:</c> and says what is
@@ -22,7 +26,7 @@ public enum DataProblemKind
 /// becomes an SFT diagnostic at <see cref="Line"/>:<see cref="Column"/>) and at run time.</summary>
 public sealed class DataFormatException : Exception
 {
-    public DataFormatException(string file, int line, string problem, DataProblemKind kind = DataProblemKind.Unusable, int column = 1, string? value = null)
+    public DataFormatException(string file, int line, string problem, DataProblemKind kind = DataProblemKind.TemplateFailed, int column = 1, string? value = null)
         : base($"{file}:{line}: {problem}")
     {
         File = file;
@@ -47,6 +51,7 @@ public sealed class DataFormatException : Exception
     /// <summary>The kind of problem.</summary>
     public DataProblemKind Kind { get; }
 
-    /// <summary>The offending value where there is one (the unknown role).</summary>
+    /// <summary>The offending value where there is one: the unknown role, the bare reason a line is not JSON or a
+    /// field is wrong (without the layout hint), the token count of a too-long example.</summary>
     public string? Value { get; }
 }

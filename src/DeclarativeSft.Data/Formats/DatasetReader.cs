@@ -88,9 +88,9 @@ public static partial class DatasetReader
                 "Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8) and remove replacement characters");
         var root = JsonReader.Parse(text, start, end, out var error);
         if (root is null)
-            throw at.Error(error!.Offset, DataProblemKind.NotJson, $"not valid JSON ({error.Message}); each line must be one JSON object");
+            throw at.Error(error!.Offset, DataProblemKind.NotJson, $"not valid JSON ({error.Message}); each line must be one JSON object", error.Message);
         if (root.Kind != JsonKind.Object)
-            throw at.Error(root.Offset, DataProblemKind.NotJson, $"expected a JSON object, found {root.Describe()}; each line must be one JSON object");
+            throw at.Error(root.Offset, DataProblemKind.NotJson, $"expected a JSON object, found {root.Describe()}; each line must be one JSON object", "it is " + root.Describe());
         var fields = new LineFields(at, root, "");
         var turns = format switch
         {
@@ -209,7 +209,7 @@ public static partial class DatasetReader
         public LineFields Element(JsonNode item, string path) =>
             item.Kind == JsonKind.Object
                 ? new LineFields(at, item, path + ".")
-                : throw at.Error(item.Offset, DataProblemKind.MissingField, $"{path} must be an object, found {item.Describe()}");
+                : throw at.Error(item.Offset, DataProblemKind.MissingField, $"{path} must be an object, found {item.Describe()}", $"{path} must be an object, found {item.Describe()}");
 
         public JsonNode RequiredArray(string name) => Required(name, JsonKind.Array);
 
@@ -217,9 +217,10 @@ public static partial class DatasetReader
         {
             var value = obj[name];
             if (value is null)
-                throw at.Error(obj.Offset, DataProblemKind.MissingField, $"missing field '{prefix}{name}' (format {DatasetFormats.NameOf(at.Format)} expects {DatasetFormats.LayoutOf(at.Format)})");
+                throw at.Error(obj.Offset, DataProblemKind.MissingField, $"missing field '{prefix}{name}' (format {DatasetFormats.NameOf(at.Format)} expects {DatasetFormats.LayoutOf(at.Format)})",
+                    $"missing field '{prefix}{name}'");
             if (value.Kind != kind)
-                throw at.Error(value.Offset, DataProblemKind.MissingField, $"field '{prefix}{name}' must be {(kind == JsonKind.Array ? "an array" : "a string")}, found {value.Describe()}");
+                throw WrongType(value, name, kind == JsonKind.Array ? "an array" : "a string");
             return value;
         }
 
@@ -228,7 +229,7 @@ public static partial class DatasetReader
             var value = obj[name];
             if (value is null || value.Kind == JsonKind.Null) return null;
             if (value.Kind != JsonKind.String)
-                throw at.Error(value.Offset, DataProblemKind.MissingField, $"field '{prefix}{name}' must be a string, found {value.Describe()}");
+                throw WrongType(value, name, "a string");
             return value.Text;
         }
 
@@ -240,8 +241,14 @@ public static partial class DatasetReader
             {
                 JsonKind.True => true,
                 JsonKind.False => false,
-                _ => throw at.Error(value.Offset, DataProblemKind.MissingField, $"field '{prefix}{name}' must be true or false, found {value.Describe()}"),
+                _ => throw WrongType(value, name, "true or false"),
             };
+        }
+
+        private DataFormatException WrongType(JsonNode value, string name, string expected)
+        {
+            var problem = $"field '{prefix}{name}' must be {expected}, found {value.Describe()}";
+            return at.Error(value.Offset, DataProblemKind.MissingField, problem, problem);
         }
     }
 }

@@ -1,6 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using DeclarativeSft.Data;
+using DeclarativeSft.Data.Json;
 
 namespace DeclarativeSft.Runtime.Evaluation;
 
@@ -14,7 +13,8 @@ public sealed record HeldOutTask(string Id, IReadOnlyList<ChatMessage> Prompt, s
 /// <summary>
 /// Reads scored held-out tasks from a messages-format validation file whose lines also carry <c>reference</c> and/or
 /// <c>tests</c> (as the code-assistant recipe's heldout.jsonl does). A file without those fields has no tasks: the
-/// recipe is then evaluated by validation loss alone.
+/// recipe is then evaluated by validation loss alone. The conversation is read by <see cref="DatasetReader"/>, the
+/// reader of every data line, so a held-out line is valid exactly when it is valid as validation data.
 /// </summary>
 public static class HeldOutTaskFile
 {
@@ -27,18 +27,14 @@ public static class HeldOutTaskFile
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            JsonObject? o;
-            try { o = JsonNode.Parse(line) as JsonObject; }
-            catch (JsonException e) { throw new DataFormatException(path, lineNumber, $"not valid JSON ({e.Message})"); }
-            if (o is null || (o["reference"] is null && o["tests"] is null)) return [];
-            if (o["messages"] is not JsonArray messages) return [];
-            var turns = messages.OfType<JsonObject>()
-                .Select(m => new ChatMessage((string?)m["role"] ?? "", (string?)m["content"] ?? "")).ToList();
-            int last = turns.FindLastIndex(m => m.Role == ChatRoles.Assistant);
-            var prompt = last >= 0 ? turns.Take(last).ToList() : turns;
-            if (prompt.Count == 0) throw new DataFormatException(path, lineNumber, "a held-out item needs at least one user turn before the answer");
-            string reference = (string?)o["reference"] ?? (last >= 0 ? turns[last].Content : "");
-            tasks.Add(new HeldOutTask((string?)o["id"] ?? $"line-{lineNumber}", prompt, reference, o["tests"] is JsonArray));
+            var conversation = DatasetReader.ParseLine(line, path, lineNumber, DatasetFormat.Messages);
+            var fields = JsonReader.Parse(line, out _)!; // parsed just above, so it is an object
+            if (fields["reference"] is null && fields["tests"] is null) return [];
+            var turns = conversation.Messages;
+            int last = turns.Count - 1; // the reader guarantees a final assistant turn
+            var prompt = turns.Take(last).ToList();
+            string reference = fields["reference"]?.AsString ?? turns[last].Content;
+            tasks.Add(new HeldOutTask(fields["id"]?.AsString ?? $"line-{lineNumber}", prompt, reference, fields["tests"]?.Kind == JsonKind.Array));
         }
         return tasks;
     }
