@@ -67,11 +67,11 @@ public static class RecipeDiagnostics
     public static readonly RecipeDiagnosticDescriptor DataUnknownRole = E("SFT0023", "Unknown role",
         "Unknown role '{0}'.{1} Valid roles for data.format {2}: {3}.");
     public static readonly RecipeDiagnosticDescriptor DataWrongOrder = E("SFT0024", "Wrong turn order",
-        "{0}. Turns must be: optional system first, then user and assistant alternating, starting with user.");
+        "{0}.");
     public static readonly RecipeDiagnosticDescriptor NoTrainableToken = E("SFT0025", "No trainable token",
         "Example has no trainable token under mask.train_on: {0}{1}; it would add nothing to training. {2}");
     public static readonly RecipeDiagnosticDescriptor ExampleTooLong = E("SFT0026", "Example longer than max_seq_len",
-        "Example is at least {0} tokens, over data.max_seq_len {1}, and data.truncation is error. Shorten it, raise max_seq_len, or set truncation: drop | truncate.");
+        "Example has {0} tokens, over data.max_seq_len {1}, and data.truncation is error. Shorten it, raise max_seq_len, or set truncation: drop | truncate.");
     public static readonly RecipeDiagnosticDescriptor EmptyValidation = E("SFT0027", "Validation split is empty",
         "data.validation.split {0} of {1} examples leaves {2} examples for {3}. Use a larger split, more data, or validation: {{ path: … }}.");
     public static readonly RecipeDiagnosticDescriptor BatchLargerThanData = E("SFT0028", "Effective batch larger than the data",
@@ -112,7 +112,7 @@ public static class RecipeDiagnostics
     public static readonly RecipeDiagnosticDescriptor DataNotUtf8 = E("SFT0044", "Data file is not valid UTF-8",
         "U+FFFD here: the file is not valid UTF-8 at this point, or contains U+FFFD (the replacement character, what a wrong decoding leaves). Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8) and remove replacement characters.");
     public static readonly RecipeDiagnosticDescriptor TokenizerUnloadable = E("SFT0045", "Tokenizer cannot be loaded",
-        "{0}. The data cannot be tokenized at build time, and training would fail the same way. Use the model's original tokenizer.json.");
+        "{0}. The data cannot be tokenized at build time, and training would fail the same way.");
     public static readonly RecipeDiagnosticDescriptor TemplateCannotRender = E("SFT0046", "Chat template cannot render the example",
         "{0}");
 

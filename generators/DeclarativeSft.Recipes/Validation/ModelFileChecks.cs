@@ -204,7 +204,8 @@ public static class ModelFileChecks
                     var at = TemplateNode(root?["chat_template"]) is { } node && e.TemplateLine > 0
                         ? PositionOf(text!, OffsetInJsonString(text!, node.Offset, e.TemplateLine, e.TemplateColumn))
                         : SourcePosition.Start;
-                    result.Add(RecipeDiagnostics.ChatTemplateSyntax.At(req.Path, at, e.Message));
+                    var why = e.Message.StartsWith(req.Path + ": ", StringComparison.Ordinal) ? e.Message.Substring(req.Path.Length + 2) : e.Message;
+                    result.Add(RecipeDiagnostics.ChatTemplateSyntax.At(req.Path, at, why));
                 }
             }
             return result;

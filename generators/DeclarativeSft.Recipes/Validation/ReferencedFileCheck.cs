@@ -7,8 +7,10 @@ namespace DeclarativeSft.Recipes;
 public static class ReferencedFileCheck
 {
     /// <summary>Checks <paramref name="req"/> given the file's text (null when the file does not exist).</summary>
-    public static FileCheckResult Check(FileRequirement req, string? text, RecipeTokenizerFiles tokenizerFiles)
+    /// <param name="tokenizerFiles">The recipe's tokenizer files (for the data checks' tokenizer); none when omitted.</param>
+    public static FileCheckResult Check(FileRequirement req, string? text, RecipeTokenizerFiles? tokenizerFiles = null)
     {
+        tokenizerFiles ??= RecipeTokenizerFiles.None;
         var recipe = req.Spec.RecipePath;
         try
         {
