@@ -57,6 +57,9 @@ public static class DataFileCheck
                 var verdict = Truncation.Judge(labeled, spec.Data.MaxSeqLen, truncation, masker.Options);
                 switch (verdict.Fate)
                 {
+                    case ExampleFate.NothingToTrain:
+                        Report(Truncation.NothingToTrain(labeled, masker.Options));
+                        return;
                     case ExampleFate.Dropped:
                         dropped.Add(conversation.SourceLine);
                         return;
@@ -75,6 +78,14 @@ public static class DataFileCheck
             }
         }, Report);
 
+        // The compiler decodes AdditionalFiles with replacement, so invalid UTF-8 arrives here as U+FFFD (the run
+        // stops at such bytes); a literal U+FFFD in valid UTF-8 reads the same, hence a warning naming both.
+        int replacement = text.IndexOf('\uFFFD');
+        if (replacement >= 0)
+        {
+            var (line, column) = DatasetReader.PositionOf(text, replacement);
+            diagnostics.Add(RecipeDiagnostics.DataNotUtf8.At(path, new SourcePosition(line, column)));
+        }
         if (dropped.Count > 0)
             diagnostics.Add(RecipeDiagnostics.ExamplesDropped.At(path, new SourcePosition(dropped[0], 1), dropped.Count, spec.Data.MaxSeqLen, Lines(dropped)));
         if (endOfTurnLost.Count > 0)
@@ -117,8 +128,6 @@ public static class DataFileCheck
         var formatName = DatasetFormats.NameOf(format);
         switch (e.Kind)
         {
-            case DataProblemKind.NotText when e.Problem.StartsWith("U+FFFD", StringComparison.Ordinal):
-                return RecipeDiagnostics.DataNotUtf8.At(e.File, at);
             case DataProblemKind.NotText:
                 return RecipeDiagnostics.DataLineNotJson.At(e.File, at, e.Problem);
             case DataProblemKind.NotJson:

@@ -3,7 +3,7 @@ namespace DeclarativeSft.Data;
 /// <summary>What is wrong with a data line, so that the build can give each kind its own diagnostic ID.</summary>
 public enum DataProblemKind
 {
-    /// <summary>The line is not text: a NUL byte (binary file), invalid UTF-8, a U+FFFD replacement character.</summary>
+    /// <summary>The line is not text: a NUL byte (binary file), invalid UTF-8.</summary>
     NotText,
     /// <summary>The line is not one JSON object.</summary>
     NotJson,

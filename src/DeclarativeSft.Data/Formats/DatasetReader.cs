@@ -79,16 +79,10 @@ public static partial class DatasetReader
     public static Conversation ParseLine(string text, int start, int end, string file, int lineNumber, DatasetFormat format)
     {
         var at = new LineContext(start, file, lineNumber, format);
-        // U+FFFD is what a wrong decoding leaves: the build sees invalid UTF-8 as U+FFFD (the compiler decodes with
-        // replacement), the run rejects the bytes themselves; text that holds U+FFFD has lost characters either way.
-        int replacement = text.IndexOf('\uFFFD', start, end - start);
-        if (replacement >= 0)
-            throw at.Error(replacement, DataProblemKind.NotText,
-                "U+FFFD (the replacement character): the file is not valid UTF-8 here, or contains U+FFFD, which marks text damaged by a wrong decoding. " +
-                "Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8) and remove replacement characters");
         var root = JsonReader.Parse(text, start, end, out var error);
         if (root is null)
-            throw at.Error(error!.Offset, DataProblemKind.NotJson, $"not valid JSON ({error.Message}); each line must be one JSON object", error.Message);
+            throw at.Error(error!.Offset, DataProblemKind.NotJson,
+                $"not valid JSON ({error.Message}) at column {error.Offset - start + 1}; each line must be one JSON object", error.Message);
         if (root.Kind != JsonKind.Object)
             throw at.Error(root.Offset, DataProblemKind.NotJson, $"expected a JSON object, found {root.Describe()}; each line must be one JSON object", "it is " + root.Describe());
         var fields = new LineFields(at, root, "");

@@ -22,6 +22,9 @@ public enum ExampleFate
     TruncatedToNothing,
     /// <summary>Longer than max_seq_len under <c>truncation: drop</c>: left out.</summary>
     Dropped,
+    /// <summary>No token of it is trained under the mask at all (before any truncation): it would add a 0/0 to the
+    /// loss. The build refuses it (SFT0025) and so does the training pipeline; the label view still shows it.</summary>
+    NothingToTrain,
 }
 
 /// <summary>The decision about one example: its fate, what is trained of it, and whether its end of turn survives.</summary>
@@ -53,18 +56,12 @@ public static class Truncation
 
     /// <summary>Decides about one example.</summary>
     /// <exception cref="DataFormatException">It is longer than <paramref name="maxSeqLen"/> under
-    /// <c>truncation: error</c>, or it has no trained token at all (under the mask it would add nothing but
-    /// a 0/0 to the loss).</exception>
+    /// <c>truncation: error</c>.</exception>
     public static ExampleVerdict Judge(LabeledExample example, int maxSeqLen, TruncationMode mode, LossMaskOptions? mask = null)
     {
         mask ??= new LossMaskOptions();
         if (maxSeqLen < 1) throw new ArgumentOutOfRangeException(nameof(maxSeqLen), "max_seq_len must be at least 1");
-        if (example.TrainedTokenCount == 0)
-            throw new DataFormatException(example.Source.SourceFile, example.Source.SourceLine,
-                $"example has no trained token under mask.train_on: {MaskName(mask.Mode)}{(mask.TrainEos ? "" : " with train_eos: false")}; it would add nothing to training. " +
-                (example.Source.Messages.Any(m => m.Role == ChatRoles.Assistant)
-                    ? "Give the assistant turn some content, or set mask.train_eos: true."
-                    : "Add an assistant turn, or use mask.train_on: all."), DataProblemKind.NoTrainedToken);
+        if (example.TrainedTokenCount == 0) return new ExampleVerdict(example, ExampleFate.NothingToTrain);
         if (example.Length <= maxSeqLen) return new ExampleVerdict(example, ExampleFate.Kept);
         switch (mode)
         {
@@ -80,16 +77,29 @@ public static class Truncation
         }
     }
 
-    public static TruncationResult Apply(IEnumerable<LabeledExample> examples, int maxSeqLen, TruncationMode mode, LossMaskOptions? mask = null)
+    /// <summary>The error training raises for an example whose verdict is <see cref="ExampleFate.NothingToTrain"/>.</summary>
+    public static DataFormatException NothingToTrain(LabeledExample example, LossMaskOptions mask) =>
+        new(example.Source.SourceFile, example.Source.SourceLine,
+            $"example has no trained token under mask.train_on: {MaskName(mask.Mode)}{(mask.TrainEos ? "" : " with train_eos: false")}; it would add nothing to training. " +
+            (example.Source.Messages.Any(m => m.Role == ChatRoles.Assistant)
+                ? "Give the assistant turn some content, or set mask.train_eos: true."
+                : "Add an assistant turn, or use mask.train_on: all."), DataProblemKind.NoTrainedToken);
+
+    /// <summary>Applies <see cref="Judge"/> to every example; <paramref name="refuseNothingToTrain"/> (training) makes an
+    /// example with no trained token an error, as the build does; the label view keeps it to show it.</summary>
+    public static TruncationResult Apply(IEnumerable<LabeledExample> examples, int maxSeqLen, TruncationMode mode, LossMaskOptions? mask = null,
+        bool refuseNothingToTrain = false)
     {
+        mask ??= new LossMaskOptions();
         var kept = new List<LabeledExample>();
         var dropped = new List<LabeledExample>();
         int truncated = 0;
         foreach (var example in examples)
         {
             var verdict = Judge(example, maxSeqLen, mode, mask);
+            if (verdict.Fate == ExampleFate.NothingToTrain && refuseNothingToTrain) throw NothingToTrain(example, mask);
             if (verdict.Fate == ExampleFate.Dropped) { dropped.Add(verdict.Example); continue; }
-            if (verdict.Fate != ExampleFate.Kept) truncated++;
+            if (verdict.Fate is ExampleFate.Truncated or ExampleFate.TruncatedToNothing) truncated++;
             kept.Add(verdict.Example);
         }
         return new TruncationResult(kept, dropped, truncated);
