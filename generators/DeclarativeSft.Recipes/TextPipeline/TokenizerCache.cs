@@ -16,10 +16,14 @@ public static class TokenizerCache
     private static readonly object Gate = new();
     private static readonly Dictionary<string, ITokenizer> Loaded = new(StringComparer.Ordinal);
     private static readonly LinkedList<string> Order = new();
-    private static int _loads;
+    private static readonly Dictionary<string, int> LoadsByHash = new(StringComparer.Ordinal);
 
-    /// <summary>How many tokenizers were loaded (not found in the cache) since the process started; for tests.</summary>
-    public static int Loads => _loads;
+    /// <summary>How many times the tokenizer.json with content hash <paramref name="tokenizerJsonHash"/> was loaded
+    /// (not found in the cache) in this process; for tests.</summary>
+    public static int LoadsOf(string tokenizerJsonHash)
+    {
+        lock (Gate) return LoadsByHash.TryGetValue(tokenizerJsonHash, out var n) ? n : 0;
+    }
 
     /// <summary>The recipe's tokenizer: the byte tokenizer, or the tokenizer.json of <paramref name="files"/>; null when
     /// the recipe needs a tokenizer.json that is missing.</summary>
@@ -32,6 +36,8 @@ public static class TokenizerCache
             ? string.Join("\u0001", t.System.Start, t.System.End, t.User.Start, t.User.End, t.Assistant.Start, t.Assistant.End)
             : "";
         var key = json.Hash + "|" + (files.TokenizerConfig?.Hash ?? "") + "|" + added;
+        // Loaded under the lock, so that concurrent checks of several data files wait for one load instead of
+        // making their own.
         lock (Gate)
         {
             if (Loaded.TryGetValue(key, out var found))
@@ -40,15 +46,10 @@ public static class TokenizerCache
                 Order.AddFirst(key);
                 return found;
             }
-        }
-        // Loaded outside the lock: another thread may load the same one meanwhile; the first stored wins.
-        ReadOnlyMemory<byte>? config = files.TokenizerConfig is { } c ? Encoding.UTF8.GetBytes(c.Text) : null;
-        var tokenizer = RecipeText.WithRecipeTokens(spec,
-            RecipeText.LoadTokenizer(Encoding.UTF8.GetBytes(json.Text), json.Path, config, files.TokenizerConfig?.Path ?? "tokenizer_config.json"));
-        lock (Gate)
-        {
-            _loads++;
-            if (Loaded.TryGetValue(key, out var raced)) return raced;
+            ReadOnlyMemory<byte>? config = files.TokenizerConfig is { } c ? Encoding.UTF8.GetBytes(c.Text) : null;
+            var tokenizer = RecipeText.WithRecipeTokens(spec,
+                RecipeText.LoadTokenizer(Encoding.UTF8.GetBytes(json.Text), json.Path, config, files.TokenizerConfig?.Path ?? "tokenizer_config.json"));
+            LoadsByHash[json.Hash] = (LoadsByHash.TryGetValue(json.Hash, out var n) ? n : 0) + 1;
             Loaded[key] = tokenizer;
             Order.AddFirst(key);
             while (Order.Count > Capacity)
