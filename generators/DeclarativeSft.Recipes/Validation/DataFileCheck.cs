@@ -68,7 +68,7 @@ public static class DataFileCheck
                             spec.Data.MaxSeqLen, labeled.Length, FirstTrainedToken(labeled) + 1));
                         break;
                 }
-                if (verdict.EndOfTurnLost) endOfTurnLost.Add(conversation.SourceLine);
+                if (verdict.EndOfTurnLost && verdict.Fate != ExampleFate.TruncatedToNothing) endOfTurnLost.Add(conversation.SourceLine); // SFT0040 says more
                 examples++;
                 trained += verdict.TrainedTokens;
             }
