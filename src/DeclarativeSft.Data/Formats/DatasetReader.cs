@@ -19,18 +19,12 @@ public static partial class DatasetReader
     /// <summary>How far into a file a NUL byte marks it as binary (the run reads this many bytes to decide).</summary>
     public const int BinaryProbeLength = 8192;
 
-    /// <summary>Reads examples from <paramref name="reader"/>; <paramref name="sourceName"/> is used in errors.</summary>
+    /// <summary>Reads examples from <paramref name="reader"/>; <paramref name="sourceName"/> is used in errors. Stops at
+    /// the first bad line.</summary>
     public static List<Conversation> Read(TextReader reader, string sourceName, DatasetFormat format)
     {
         var result = new List<Conversation>();
-        int lineNumber = 0;
-        string? line;
-        while ((line = reader.ReadLine()) != null)
-        {
-            lineNumber++;
-            if (IsBlank(line, 0, line.Length)) continue;
-            result.Add(ParseLine(line, sourceName, lineNumber, format));
-        }
+        ReadText(reader.ReadToEnd(), sourceName, format, result.Add, e => throw e);
         return result;
     }
 
@@ -38,6 +32,7 @@ public static partial class DatasetReader
     /// Reads every line of <paramref name="text"/> (a whole file), calling <paramref name="onExample"/> for each
     /// example and <paramref name="onProblem"/> for each bad line; stops early when <paramref name="onProblem"/>
     /// returns false. A NUL in the first <see cref="BinaryProbeLength"/> characters is one problem for the file.
+    /// Lines end at '\n' (a '\r' before it is dropped), at build and run time alike.
     /// </summary>
     public static void ReadText(string text, string sourceName, DatasetFormat format,
         Action<Conversation> onExample, Func<DataFormatException, bool> onProblem)
@@ -61,10 +56,14 @@ public static partial class DatasetReader
             if (!IsBlank(text, start, contentEnd))
             {
                 Conversation? example = null;
+                DataFormatException? problem = null;
                 try { example = ParseLine(text, start, contentEnd, sourceName, lineNumber, format); }
-                catch (DataFormatException e) when (!onProblem(e)) { return; }
-                catch (DataFormatException) { }
-                if (example is not null) onExample(example);
+                catch (DataFormatException e) { problem = e; }
+                if (problem is not null)
+                {
+                    if (!onProblem(problem)) return;
+                }
+                else onExample(example!);
             }
             if (end >= text.Length) break;
             start = end + 1;
