@@ -30,13 +30,26 @@ internal static class GeneratorSafety
     private static RecipeParseResult Failed(string path, RecipeSourceMap map, string why) =>
         new(null, map, EquatableArray.Of(RecipeDiagnostics.InternalError.At(path, SourcePosition.Start, why)), EquatableArray<UnresolvedModuleName>.Empty);
 
-    public static FileCheckBatch CheckFile(ReferencedFileText file, EquatableArray<FileRequirement> requirements)
+    /// <summary>The file as a tokenizer file (text + content hash) when some recipe reads it as one; else null.</summary>
+    public static TokenizerFileText? TokenizerText(ReferencedFileText file, EquatableArray<FileRequirement> requirements)
+    {
+        if (file.Text is null) return null;
+        foreach (var req in requirements)
+            if (req.Kind is ReferencedFileKind.TokenizerJson or ReferencedFileKind.TokenizerConfig && SamePath(req.Path, file.Path))
+                return TokenizerFileText.Of(file.Path, file.Text);
+        return null;
+    }
+
+    public static FileCheckBatch CheckFile(ReferencedFileText file, EquatableArray<FileRequirement> requirements, EquatableArray<TokenizerFileText> tokenizerFiles)
     {
         var results = new List<FileCheckResult>();
         foreach (var req in requirements)
         {
             if (!SamePath(req.Path, file.Path)) continue;
-            results.Add(ReferencedFileCheck.Check(req, file.Text)); // itself never throws
+            RecipeTokenizerFiles tokenizer;
+            try { tokenizer = RecipeFileRequirements.TokenizerFilesFor(req.Spec, tokenizerFiles); }
+            catch (Exception) { tokenizer = RecipeTokenizerFiles.None; }
+            results.Add(ReferencedFileCheck.Check(req, file.Text, tokenizer)); // itself never throws
         }
         return results.Count == 0 ? FileCheckBatch.Empty : new FileCheckBatch(results.ToEquatableArray());
     }
@@ -46,7 +59,7 @@ internal static class GeneratorSafety
         var results = new List<FileCheckResult>();
         foreach (var req in requirements)
             if (!present.Any(p => SamePath(p, req.Path)))
-                results.Add(ReferencedFileCheck.Check(req, null));
+                results.Add(ReferencedFileCheck.Check(req, null, RecipeTokenizerFiles.None));
         return results.Count == 0 ? FileCheckBatch.Empty : new FileCheckBatch(results.ToEquatableArray());
     }
 

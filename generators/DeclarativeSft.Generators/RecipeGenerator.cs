@@ -39,9 +39,19 @@ public sealed class RecipeGenerator : IIncrementalGenerator
             .Where(static t => !RecipeFileNames.IsRecipe(t.Path))
             .Select(static (t, ct) => new ReferencedFileText(RecipeFileNames.Normalize(t.Path), t.GetText(ct)?.ToString()))
             .WithTrackingName(TrackingNames.ReferencedFiles);
+        // 3a. The tokenizer files among them, as text + content hash: equal when the content is, so an unchanged
+        //     tokenizer keeps every data check cached; the loaded tokenizer (not equatable) is found by that hash.
+        var tokenizerFiles = files
+            .Combine(requirements)
+            .Select(static (pair, _) => GeneratorSafety.TokenizerText(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.TokenizerFiles)
+            .Collect()
+            .Select(static (all, _) => all.Where(t => t is not null).Select(t => t!).ToEquatableArray())
+            .WithTrackingName(TrackingNames.AllTokenizerFiles);
         var fileChecks = files
             .Combine(requirements)
-            .Select(static (pair, _) => GeneratorSafety.CheckFile(pair.Left, pair.Right))
+            .Combine(tokenizerFiles)
+            .Select(static (pair, _) => GeneratorSafety.CheckFile(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.FileChecks);
 
         // 4. Required files that were not passed at all: missing on disk.

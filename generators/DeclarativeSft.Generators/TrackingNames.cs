@@ -9,6 +9,8 @@ public static class TrackingNames
     public const string AllFileRequirements = nameof(AllFileRequirements);
     public const string ReferencedFiles = nameof(ReferencedFiles);
     public const string ReferencedPaths = nameof(ReferencedPaths);
+    public const string TokenizerFiles = nameof(TokenizerFiles);
+    public const string AllTokenizerFiles = nameof(AllTokenizerFiles);
     public const string FileChecks = nameof(FileChecks);
     public const string MissingFileChecks = nameof(MissingFileChecks);
     public const string CrossChecks = nameof(CrossChecks);

@@ -33,6 +33,10 @@ public interface ITokenizer
     /// <c>Decode(skipSpecialTokens: true)</c>) with ids appended after the current vocabulary, for recipes with
     /// <c>template.add_special_tokens: true</c>. Returns the id of each token, in order; a token that already
     /// exists keeps its id. The model's embedding must then be resized to <see cref="VocabSize"/>.</summary>
+#if NET
     IReadOnlyList<int> AddSpecialTokens(IEnumerable<string> tokens) =>
         throw new NotSupportedException($"{GetType().Name} cannot add special tokens.");
+#else
+    IReadOnlyList<int> AddSpecialTokens(IEnumerable<string> tokens); // netstandard2.0 has no default interface members
+#endif
 }

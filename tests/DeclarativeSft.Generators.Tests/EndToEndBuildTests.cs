@@ -112,6 +112,54 @@ public class EndToEndBuildTests
         }
     }
 
+    [Fact]
+    public void Real_tokenizer_over_max_seq_len_fails_dotnet_build_at_the_data_line_and_truncate_warns_there()
+    {
+        var repo = RepoRoot();
+        var dir = Directory.CreateTempSubdirectory("sft-e2e-tok-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.props"), $"<Project><Import Project=\"{repo}/Directory.Build.props\" /></Project>");
+            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.targets"), $"<Project><Import Project=\"{repo}/Directory.Build.targets\" /></Project>");
+            // The model folder without weights: the build reads config.json and the tokenizer files only.
+            var model = Path.Combine(dir.FullName, "models", "tiny");
+            Directory.CreateDirectory(model);
+            foreach (var name in new[] { "config.json", "tokenizer.json", "tokenizer_config.json" })
+                File.Copy(Path.Combine(repo, "recipes", "models", "tiny-chat", name), Path.Combine(model, name));
+            var project = Path.Combine(dir.FullName, "real");
+            Directory.CreateDirectory(Path.Combine(project, "data"));
+            File.WriteAllText(Path.Combine(project, "real.csproj"),
+                "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Exe</OutputType>" +
+                "<IsRecipeProject>true</IsRecipeProject><RecipeReferenceRuntime>false</RecipeReferenceRuntime></PropertyGroup></Project>");
+            var recipePath = Path.Combine(project, "recipe.sft.yaml");
+            var dataPath = Path.Combine(project, "data", "train.jsonl");
+            File.WriteAllText(dataPath, RealTokenizerTests.Short + "\n" + RealTokenizerTests.LongQuestion + "\n" + RealTokenizerTests.Short + "\n");
+
+            File.WriteAllText(recipePath, RealTokenizerTests.RecipeWith("error"));
+            var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
+            Assert.NotEqual(0, exit);
+            Assert.DoesNotMatch(@"warning (CS8784|AD0001|CS8032)", output); // every analyzer library loaded, nothing threw
+            var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Select(l => l.Trim()).Distinct().ToList();
+            Assert.True(errors.Count == 1, string.Join("\n", errors));
+            Assert.Contains("train.jsonl(2,1): error SFT0026:", errors[0]);
+            var validated = Assert.Single(RecipeValidator.Validate(recipePath, new DiskRecipeFiles()), x => x.Severity == RecipeSeverity.Error);
+            Assert.Equal(("SFT0026", dataPath, 2, 1), (validated.Id, validated.FilePath, validated.Line, validated.Column));
+
+            File.WriteAllText(recipePath, RealTokenizerTests.RecipeWith("truncate"));
+            (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
+            Assert.True(exit == 0, output);
+            Assert.DoesNotMatch(@"warning (CS8784|AD0001|CS8032)", output);
+            var warnings = output.Split('\n').Where(l => l.Contains("warning SFT")).Select(l => l.Trim()).Distinct().ToList();
+            Assert.True(warnings.Count == 1, string.Join("\n", warnings));
+            Assert.Contains("train.jsonl(2,1): warning SFT0040:", warnings[0]);
+            Assert.Contains("no trained token left", warnings[0]);
+        }
+        finally
+        {
+            try { dir.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
     private static string RepoRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);

@@ -3,6 +3,7 @@ using System.Reflection;
 using DeclarativeSft.Generators.Tests.Infrastructure;
 using DeclarativeSft.Recipes;
 using Microsoft.CodeAnalysis;
+using DeclarativeSft.Recipes.Tests.Fixtures;
 using static DeclarativeSft.Recipes.Tests.Fixtures.RecipeFixture;
 
 namespace DeclarativeSft.Generators.Tests;
@@ -116,7 +117,7 @@ public class GeneratorTests
         var compilation = GeneratorHarness.Compilation();
         var driver = GeneratorHarness.Driver(inputs).RunGenerators(compilation);
         var data = inputs.Single(t => t.Path == DataPath);
-        driver = driver.ReplaceAdditionalText(data, new InMemoryAdditionalText(DataPath, DeclarativeSft.Recipes.Tests.Fixtures.RecipeFixture.Data(41))).RunGenerators(compilation);
+        driver = driver.ReplaceAdditionalText(data, new InMemoryAdditionalText(DataPath, RecipeFixture.Data(41))).RunGenerators(compilation);
         var steps = driver.GetRunResult().Results[0].TrackedSteps;
 
         Assert.All(steps[TrackingNames.ParsedRecipes].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));

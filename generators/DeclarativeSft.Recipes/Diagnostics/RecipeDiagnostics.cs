@@ -67,11 +67,11 @@ public static class RecipeDiagnostics
     public static readonly RecipeDiagnosticDescriptor DataUnknownRole = E("SFT0023", "Unknown role",
         "Unknown role '{0}'.{1} Valid roles for data.format {2}: {3}.");
     public static readonly RecipeDiagnosticDescriptor DataWrongOrder = E("SFT0024", "Wrong turn order",
-        "{0}. Turns must be: optional system first, then user and assistant alternating, starting with user.");
+        "{0}.");
     public static readonly RecipeDiagnosticDescriptor NoTrainableToken = E("SFT0025", "No trainable token",
         "Example has no trainable token under mask.train_on: {0}{1}; it would add nothing to training. {2}");
     public static readonly RecipeDiagnosticDescriptor ExampleTooLong = E("SFT0026", "Example longer than max_seq_len",
-        "Example is at least {0} tokens, over data.max_seq_len {1}, and data.truncation is error. Shorten it, raise max_seq_len, or set truncation: drop | truncate.");
+        "Example has {0} tokens, over data.max_seq_len {1}, and data.truncation is error. Shorten it, raise max_seq_len, or set truncation: drop | truncate.");
     public static readonly RecipeDiagnosticDescriptor EmptyValidation = E("SFT0027", "Validation split is empty",
         "data.validation.split {0} of {1} examples leaves {2} examples for {3}. Use a larger split, more data, or validation: {{ path: … }}.");
     public static readonly RecipeDiagnosticDescriptor BatchLargerThanData = E("SFT0028", "Effective batch larger than the data",
@@ -100,6 +100,21 @@ public static class RecipeDiagnostics
     public static readonly RecipeDiagnosticDescriptor ValidationIsTrainingFile = W("SFT0039", "Validation file is a training file",
         "data.validation.path '{0}' is also in data.train: the validation loss would measure memorisation, not how the model does on unseen examples. Use a separate file, or validation: {{ split: 0.05 }}.");
 
+    // ---- The run's own pipeline at build time (tokenizer, template, mask, truncation), at the data line ----
+    public static readonly RecipeDiagnosticDescriptor TruncatedToNothing = W("SFT0040", "Truncation leaves no trained token",
+        "After truncation to data.max_seq_len {0} tokens this example has no trained token left (it has {1} tokens; the first trained one is token {2}): it would cost compute and teach nothing. Raise max_seq_len, shorten the prompt, or set data.truncation: drop.");
+    public static readonly RecipeDiagnosticDescriptor ExamplesDropped = W("SFT0041", "Examples dropped as too long",
+        "{0} example(s) of this file are longer than data.max_seq_len {1} and are left out (data.truncation: drop), at line(s) {2}. Raise max_seq_len, shorten them, or set data.truncation: truncate.");
+    public static readonly RecipeDiagnosticDescriptor EndOfTurnNotTrained = W("SFT0042", "End of turn not trained",
+        "{0} example(s) of this file do not train the assistant's end-of-turn token although mask.train_eos is true ({1}), at line(s) {2}: the model does not learn to stop from them. Raise data.max_seq_len or shorten them.");
+    public static readonly RecipeDiagnosticDescriptor ChatTemplateSyntax = E("SFT0043", "Chat template does not parse",
+        "The model's chat_template does not parse: {0}. template.format: from-tokenizer renders the data with it; fix the template or choose a named format.");
+    public static readonly RecipeDiagnosticDescriptor DataNotUtf8 = W("SFT0044", "Data file is not valid UTF-8 or holds U+FFFD",
+        "U+FFFD here: the file is not valid UTF-8 at this point (then training stops at this line), or it contains U+FFFD, the replacement character a wrong decoding leaves. Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8) and remove replacement characters.");
+    public static readonly RecipeDiagnosticDescriptor TokenizerUnloadable = E("SFT0045", "Tokenizer cannot be loaded",
+        "{0}. The data cannot be tokenized at build time, and training would fail the same way.");
+    public static readonly RecipeDiagnosticDescriptor TemplateCannotRender = E("SFT0046", "Chat template cannot render the example",
+        "{0}");
     // ---- Components named by the recipe, checked against the recipe project's C# (SFT0070–SFT0079) ----
     public static readonly RecipeDiagnosticDescriptor UnknownComponent = E("SFT0070", "Unknown component",
         "{0} '{1}' is neither a built-in {2} nor a class of this project.{3} Built-in: {4}. Or write a class implementing {5} in the recipe project and name it here.");
@@ -125,7 +140,8 @@ public static class RecipeDiagnostics
         DataMissingField, DataUnknownRole, DataWrongOrder, NoTrainableToken, ExampleTooLong, EmptyValidation,
         BatchLargerThanData, WarmupTooLong, MemoryOverBudget, LearningRateUnusual, TooManyEpochs, OutputInsideInputs,
         NoExamples, InternalError, KlToBaseNeedsLora, ConfigValueImpossible, SeqLenOverModelContext,
-        ValidationIsTrainingFile,
+        ValidationIsTrainingFile, TruncatedToNothing, ExamplesDropped, EndOfTurnNotTrained, ChatTemplateSyntax, DataNotUtf8,
+        TokenizerUnloadable, TemplateCannotRender,
         UnknownComponent, WrongComponentKind, ComponentNotConstructible, ComponentNotAccessible, AmbiguousComponent,
         DuplicateComponent, ComponentsNeedRuntime,
     };

@@ -18,8 +18,10 @@ public sealed record FileRequirement(
     EquatableArray<UnresolvedModuleName> UnresolvedModules);
 
 /// <summary>Outcome of checking one required file.</summary>
-/// <param name="ExampleCount">Valid examples, for data files (used by the cross-file checks); -1 when the file is missing.</param>
-public sealed record FileCheckResult(ReferencedFileKind Kind, string Path, string RecipePath, EquatableArray<RecipeDiagnostic> Diagnostics, int ExampleCount);
+/// <param name="ExampleCount">Examples that train, for data files (used by the cross-file checks); -1 when the file is missing.</param>
+/// <param name="TrainedTokens">Their trained tokens, for data files; -1 when unknown (no tokenizer, or not a data file).</param>
+public sealed record FileCheckResult(ReferencedFileKind Kind, string Path, string RecipePath, EquatableArray<RecipeDiagnostic> Diagnostics, int ExampleCount,
+    long TrainedTokens = -1);
 
 /// <summary>Reads files for the validator: the disk in the CLI, AdditionalFiles in the generator.</summary>
 public interface IRecipeFiles

@@ -41,6 +41,27 @@ public static class RecipeFileRequirements
         return paths;
     }
 
+    /// <summary>The tokenizer.json and tokenizer_config.json the recipe's text pipeline reads (nulls for builtin:bytes).</summary>
+    public static (string? TokenizerJson, string? TokenizerConfig) TokenizerPaths(RecipeSpec spec)
+    {
+        var folder = TokenizerFolder(spec);
+        return folder is null ? (null, null) : (TokenizerJsonPath(spec), Path.Combine(folder, "tokenizer_config.json"));
+    }
+
+    /// <summary>The recipe's tokenizer files among <paramref name="available"/> (absent ones are null).</summary>
+    public static RecipeTokenizerFiles TokenizerFilesFor(RecipeSpec spec, IEnumerable<TokenizerFileText> available)
+    {
+        var (json, config) = TokenizerPaths(spec);
+        if (json is null) return RecipeTokenizerFiles.None;
+        TokenizerFileText? jsonText = null, configText = null;
+        foreach (var file in available)
+        {
+            if (PathResolver.SamePath(file.Path, json)) jsonText = file;
+            else if (config is not null && PathResolver.SamePath(file.Path, config)) configText = file;
+        }
+        return new RecipeTokenizerFiles(jsonText, configText);
+    }
+
     private static string? TokenizerFolder(RecipeSpec spec) => spec.Tokenizer.Source switch
     {
         TokenizerSource.Model => spec.Model.Path,

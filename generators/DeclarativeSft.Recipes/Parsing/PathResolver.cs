@@ -63,6 +63,10 @@ public static class PathResolver
                || (p.StartsWith(f, comparison) && p.Length > f.Length && (p[f.Length] == '/' || p[f.Length] == '\\'));
     }
 
+    /// <summary>Whether two absolute paths name the same file (case-insensitive on Windows).</summary>
+    public static bool SamePath(string a, string b) =>
+        string.Equals(a, b, Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
     /// <summary>Folder part of <paramref name="path"/>.</summary>
     public static string DirectoryOf(string path) => Path.GetDirectoryName(path) ?? path;
 

@@ -1,232 +1,156 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
-using System.Text;
-using DeclarativeSft.Recipes.Json;
+using DeclarativeSft.Data;
+using DeclarativeSft.Jinja;
+using DeclarativeSft.Tokenizers;
 
 namespace DeclarativeSft.Recipes;
 
+/// <summary>What checking one data file found: diagnostics, the examples that train, and their trained tokens.</summary>
+/// <param name="Examples">Examples that would be trained (read, labeled, not dropped).</param>
+/// <param name="TrainedTokens">Tokens of those examples that contribute to the loss; -1 when no tokenizer was available.</param>
+/// <param name="Rejected">1-based lines rejected with an error (for the differential test against the run).</param>
+public sealed record DataFileCheckResult(List<RecipeDiagnostic> Diagnostics, int Examples, long TrainedTokens, List<int> Rejected);
+
 /// <summary>
-/// Checks a JSONL data file line by line against data.format and the mask mode; diagnostics point at the data
-/// file's line and column. One pass, no per-line substring allocation.
+/// Checks a JSONL data file with the run's own pipeline: <see cref="DatasetReader"/> reads each line, the recipe's
+/// chat template renders it, its tokenizer tokenizes it, <see cref="LossMasker"/> labels it and
+/// <see cref="Truncation.Judge"/> decides what training does with it. Diagnostics point at the data line.
 /// </summary>
 public static class DataFileCheck
 {
     /// <summary>Diagnostics per file are capped so one broken file does not bury everything else.</summary>
     public const int MaxDiagnosticsPerFile = 20;
 
-    private static readonly string[] MessageRoles = { "system", "user", "assistant" };
-    private static readonly string[] ShareGptRoles = { "system", "human", "gpt" };
+    /// <summary>Lines listed in a per-file summary (dropped examples, lost end-of-turn tokens).</summary>
+    private const int ListedLines = 5;
 
     /// <summary>Checks <paramref name="text"/> (the contents of <paramref name="path"/>) for <paramref name="spec"/>.</summary>
-    /// <returns>Diagnostics and the number of valid examples.</returns>
-    public static (List<RecipeDiagnostic> Diagnostics, int Examples) Check(string path, string text, RecipeSpec spec)
+    public static DataFileCheckResult Check(string path, string text, RecipeSpec spec, RecipeTokenizerFiles tokenizerFiles)
     {
-        var state = new State(path, spec);
-        int nul = text.IndexOf('\0');
-        if (nul >= 0)
-        {
-            // A binary file (an image, an archive, a model file) named as data: say so once, at the first NUL.
-            int line = 1, lineStart = 0;
-            for (int i = 0; i < nul; i++) if (text[i] == '\n') { line++; lineStart = i + 1; }
-            state.Line = line;
-            state.LineStart = lineStart;
-            state.Report(RecipeDiagnostics.DataLineNotJson, nul,
-                "the file is binary, not text (it has a NUL byte here); a data file is UTF-8 text with one JSON object per line. Point the recipe at the .jsonl file");
-            return (state.Diagnostics, 0);
-        }
-        int lineNumber = 0, start = 0;
-        while (start <= text.Length)
-        {
-            int end = text.IndexOf('\n', start);
-            if (end < 0) end = text.Length;
-            lineNumber++;
-            int contentEnd = end > start && text[end - 1] == '\r' ? end - 1 : end;
-            if (!IsBlank(text, start, contentEnd))
-            {
-                state.Line = lineNumber;
-                state.LineStart = start;
-                if (CheckLine(state, text, start, contentEnd)) state.Examples++;
-                if (state.Diagnostics.Count >= MaxDiagnosticsPerFile) break;
-            }
-            if (end >= text.Length) break;
-            start = end + 1;
-        }
-        return (state.Diagnostics, state.Examples);
-    }
+        var diagnostics = new List<RecipeDiagnostic>();
+        var rejected = new List<int>();
+        var masker = MaskerFor(spec, tokenizerFiles);
+        var format = RecipeText.Format(spec.Data.Format);
+        var truncation = RecipeText.Truncation(spec.Data.Truncation);
+        int examples = 0;
+        long trained = masker is null ? -1 : 0;
+        var dropped = new List<int>();
+        var endOfTurnLost = new List<int>();
 
-    private sealed class State
-    {
-        public State(string path, RecipeSpec spec) { Path = path; Spec = spec; }
-        public string Path { get; }
-        public RecipeSpec Spec { get; }
-        public int Line;
-        public int LineStart;
-        public int Examples;
-        public List<RecipeDiagnostic> Diagnostics { get; } = new();
-
-        public void Report(RecipeDiagnosticDescriptor d, int offset, params object?[] args) =>
-            Diagnostics.Add(d.At(Path, new SourcePosition(Line, offset - LineStart + 1), args));
-    }
-
-    private static bool IsBlank(string s, int start, int end)
-    {
-        for (int i = start; i < end; i++)
-            if (!char.IsWhiteSpace(s[i])) return false;
-        return true;
-    }
-
-    private static bool CheckLine(State st, string text, int start, int end)
-    {
-        var root = JsonReader.Parse(text, start, end, out var error);
-        if (root is null)
+        bool Report(DataFormatException e)
         {
-            st.Report(RecipeDiagnostics.DataLineNotJson, error!.Offset, error.Message);
-            return false;
+            rejected.Add(e.Line);
+            diagnostics.Add(ToDiagnostic(e, spec, format));
+            return diagnostics.Count < MaxDiagnosticsPerFile;
         }
-        if (root.Kind != JsonKind.Object)
-        {
-            st.Report(RecipeDiagnostics.DataLineNotJson, root.Offset, "it is " + root.Describe());
-            return false;
-        }
-        var turns = st.Spec.Data.Format switch
-        {
-            DataFormat.Messages => ReadChat(st, root, "messages", "role", "content", MessageRoles, "{\"messages\": [{\"role\": \"user\", \"content\": \"…\"}, {\"role\": \"assistant\", \"content\": \"…\"}]}"),
-            DataFormat.ShareGpt => ReadChat(st, root, "conversations", "from", "value", ShareGptRoles, "{\"conversations\": [{\"from\": \"human\", \"value\": \"…\"}, {\"from\": \"gpt\", \"value\": \"…\"}]}"),
-            DataFormat.Alpaca => ReadFields(st, root, "instruction", "output", "input", "{\"instruction\": \"…\", \"input\": \"…\", \"output\": \"…\"}"),
-            DataFormat.PromptCompletion => ReadFields(st, root, "prompt", "completion", null, "{\"prompt\": \"…\", \"completion\": \"…\"}"),
-            _ => ReadFields(st, root, "User", "Assistant", "Template", "{\"User\": \"…\", \"Assistant\": \"…\", \"Template\": \"optional system text\"}"),
-        };
-        if (turns is null) return false;
-        if (!HasTrainableToken(st.Spec, turns))
-        {
-            var mode = RecipeNames.NameOf(RecipeNames.MaskModes, st.Spec.Mask.TrainOn);
-            var eos = st.Spec.Mask.TrainEos ? "" : " with train_eos: false";
-            st.Report(RecipeDiagnostics.NoTrainableToken, root.Offset, mode, eos,
-                turns.Any(t => t.IsAssistant) ? "Give the assistant turn some content, or set mask.train_eos: true." : "Add an assistant turn, or use mask.train_on: all.");
-            return false;
-        }
-        if (st.Spec.Data.Truncation == TruncationMode.Error && st.Spec.Tokenizer.Source == TokenizerSource.BuiltinBytes)
-        {
-            // builtin:bytes makes one token per UTF-8 byte: the content alone is a lower bound on the length.
-            int bytes = turns.Sum(t => Encoding.UTF8.GetByteCount(t.Content));
-            if (bytes > st.Spec.Data.MaxSeqLen)
-            {
-                st.Report(RecipeDiagnostics.ExampleTooLong, root.Offset, bytes, st.Spec.Data.MaxSeqLen);
-                return false;
-            }
-        }
-        return true;
-    }
 
-    private readonly record struct Turn(string Role, string Content, bool IsAssistant, bool? Train, int Offset);
-
-    private static List<Turn>? ReadChat(State st, JsonNode root, string listName, string roleName, string contentName, string[] roles, string example)
-    {
-        var list = root[listName];
-        if (list is null || list.Kind != JsonKind.Array)
+        DatasetReader.ReadText(text, path, format, conversation =>
         {
-            st.Report(RecipeDiagnostics.DataMissingField, list?.Offset ?? root.Offset,
-                list is null ? $"Missing field \"{listName}\"" : $"Field \"{listName}\" must be an array, not {list.Describe()}", FormatName(st), example);
-            return null;
-        }
-        var turns = new List<Turn>();
-        foreach (var item in list.Items!)
-        {
-            if (item.Kind != JsonKind.Object)
+            if (diagnostics.Count >= MaxDiagnosticsPerFile) return;
+            if (masker is null) { examples++; return; }
+            try
             {
-                st.Report(RecipeDiagnostics.DataMissingField, item.Offset, $"Each turn of \"{listName}\" must be an object, not {item.Describe()}", FormatName(st), example);
-                return null;
-            }
-            var role = item[roleName];
-            var content = item[contentName];
-            if (role?.AsString is null || content?.AsString is null)
-            {
-                var missing = role?.AsString is null ? roleName : contentName;
-                var node = role?.AsString is null ? role : content;
-                st.Report(RecipeDiagnostics.DataMissingField, node?.Offset ?? item.Offset,
-                    node is null ? $"Turn is missing field \"{missing}\"" : $"Field \"{missing}\" must be a string, not {node.Describe()}", FormatName(st), example);
-                return null;
-            }
-            if (!roles.Contains(role.AsString))
-            {
-                st.Report(RecipeDiagnostics.DataUnknownRole, role.Offset, role.AsString, Suggestions.DidYouMean(role.AsString, roles), FormatName(st), Suggestions.List(roles));
-                return null;
-            }
-            bool? train = null;
-            var trainNode = item["train"];
-            if (trainNode is not null && st.Spec.Data.Format == DataFormat.Messages)
-            {
-                if (trainNode.Kind is not (JsonKind.True or JsonKind.False))
+                var labeled = masker.Label(conversation.WithDefaultSystem(spec.Template.System));
+                var verdict = Truncation.Judge(labeled, spec.Data.MaxSeqLen, truncation, masker.Options);
+                switch (verdict.Fate)
                 {
-                    st.Report(RecipeDiagnostics.DataMissingField, trainNode.Offset, $"Field \"train\" must be true or false, not {trainNode.Describe()}", FormatName(st), example);
-                    return null;
+                    case ExampleFate.NothingToTrain:
+                        Report(Truncation.NothingToTrain(labeled, masker.Options));
+                        return;
+                    case ExampleFate.Dropped:
+                        dropped.Add(conversation.SourceLine);
+                        return;
+                    case ExampleFate.TruncatedToNothing:
+                        diagnostics.Add(RecipeDiagnostics.TruncatedToNothing.At(path, new SourcePosition(conversation.SourceLine, 1),
+                            spec.Data.MaxSeqLen, labeled.Length, FirstTrainedToken(labeled) + 1));
+                        break;
                 }
-                train = trainNode.Kind == JsonKind.True;
+                if (verdict.EndOfTurnLost && verdict.Fate != ExampleFate.TruncatedToNothing) endOfTurnLost.Add(conversation.SourceLine); // SFT0040 says more
+                examples++;
+                trained += verdict.TrainedTokens;
             }
-            turns.Add(new Turn(role.AsString, content.AsString, role.AsString == roles[2], train, role.Offset));
-        }
-        if (turns.Count == 0)
+            catch (DataFormatException e)
+            {
+                Report(e);
+            }
+        }, Report);
+
+        // The compiler decodes AdditionalFiles with replacement, so invalid UTF-8 arrives here as U+FFFD (the run
+        // stops at such bytes); a literal U+FFFD in valid UTF-8 reads the same, hence a warning naming both.
+        int replacement = text.IndexOf('\uFFFD');
+        if (replacement >= 0)
         {
-            st.Report(RecipeDiagnostics.DataMissingField, list.Offset, $"Field \"{listName}\" is empty", FormatName(st), example);
+            var (line, column) = DatasetReader.PositionOf(text, replacement);
+            diagnostics.Add(RecipeDiagnostics.DataNotUtf8.At(path, new SourcePosition(line, column)));
+        }
+        if (dropped.Count > 0)
+            diagnostics.Add(RecipeDiagnostics.ExamplesDropped.At(path, new SourcePosition(dropped[0], 1), dropped.Count, spec.Data.MaxSeqLen, Lines(dropped)));
+        if (endOfTurnLost.Count > 0)
+            diagnostics.Add(RecipeDiagnostics.EndOfTurnNotTrained.At(path, new SourcePosition(endOfTurnLost[0], 1), endOfTurnLost.Count,
+                spec.Data.Truncation == TruncationMode.Truncate ? "truncation cut it off" : "the tokenizer merges it into untrained text", Lines(endOfTurnLost)));
+        return new DataFileCheckResult(diagnostics, examples, trained, rejected);
+    }
+
+    /// <summary>The recipe's masker, or null when its tokenizer or template cannot be made (the tokenizer files'
+    /// own checks report why; the data is then only read).</summary>
+    private static LossMasker? MaskerFor(RecipeSpec spec, RecipeTokenizerFiles files)
+    {
+        try
+        {
+            var tokenizer = TokenizerCache.For(spec, files);
+            if (tokenizer is null) return null;
+            var config = files.TokenizerConfig;
+            var template = RecipeText.CreateTemplate(spec, tokenizer, config?.Path, config?.Text);
+            return new LossMasker(tokenizer, template, RecipeText.MaskOptions(spec));
+        }
+        catch (Exception e) when (e is TokenizerLoadException or JinjaException or ChatTemplateException)
+        {
             return null;
         }
-        // Order: optional system first, then user/assistant alternating, starting with user.
-        string expected = roles[1];
-        for (int i = 0; i < turns.Count; i++)
-        {
-            var role = turns[i].Role;
-            if (role == roles[0] && i == 0) continue;
-            if (role != expected)
-            {
-                var why = role == roles[0]
-                    ? $"Turn {i + 1} is '{role}', but a system turn may only come first"
-                    : $"Turn {i + 1} is '{role}' where '{expected}' was expected";
-                st.Report(RecipeDiagnostics.DataWrongOrder, turns[i].Offset, why);
-                return null;
-            }
-            expected = expected == roles[1] ? roles[2] : roles[1];
-        }
-        return turns;
     }
 
-    private static List<Turn>? ReadFields(State st, JsonNode root, string promptName, string answerName, string? optionalName, string example)
+    private static int FirstTrainedToken(LabeledExample e)
     {
-        foreach (var name in new[] { promptName, answerName, optionalName })
-        {
-            if (name is null) continue;
-            var node = root[name];
-            if (node is null && name == optionalName) continue;
-            if (node?.AsString is null)
-            {
-                st.Report(RecipeDiagnostics.DataMissingField, node?.Offset ?? root.Offset,
-                    node is null ? $"Missing field \"{name}\"" : $"Field \"{name}\" must be a string, not {node.Describe()}", FormatName(st), example);
-                return null;
-            }
-        }
-        var turns = new List<Turn>();
-        if (optionalName is not null && root[optionalName]?.AsString is { } extra)
-            turns.Add(new Turn("system", extra, false, null, root.Offset));
-        turns.Add(new Turn("user", root[promptName]!.AsString!, false, null, root.Offset));
-        turns.Add(new Turn("assistant", root[answerName]!.AsString!, true, null, root.Offset));
-        return turns;
+        for (int i = 0; i < e.Labels.Length; i++)
+            if (e.Labels[i] != Labels.IgnoreIndex) return i;
+        return -1;
     }
 
-    private static bool HasTrainableToken(RecipeSpec spec, List<Turn> turns)
+    private static string Lines(List<int> lines) =>
+        string.Join(", ", lines.Take(ListedLines).Select(l => l.ToString(CultureInfo.InvariantCulture))) + (lines.Count > ListedLines ? ", …" : "");
+
+    private static RecipeDiagnostic ToDiagnostic(DataFormatException e, RecipeSpec spec, DatasetFormat format)
     {
-        bool eos = spec.Mask.TrainEos;
-        if (turns.Any(t => t.Train == true && (t.Content.Length > 0 || (t.IsAssistant && eos)))) return true;
-        bool Trainable(Turn t) => t.Train != false && (t.Content.Length > 0 || eos);
-        switch (spec.Mask.TrainOn)
+        var at = new SourcePosition(e.Line, e.Column);
+        var formatName = DatasetFormats.NameOf(format);
+        switch (e.Kind)
         {
-            case MaskMode.All:
-                return turns.Any(t => t.Train != false && t.Content.Length > 0) || (eos && turns.Any(t => t.IsAssistant));
-            case MaskMode.Assistant:
-                return turns.Any(t => t.IsAssistant && Trainable(t));
-            default: // last_assistant, completion: only the final assistant turn
-                var last = turns.LastOrDefault(t => t.IsAssistant);
-                return last.Role is not null && Trainable(last);
+            case DataProblemKind.NotText:
+                return RecipeDiagnostics.DataLineNotJson.At(e.File, at, e.Problem);
+            case DataProblemKind.NotJson:
+                return RecipeDiagnostics.DataLineNotJson.At(e.File, at, e.Value ?? e.Problem);
+            case DataProblemKind.MissingField:
+                return RecipeDiagnostics.DataMissingField.At(e.File, at, Capitalized(e.Value ?? e.Problem), formatName, DatasetFormats.LayoutOf(format));
+            case DataProblemKind.UnknownRole:
+                var roles = DatasetFormats.RolesOf(format);
+                var role = e.Value ?? "";
+                return RecipeDiagnostics.DataUnknownRole.At(e.File, at, role, Suggestions.DidYouMean(role, roles), formatName, Suggestions.List(roles));
+            case DataProblemKind.WrongOrder:
+                return RecipeDiagnostics.DataWrongOrder.At(e.File, at, Capitalized(e.Problem));
+            case DataProblemKind.TooLong:
+                return RecipeDiagnostics.ExampleTooLong.At(e.File, at, e.Value, spec.Data.MaxSeqLen);
+            case DataProblemKind.NoTrainedToken:
+                var mode = RecipeNames.NameOf(RecipeNames.MaskModes, spec.Mask.TrainOn);
+                var eos = spec.Mask.TrainEos ? "" : " with train_eos: false";
+                return RecipeDiagnostics.NoTrainableToken.At(e.File, at, mode, eos,
+                    e.Problem.Contains("assistant turn some content") ? "Give the assistant turn some content, or set mask.train_eos: true." : "Add an assistant turn, or use mask.train_on: all.");
+            default:
+                return RecipeDiagnostics.TemplateCannotRender.At(e.File, at, Capitalized(e.Problem));
         }
     }
 
-    private static string FormatName(State st) => RecipeNames.NameOf(RecipeNames.DataFormats, st.Spec.Data.Format);
+    private static string Capitalized(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
 }

@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using DeclarativeSft.Recipes.Json;
+using DeclarativeSft.Data;
+using DeclarativeSft.Data.Json;
+using DeclarativeSft.Jinja;
+using DeclarativeSft.Tokenizers;
 
 namespace DeclarativeSft.Recipes;
 
@@ -126,7 +129,7 @@ public static class ModelFileChecks
     }
 
     /// <summary>tokenizer.json: present (unless builtin), and custom template tokens in its vocabulary.</summary>
-    public static List<RecipeDiagnostic> CheckTokenizerJson(FileRequirement req, string? text)
+    public static List<RecipeDiagnostic> CheckTokenizerJson(FileRequirement req, string? text, RecipeTokenizerFiles tokenizerFiles)
     {
         var spec = req.Spec;
         var result = new List<RecipeDiagnostic>();
@@ -134,6 +137,13 @@ public static class ModelFileChecks
         {
             result.Add(RecipeDiagnostics.TokenizerMissing.At(spec.RecipePath, req.Map.ValueOf(req.KeyPath), req.Path,
                 "Put tokenizer.json in the model folder, set tokenizer: to its path, or use tokenizer: builtin:bytes."));
+            return result;
+        }
+        // Loaded here once (the data files' checks find it in the cache by content hash).
+        try { TokenizerCache.For(spec, tokenizerFiles); }
+        catch (TokenizerLoadException e)
+        {
+            result.Add(RecipeDiagnostics.TokenizerUnloadable.At(req.Path, SourcePosition.Start, e.Message.TrimEnd('.')));
             return result;
         }
         if (spec.Template.Format != TemplateFormat.Custom || spec.Template.Tokens is null || spec.Template.AddSpecialTokens) return result;
@@ -184,6 +194,20 @@ public static class ModelFileChecks
         {
             if (string.IsNullOrEmpty(template))
                 result.Add(RecipeDiagnostics.NoChatTemplate.At(spec.RecipePath, req.Map.ValueOf("template.format"), req.Path));
+            else
+            {
+                // The run's own Jinja parser: a template that fails here would fail the run.
+                try { ChatTemplates.FromTokenizerConfigText(text!, req.Path); }
+                catch (JinjaException e) when (e is not ChatTemplateConfigException)
+                {
+                    var root = JsonReader.Parse(text!, out _);
+                    var at = TemplateNode(root?["chat_template"]) is { } node && e.TemplateLine > 0
+                        ? PositionOf(text!, OffsetInJsonString(text!, node.Offset, e.TemplateLine, e.TemplateColumn))
+                        : SourcePosition.Start;
+                    var why = e.Message.StartsWith(req.Path + ": ", StringComparison.Ordinal) ? e.Message.Substring(req.Path.Length + 2) : e.Message;
+                    result.Add(RecipeDiagnostics.ChatTemplateSyntax.At(req.Path, at, why));
+                }
+            }
             return result;
         }
         if (string.IsNullOrEmpty(template)) return result;
@@ -195,6 +219,35 @@ public static class ModelFileChecks
         result.Add(RecipeDiagnostics.TemplateMismatch.At(spec.RecipePath, req.Map.ValueOf("template.format"),
             RecipeNames.NameOf(RecipeNames.TemplateFormats, format), marker, theirs, suggestion));
         return result;
+    }
+
+    private static JsonNode? TemplateNode(JsonNode? node)
+    {
+        if (node is null || node.Kind == JsonKind.String) return node;
+        var named = node.Items?.FirstOrDefault(i => i["name"]?.AsString == "default") ?? node.Items?.FirstOrDefault();
+        return named?["template"] is { Kind: JsonKind.String } t ? t : null;
+    }
+
+    /// <summary>Offset in <paramref name="json"/> of template line/column <paramref name="line"/>:<paramref name="column"/>
+    /// of the JSON string starting (at its quote) at <paramref name="stringStart"/>: walks the escapes, since a template
+    /// newline is the two characters \n in the file.</summary>
+    public static int OffsetInJsonString(string json, int stringStart, int line, int column)
+    {
+        int i = stringStart + 1, l = 1, c = 1;
+        while (i < json.Length && json[i] != '"')
+        {
+            if (l == line && c == column) return i;
+            char decoded = json[i];
+            int width = 1;
+            if (decoded == '\\' && i + 1 < json.Length)
+            {
+                decoded = json[i + 1] switch { 'n' => '\n', 'r' => '\r', 't' => '\t', _ => json[i + 1] };
+                width = json[i + 1] == 'u' ? 6 : 2;
+            }
+            if (decoded == '\n') { l++; c = 1; } else c++;
+            i += width;
+        }
+        return Math.Min(i, json.Length);
     }
 
     private static string? ChatTemplateOf(JsonNode? node)

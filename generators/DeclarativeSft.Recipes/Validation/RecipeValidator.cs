@@ -28,12 +28,24 @@ public static class RecipeValidator
         var parsed = RecipeParser.Parse(recipePath, text);
         var all = new List<RecipeDiagnostic>(parsed.Diagnostics);
         var results = new List<FileCheckResult>();
+        string? Read(string path)
+        {
+            try { return files.ReadAllText(path); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
+        }
+        var tokenizerFiles = RecipeTokenizerFiles.None;
+        if (parsed.Spec is { } spec)
+        {
+            var (jsonPath, configPath) = RecipeFileRequirements.TokenizerPaths(spec);
+            var texts = new List<TokenizerFileText>();
+            foreach (var path in new[] { jsonPath, configPath })
+                if (path is not null && Read(path) is { } content) texts.Add(TokenizerFileText.Of(path, content));
+            tokenizerFiles = RecipeFileRequirements.TokenizerFilesFor(spec, texts);
+        }
         foreach (var req in RecipeFileRequirements.For(parsed))
         {
-            string? content;
-            try { content = files.ReadAllText(req.Path); }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { content = null; }
-            var result = ReferencedFileCheck.Check(req, content);
+            var content = Read(req.Path);
+            var result = ReferencedFileCheck.Check(req, content, tokenizerFiles);
             results.Add(result);
             all.AddRange(result.Diagnostics);
         }

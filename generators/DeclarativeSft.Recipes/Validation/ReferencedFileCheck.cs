@@ -7,17 +7,20 @@ namespace DeclarativeSft.Recipes;
 public static class ReferencedFileCheck
 {
     /// <summary>Checks <paramref name="req"/> given the file's text (null when the file does not exist).</summary>
-    public static FileCheckResult Check(FileRequirement req, string? text)
+    /// <param name="tokenizerFiles">The recipe's tokenizer files (for the data checks' tokenizer); none when omitted.</param>
+    public static FileCheckResult Check(FileRequirement req, string? text, RecipeTokenizerFiles? tokenizerFiles = null)
     {
+        tokenizerFiles ??= RecipeTokenizerFiles.None;
         var recipe = req.Spec.RecipePath;
         try
         {
             List<RecipeDiagnostic> diagnostics;
             int examples = -1;
+            long trainedTokens = -1;
             switch (req.Kind)
             {
                 case ReferencedFileKind.ModelConfig: diagnostics = ModelFileChecks.CheckConfig(req, text); break;
-                case ReferencedFileKind.TokenizerJson: diagnostics = ModelFileChecks.CheckTokenizerJson(req, text); break;
+                case ReferencedFileKind.TokenizerJson: diagnostics = ModelFileChecks.CheckTokenizerJson(req, text, tokenizerFiles); break;
                 case ReferencedFileKind.TokenizerConfig: diagnostics = ModelFileChecks.CheckTokenizerConfig(req, text); break;
                 default:
                     if (text is null)
@@ -25,17 +28,18 @@ public static class ReferencedFileCheck
                         diagnostics = new List<RecipeDiagnostic> { RecipeDiagnostics.DataFileMissing.At(recipe, req.Map.ValueOf(req.KeyPath), req.Path) };
                         break;
                     }
-                    (diagnostics, examples) = DataFileCheck.Check(req.Path, text, req.Spec);
-                    if (examples == 0 && diagnostics.Count == 0)
+                    var data = DataFileCheck.Check(req.Path, text, req.Spec, tokenizerFiles);
+                    (diagnostics, examples, trainedTokens) = (data.Diagnostics, data.Examples, data.TrainedTokens);
+                    if (examples == 0 && !diagnostics.Exists(d => d.Severity == RecipeSeverity.Error))
                         diagnostics.Add(RecipeDiagnostics.NoExamples.At(recipe, req.Map.ValueOf(req.KeyPath), req.Path));
                     break;
             }
-            return new FileCheckResult(req.Kind, req.Path, recipe, diagnostics.ToEquatableArray(), examples);
+            return new FileCheckResult(req.Kind, req.Path, recipe, diagnostics.ToEquatableArray(), examples, trainedTokens);
         }
         catch (Exception ex)
         {
             var d = RecipeDiagnostics.InternalError.At(recipe, SourcePosition.Start, $"{req.Path}: {ex.GetType().Name}: {ex.Message}");
-            return new FileCheckResult(req.Kind, req.Path, recipe, EquatableArray.Of(d), -1);
+            return new FileCheckResult(req.Kind, req.Path, recipe, EquatableArray.Of(d), -1, -1);
         }
     }
 }

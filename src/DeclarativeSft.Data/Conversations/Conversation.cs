@@ -16,7 +16,7 @@ public sealed record Conversation(IReadOnlyList<ChatMessage> Messages, string So
     {
         if (string.IsNullOrEmpty(systemPrompt) || (Messages.Count > 0 && Messages[0].Role == ChatRoles.System))
             return this;
-        var messages = new List<ChatMessage>(Messages.Count + 1) { new(ChatRoles.System, systemPrompt) };
+        var messages = new List<ChatMessage>(Messages.Count + 1) { new(ChatRoles.System, systemPrompt!) };
         messages.AddRange(Messages);
         return this with { Messages = messages };
     }

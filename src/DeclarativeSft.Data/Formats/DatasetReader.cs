@@ -1,290 +1,247 @@
-using System.Text.Json;
+using DeclarativeSft.Data.Json;
 
 namespace DeclarativeSft.Data;
 
 /// <summary>
-/// Reads JSON-lines data files in any <see cref="DatasetFormat"/> into <see cref="Conversation"/>s.
-/// Every problem is a <see cref="DataFormatException"/> naming file:line; blank lines are skipped.
+/// Reads JSON-lines data files in any <see cref="DatasetFormat"/> into <see cref="Conversation"/>s: the one reader
+/// of data lines, used by the run (files, <c>ReadFile</c>) and by the build (the source generator's data
+/// check, over the AdditionalFiles text, <see cref="ReadText"/>). Every problem is a <see cref="DataFormatException"/>
+/// naming file:line and the column of the value at fault; blank lines are skipped.
 /// </summary>
-public static class DatasetReader
+public static partial class DatasetReader
 {
     /// <summary>Joins an Alpaca record's instruction and non-empty input in the user message.</summary>
     public const string AlpacaInputSeparator = "\n\n### Input:\n";
 
-    /// <summary>Reads every example of <paramref name="path"/>.</summary>
-    public static List<Conversation> ReadFile(string path, DatasetFormat format)
-    {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: data file not found; check data.train / data.validation / data.replay paths in the recipe (relative paths resolve against the recipe folder)", path);
-        CheckNotBinary(path);
-        try
-        {
-            // Strict UTF-8: invalid bytes are an error at their line, not silently U+FFFD.
-            using var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: false);
-            return Read(reader, path, format);
-        }
-        catch (System.Text.DecoderFallbackException)
-        {
-            throw InvalidUtf8(path);
-        }
-    }
+    /// <summary>JSON nesting allowed in a data line (<see cref="JsonReader.MaxDepth"/>).</summary>
+    public const int MaxJsonDepth = JsonReader.MaxDepth;
 
-    /// <summary>JSON nesting allowed in a data line: the same as the build-time check's (generators' JsonReader.MaxDepth).</summary>
-    public const int MaxJsonDepth = 256;
+    /// <summary>How far into a file a NUL byte marks it as binary (the run reads this many bytes to decide).</summary>
+    public const int BinaryProbeLength = 8192;
 
-    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private static readonly JsonDocumentOptions LineOptions = new() { MaxDepth = MaxJsonDepth };
-
-    private static void CheckNotBinary(string path)
-    {
-        using var stream = File.OpenRead(path);
-        var head = new byte[8192];
-        int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        int nul = Array.IndexOf(head, (byte)0, 0, n);
-        if (nul < 0) return;
-        int line = 1;
-        for (int i = 0; i < nul; i++) if (head[i] == (byte)'\n') line++;
-        throw new DataFormatException(path, line,
-            $"the file is binary, not text (a NUL byte at byte {nul + 1}); a data file is UTF-8 text with one JSON object per line. Point the recipe at the .jsonl file");
-    }
-
-    /// <summary>Finds the first invalid UTF-8 sequence (only on the error path) and names its line and column.</summary>
-    private static DataFormatException InvalidUtf8(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        int line = 1, lineStart = 0, i = 0;
-        Span<char> decoded = stackalloc char[8];
-        while (i < bytes.Length)
-        {
-            var status = System.Text.Unicode.Utf8.ToUtf16(bytes.AsSpan(i, Math.Min(UtfSequenceLength(bytes[i]), bytes.Length - i)), decoded, out int read, out _,
-                replaceInvalidSequences: false, isFinalBlock: true);
-            if (status == System.Buffers.OperationStatus.InvalidData || read == 0)
-            {
-                int column = System.Text.Encoding.UTF8.GetCharCount(bytes, lineStart, i - lineStart) + 1;
-                return new DataFormatException(path, line,
-                    $"column {column}: invalid UTF-8 (byte 0x{bytes[i]:X2} at byte offset {i}); data files must be UTF-8 text. " +
-                    "Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)");
-            }
-            if (bytes[i] == (byte)'\n') { line++; lineStart = i + 1; }
-            i += UtfSequenceLength(bytes[i]);
-        }
-        return new DataFormatException(path, line, "invalid UTF-8; data files must be UTF-8 text. Re-save the file as UTF-8");
-    }
-
-    private static int UtfSequenceLength(byte b) => b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
-
-    /// <summary>Reads examples from <paramref name="reader"/>; <paramref name="sourceName"/> is used in errors.</summary>
+    /// <summary>Reads examples from <paramref name="reader"/>; <paramref name="sourceName"/> is used in errors. Stops at
+    /// the first bad line.</summary>
     public static List<Conversation> Read(TextReader reader, string sourceName, DatasetFormat format)
     {
         var result = new List<Conversation>();
-        int lineNumber = 0;
-        string? line;
-        while ((line = reader.ReadLine()) != null)
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            result.Add(ParseLine(line, sourceName, lineNumber, format));
-        }
+        ReadText(reader.ReadToEnd(), sourceName, format, result.Add, e => throw e);
         return result;
     }
 
-    /// <summary>1-based column of the first \\uD800–\\uDFFF escape that is not a high-low pair, or null.</summary>
-    private static int? FindLoneSurrogateEscape(string line)
+    /// <summary>
+    /// Reads every line of <paramref name="text"/> (a whole file), calling <paramref name="onExample"/> for each
+    /// example and <paramref name="onProblem"/> for each bad line; stops early when <paramref name="onProblem"/>
+    /// returns false. A NUL in the first <see cref="BinaryProbeLength"/> characters is one problem for the file.
+    /// Lines end at '\n' (a '\r' before it is dropped), at build and run time alike.
+    /// </summary>
+    public static void ReadText(string text, string sourceName, DatasetFormat format,
+        Action<Conversation> onExample, Func<DataFormatException, bool> onProblem)
     {
-        for (int i = 0; i + 5 < line.Length; i++)
+        int nul = text.IndexOf('\0', 0, Math.Min(text.Length, BinaryProbeLength));
+        if (nul >= 0)
         {
-            if (line[i] != '\\') continue;
-            if (line[i + 1] != 'u') { i++; continue; } // another escape (\\\\, \\", …)
-            if (!int.TryParse(line.AsSpan(i + 2, 4), System.Globalization.NumberStyles.HexNumber, null, out int code)) continue;
-            if (code is >= 0xD800 and <= 0xDBFF && i + 11 < line.Length && line[i + 6] == '\\' && line[i + 7] == 'u'
-                && int.TryParse(line.AsSpan(i + 8, 4), System.Globalization.NumberStyles.HexNumber, null, out int low) && low is >= 0xDC00 and <= 0xDFFF)
-            {
-                i += 11;
-                continue;
-            }
-            if (code is >= 0xD800 and <= 0xDFFF) return i + 1;
-            i += 5;
+            var (line, column) = PositionOf(text, nul);
+            onProblem(new DataFormatException(sourceName, line,
+                "the file is binary, not text (it has a NUL byte here); a data file is UTF-8 text with one JSON object per line. Point the recipe at the .jsonl file",
+                DataProblemKind.NotText, column));
+            return;
         }
-        return null;
+        int lineNumber = 0, start = 0;
+        while (start <= text.Length)
+        {
+            int end = text.IndexOf('\n', start);
+            if (end < 0) end = text.Length;
+            lineNumber++;
+            int contentEnd = end > start && text[end - 1] == '\r' ? end - 1 : end;
+            if (!IsBlank(text, start, contentEnd))
+            {
+                Conversation? example = null;
+                DataFormatException? problem = null;
+                try { example = ParseLine(text, start, contentEnd, sourceName, lineNumber, format); }
+                catch (DataFormatException e) { problem = e; }
+                if (problem is not null)
+                {
+                    if (!onProblem(problem)) return;
+                }
+                else onExample(example!);
+            }
+            if (end >= text.Length) break;
+            start = end + 1;
+        }
     }
 
     /// <summary>Parses one line (a JSON object) of a data file.</summary>
-    public static Conversation ParseLine(string line, string file, int lineNumber, DatasetFormat format)
+    public static Conversation ParseLine(string line, string file, int lineNumber, DatasetFormat format) =>
+        ParseLine(line, 0, line.Length, file, lineNumber, format);
+
+    /// <summary>Parses <paramref name="text"/>[start, end), line <paramref name="lineNumber"/> of <paramref name="file"/>.</summary>
+    public static Conversation ParseLine(string text, int start, int end, string file, int lineNumber, DatasetFormat format)
     {
-        JsonDocument document;
-        if (line.Contains("\\u", StringComparison.Ordinal) && FindLoneSurrogateEscape(line) is int column)
-            throw new DataFormatException(file, lineNumber,
-                $"column {column}: lone surrogate escape '{line.Substring(column - 1, 6)}' is not a character (only a pair such as \\ud83d\\ude00 is); fix the text that produced it");
-        try
+        var at = new LineContext(start, file, lineNumber, format);
+        var root = JsonReader.Parse(text, start, end, out var error);
+        if (root is null)
+            throw at.Error(error!.Offset, DataProblemKind.NotJson,
+                $"not valid JSON ({error.Message}) at column {error.Offset - start + 1}; each line must be one JSON object", error.Message);
+        if (root.Kind != JsonKind.Object)
+            throw at.Error(root.Offset, DataProblemKind.NotJson, $"expected a JSON object, found {root.Describe()}; each line must be one JSON object", "it is " + root.Describe());
+        var fields = new LineFields(at, root, "");
+        var turns = format switch
         {
-            document = JsonDocument.Parse(line, LineOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new DataFormatException(file, lineNumber,
-                $"not valid JSON ({FirstSentence(e.Message)}); each line must be one JSON object");
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw new DataFormatException(file, lineNumber, $"expected a JSON object, found {Describe(root.ValueKind)}");
-            var fields = new LineFields(root, file, lineNumber, format);
-            var messages = format switch
-            {
-                DatasetFormat.Messages => ReadMessages(fields),
-                DatasetFormat.ShareGpt => ReadShareGpt(fields),
-                DatasetFormat.Alpaca => ReadAlpaca(fields),
-                DatasetFormat.PromptCompletion => ReadPromptCompletion(fields),
-                DatasetFormat.UserAssistant => ReadUserAssistant(fields),
-                _ => throw new ArgumentOutOfRangeException(nameof(format)),
-            };
-            string? orderProblem = ConversationRules.FindOrderProblem(messages);
-            if (orderProblem != null) throw new DataFormatException(file, lineNumber, orderProblem);
-            return new Conversation(messages, file, lineNumber);
-        }
+            DatasetFormat.Messages => ReadTurns(fields, "messages", "role", "content", MessageRole),
+            DatasetFormat.ShareGpt => ReadTurns(fields, "conversations", "from", "value", ShareGptRole),
+            DatasetFormat.Alpaca => ReadAlpaca(fields),
+            DatasetFormat.PromptCompletion => ReadPromptCompletion(fields),
+            DatasetFormat.UserAssistant => ReadUserAssistant(fields),
+            _ => throw new ArgumentOutOfRangeException(nameof(format)),
+        };
+        var messages = new List<ChatMessage>(turns.Count);
+        foreach (var turn in turns) messages.Add(turn.Message);
+        string? orderProblem = ConversationRules.FindOrderProblem(messages, out int culprit);
+        if (orderProblem != null)
+            throw at.Error(culprit >= 0 ? turns[culprit].Offset : root.Offset, DataProblemKind.WrongOrder, orderProblem);
+        return new Conversation(messages, file, lineNumber);
     }
 
-    private static List<ChatMessage> ReadMessages(LineFields fields)
+    /// <summary>A message and the offset of its role (where order problems are reported).</summary>
+    private readonly record struct Turn(ChatMessage Message, int Offset);
+
+    private static string? MessageRole(string role) => role is ChatRoles.System or ChatRoles.User or ChatRoles.Assistant ? role : null;
+
+    private static string? ShareGptRole(string from) => from switch
     {
-        var list = fields.RequiredArray("messages");
-        var messages = new List<ChatMessage>();
+        "system" => ChatRoles.System,
+        "human" => ChatRoles.User,
+        "gpt" => ChatRoles.Assistant,
+        _ => null,
+    };
+
+    private static List<Turn> ReadTurns(LineFields fields, string listName, string roleName, string contentName, Func<string, string?> role)
+    {
+        var list = fields.RequiredArray(listName);
+        var turns = new List<Turn>();
         int index = 0;
-        foreach (var item in list.EnumerateArray())
+        foreach (var item in list.Items!)
         {
-            var message = fields.Element(item, $"messages[{index}]");
-            string role = message.RequiredString("role");
-            if (role is not (ChatRoles.System or ChatRoles.User or ChatRoles.Assistant))
-                throw fields.Error($"messages[{index}].role is '{role}'; use system, user or assistant");
-            string content = message.RequiredString("content");
-            bool? train = message.OptionalBool("train");
-            messages.Add(new ChatMessage(role, content, train));
+            var turn = fields.Element(item, $"{listName}[{index}]");
+            var roleNode = turn.Required(roleName, JsonKind.String);
+            string given = roleNode.Text!;
+            string? mapped = role(given);
+            if (mapped is null)
+            {
+                var roles = DatasetFormats.RolesOf(fields.At.Format);
+                throw fields.At.Error(roleNode.Offset, DataProblemKind.UnknownRole,
+                    $"{listName}[{index}].{roleName} is '{given}'; {DatasetFormats.NameOf(fields.At.Format)} uses {string.Join(", ", roles.Take(roles.Count - 1))} or {roles[roles.Count - 1]}",
+                    given);
+            }
+            string content = turn.Required(contentName, JsonKind.String).Text!;
+            turns.Add(new Turn(new ChatMessage(mapped, content, turn.OptionalBool("train")), roleNode.Offset));
             index++;
         }
-        return messages;
+        return turns;
     }
 
-    private static List<ChatMessage> ReadShareGpt(LineFields fields)
+    private static List<Turn> ReadAlpaca(LineFields fields)
     {
-        var list = fields.RequiredArray("conversations");
-        var messages = new List<ChatMessage>();
-        int index = 0;
-        foreach (var item in list.EnumerateArray())
-        {
-            var turn = fields.Element(item, $"conversations[{index}]");
-            string from = turn.RequiredString("from");
-            string role = from switch
-            {
-                "system" => ChatRoles.System,
-                "human" => ChatRoles.User,
-                "gpt" => ChatRoles.Assistant,
-                _ => throw fields.Error($"conversations[{index}].from is '{from}'; sharegpt uses system, human or gpt"),
-            };
-            messages.Add(new ChatMessage(role, turn.RequiredString("value"), turn.OptionalBool("train")));
-            index++;
-        }
-        return messages;
-    }
-
-    private static List<ChatMessage> ReadAlpaca(LineFields fields)
-    {
-        string instruction = fields.RequiredString("instruction");
+        string instruction = fields.Required("instruction", JsonKind.String).Text!;
         string? input = fields.OptionalString("input");
-        string output = fields.RequiredString("output");
+        string output = fields.Required("output", JsonKind.String).Text!;
         // The input, when present, is context for the instruction: both are the user's turn, the input under
         // Alpaca's own "### Input:" header so that the alpaca template renders Stanford Alpaca's layout.
         string user = string.IsNullOrEmpty(input) ? instruction : instruction + AlpacaInputSeparator + input;
-        return [new ChatMessage(ChatRoles.User, user), new ChatMessage(ChatRoles.Assistant, output)];
+        return [new(new ChatMessage(ChatRoles.User, user), fields.Offset), new(new ChatMessage(ChatRoles.Assistant, output), fields.Offset)];
     }
 
-    private static List<ChatMessage> ReadPromptCompletion(LineFields fields) =>
-        [new ChatMessage(ChatRoles.User, fields.RequiredString("prompt")),
-         new ChatMessage(ChatRoles.Assistant, fields.RequiredString("completion"))];
+    private static List<Turn> ReadPromptCompletion(LineFields fields) =>
+        [new(new ChatMessage(ChatRoles.User, fields.Required("prompt", JsonKind.String).Text!), fields.Offset),
+         new(new ChatMessage(ChatRoles.Assistant, fields.Required("completion", JsonKind.String).Text!), fields.Offset)];
 
-    private static List<ChatMessage> ReadUserAssistant(LineFields fields)
+    private static List<Turn> ReadUserAssistant(LineFields fields)
     {
-        string user = fields.RequiredString("User");
-        string assistant = fields.RequiredString("Assistant");
+        string user = fields.Required("User", JsonKind.String).Text!;
+        string assistant = fields.Required("Assistant", JsonKind.String).Text!;
         string? system = fields.OptionalString("Template");
-        var messages = new List<ChatMessage>(3);
-        if (!string.IsNullOrEmpty(system)) messages.Add(new ChatMessage(ChatRoles.System, system));
-        messages.Add(new ChatMessage(ChatRoles.User, user));
-        messages.Add(new ChatMessage(ChatRoles.Assistant, assistant));
-        return messages;
+        var turns = new List<Turn>(3);
+        if (!string.IsNullOrEmpty(system)) turns.Add(new(new ChatMessage(ChatRoles.System, system!), fields.Offset));
+        turns.Add(new(new ChatMessage(ChatRoles.User, user), fields.Offset));
+        turns.Add(new(new ChatMessage(ChatRoles.Assistant, assistant), fields.Offset));
+        return turns;
     }
 
-    private static string Describe(JsonValueKind kind) => kind switch
+    private static bool IsBlank(string s, int start, int end)
     {
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString(),
-    };
+        for (int i = start; i < end; i++)
+            if (!char.IsWhiteSpace(s[i])) return false;
+        return true;
+    }
 
-    private static string FirstSentence(string message)
+    /// <summary>1-based line and column of character <paramref name="offset"/> of <paramref name="text"/>.</summary>
+    public static (int Line, int Column) PositionOf(string text, int offset)
     {
-        int cut = message.IndexOf(". ", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message.TrimEnd('.');
+        int line = 1, lineStart = 0;
+        for (int i = 0; i < offset && i < text.Length; i++)
+            if (text[i] == '\n') { line++; lineStart = i + 1; }
+        return (line, offset - lineStart + 1);
+    }
+
+    /// <summary>Where a line is, for errors: its file, number and the offset of its first character.</summary>
+    private readonly struct LineContext(int lineStart, string file, int line, DatasetFormat format)
+    {
+        public DatasetFormat Format => format;
+
+        public DataFormatException Error(int offset, DataProblemKind kind, string problem, string? value = null) =>
+            new(file, line, problem, kind, Math.Max(1, offset - lineStart + 1), value);
     }
 
     /// <summary>Field access on one JSON object with errors that say which field of which line is wrong.</summary>
-    private readonly struct LineFields(JsonElement obj, string file, int line, DatasetFormat format, string prefix = "")
+    private readonly struct LineFields(LineContext at, JsonNode obj, string prefix)
     {
-        public DataFormatException Error(string problem) => new(file, line, problem);
+        public LineContext At => at;
 
-        public LineFields Element(JsonElement item, string path) =>
-            item.ValueKind == JsonValueKind.Object
-                ? new LineFields(item, file, line, format, path + ".")
-                : throw Error($"{path} must be an object, found {Describe(item.ValueKind)}");
+        public int Offset => obj.Offset;
 
-        public JsonElement RequiredArray(string name)
+        public LineFields Element(JsonNode item, string path) =>
+            item.Kind == JsonKind.Object
+                ? new LineFields(at, item, path + ".")
+                : throw at.Error(item.Offset, DataProblemKind.MissingField, $"{path} must be an object, found {item.Describe()}", $"{path} must be an object, found {item.Describe()}");
+
+        public JsonNode RequiredArray(string name) => Required(name, JsonKind.Array);
+
+        public JsonNode Required(string name, JsonKind kind)
         {
-            if (!obj.TryGetProperty(name, out var value))
-                throw Error($"missing field '{prefix}{name}' ({FormatHint()})");
-            if (value.ValueKind != JsonValueKind.Array)
-                throw Error($"field '{prefix}{name}' must be an array, found {Describe(value.ValueKind)}");
+            var value = obj[name];
+            if (value is null)
+                throw at.Error(obj.Offset, DataProblemKind.MissingField, $"missing field '{prefix}{name}' (format {DatasetFormats.NameOf(at.Format)} expects {DatasetFormats.LayoutOf(at.Format)})",
+                    $"missing field '{prefix}{name}'");
+            if (value.Kind != kind)
+                throw WrongType(value, name, kind == JsonKind.Array ? "an array" : "a string");
             return value;
-        }
-
-        public string RequiredString(string name)
-        {
-            if (!obj.TryGetProperty(name, out var value))
-                throw Error($"missing field '{prefix}{name}' ({FormatHint()})");
-            if (value.ValueKind != JsonValueKind.String)
-                throw Error($"field '{prefix}{name}' must be a string, found {Describe(value.ValueKind)}");
-            return value.GetString()!;
         }
 
         public string? OptionalString(string name)
         {
-            if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-            if (value.ValueKind != JsonValueKind.String)
-                throw Error($"field '{prefix}{name}' must be a string, found {Describe(value.ValueKind)}");
-            return value.GetString();
+            var value = obj[name];
+            if (value is null || value.Kind == JsonKind.Null) return null;
+            if (value.Kind != JsonKind.String)
+                throw WrongType(value, name, "a string");
+            return value.Text;
         }
 
         public bool? OptionalBool(string name)
         {
-            if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-            return value.ValueKind switch
+            var value = obj[name];
+            if (value is null || value.Kind == JsonKind.Null) return null;
+            return value.Kind switch
             {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw Error($"field '{prefix}{name}' must be true or false, found {Describe(value.ValueKind)}"),
+                JsonKind.True => true,
+                JsonKind.False => false,
+                _ => throw WrongType(value, name, "true or false"),
             };
         }
 
-        private string FormatHint() => format switch
+        private DataFormatException WrongType(JsonNode value, string name, string expected)
         {
-            DatasetFormat.Messages => "format messages expects {\"messages\":[{\"role\":…,\"content\":…}]}",
-            DatasetFormat.ShareGpt => "format sharegpt expects {\"conversations\":[{\"from\":…,\"value\":…}]}",
-            DatasetFormat.Alpaca => "format alpaca expects {\"instruction\":…,\"input\":…,\"output\":…}",
-            DatasetFormat.PromptCompletion => "format prompt_completion expects {\"prompt\":…,\"completion\":…}",
-            DatasetFormat.UserAssistant => "format user_assistant expects {\"User\":…,\"Assistant\":…,\"Template\":…}",
-            _ => "",
-        };
+            var problem = $"field '{prefix}{name}' must be {expected}, found {value.Describe()}";
+            return at.Error(value.Offset, DataProblemKind.MissingField, problem, problem);
+        }
     }
 }

@@ -32,14 +32,22 @@ public sealed record LabeledExample(
     public LabeledExample Truncate(int count)
     {
         if (count >= Tokens.Length) return this;
-        var labels = Labels[..count];
+        var labels = Prefix(Labels, count);
         return this with
         {
-            Tokens = Tokens[..count],
+            Tokens = Prefix(Tokens, count),
             Labels = labels,
-            TokenSpans = TokenSpans[..count],
+            TokenSpans = Prefix(TokenSpans, count),
             EndOfTurnTrained = EndOfTurnTrained && EndOfTurnSurvives(count),
         };
+    }
+
+    // Not array[..count]: netstandard2.0 (the generator's build) lacks the runtime helper ranges on arrays need.
+    private static T[] Prefix<T>(T[] array, int count)
+    {
+        var prefix = new T[count];
+        Array.Copy(array, prefix, count);
+        return prefix;
     }
 
     private bool EndOfTurnSurvives(int count)

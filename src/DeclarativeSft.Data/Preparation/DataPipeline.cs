@@ -45,8 +45,8 @@ public static class DataPipeline
             train = mixed;
         }
 
-        var trainLabeled = Truncation.Apply(train.Select(masker.Label), options.MaxSeqLen, options.Truncation);
-        var validationLabeled = Truncation.Apply(validation.Select(masker.Label), options.MaxSeqLen, options.Truncation);
+        var trainLabeled = Truncation.Apply(train.Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true);
+        var validationLabeled = Truncation.Apply(validation.Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true);
 
         return new PreparedData(
             trainLabeled.Kept,

@@ -1,6 +1,6 @@
 namespace DeclarativeSft.Data;
 
-/// <summary>The <c>data</c> section of a recipe, resolved (absolute paths) — what <see cref="DataPipeline"/> needs
+/// <summary>The <c>data</c> section of a recipe, resolved (absolute paths) — what <c>DataPipeline</c> needs
 /// besides a <see cref="LossMasker"/>.</summary>
 /// <param name="TrainFiles">Training data files (absolute paths), read in order.</param>
 /// <param name="Format">The data files' format.</param>

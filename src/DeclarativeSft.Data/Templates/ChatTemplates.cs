@@ -35,6 +35,13 @@ public static class ChatTemplates
         return FromHf(hf, tokenizerConfigPath);
     }
 
+    /// <summary>The model's own Jinja template from the text of its tokenizer_config.json (the build has the text,
+    /// not the file). <paramref name="tokenizerConfigPath"/> names it in errors.</summary>
+    /// <exception cref="JinjaException">The template does not parse (with its line and column in the template).</exception>
+    /// <exception cref="ChatTemplateConfigException">The JSON is unreadable or has no chat_template.</exception>
+    public static JinjaChatTemplate FromTokenizerConfigText(string json, string tokenizerConfigPath) =>
+        FromHf(HfChatTemplate.FromTokenizerConfigText(json, tokenizerConfigPath), tokenizerConfigPath);
+
     /// <summary>Wraps a loaded <see cref="HfChatTemplate"/>; <paramref name="name"/> appears in errors.</summary>
     public static JinjaChatTemplate FromHf(HfChatTemplate template, string name)
     {

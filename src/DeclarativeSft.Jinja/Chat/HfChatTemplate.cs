@@ -49,8 +49,20 @@ public sealed class HfChatTemplate
     {
         if (!File.Exists(tokenizerConfigJsonPath))
             throw new ChatTemplateConfigException($"{tokenizerConfigJsonPath}: file not found (expected a Hugging Face tokenizer_config.json)");
+        string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenizerConfigJsonPath)) ?? ".", "chat_template.jinja");
+        return FromTokenizerConfigText(File.ReadAllText(tokenizerConfigJsonPath), tokenizerConfigJsonPath,
+            File.Exists(beside) ? File.ReadAllText(beside) : null, beside);
+    }
+
+    /// <summary>
+    /// As <see cref="FromTokenizerConfig"/>, from the file's text (the source generator reads no files: it is handed
+    /// the text). <paramref name="chatTemplateJinja"/> is the text of a <c>chat_template.jinja</c> beside it, if any.
+    /// </summary>
+    public static HfChatTemplate FromTokenizerConfigText(string json, string tokenizerConfigJsonPath, string? chatTemplateJinja = null,
+        string chatTemplateJinjaPath = "chat_template.jinja")
+    {
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(File.ReadAllText(tokenizerConfigJsonPath)); }
+        try { doc = JsonDocument.Parse(json); }
         catch (JsonException e)
         {
             throw new ChatTemplateConfigException($"{tokenizerConfigJsonPath}:{(e.LineNumber ?? 0) + 1}: not valid JSON: {e.Message}");
@@ -60,7 +72,7 @@ public sealed class HfChatTemplate
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new ChatTemplateConfigException($"{tokenizerConfigJsonPath}: expected a JSON object at the top level");
-            string source = ReadTemplate(root, tokenizerConfigJsonPath, out string sourceName);
+            string source = ReadTemplate(root, tokenizerConfigJsonPath, chatTemplateJinja, chatTemplateJinjaPath, out string sourceName);
 
             var special = new Dictionary<string, string>();
             foreach (var key in SpecialTokenKeys)
@@ -96,7 +108,7 @@ public sealed class HfChatTemplate
         return new HfChatTemplate(JinjaTemplate.Parse(template, JinjaOptions.ChatTemplate), special, new List<object?>());
     }
 
-    private static string ReadTemplate(JsonElement root, string path, out string sourceName)
+    private static string ReadTemplate(JsonElement root, string path, string? beside, string besidePath, out string sourceName)
     {
         sourceName = path;
         if (root.TryGetProperty("chat_template", out var ct) && ct.ValueKind != JsonValueKind.Null)
@@ -118,9 +130,8 @@ public sealed class HfChatTemplate
             }
             throw new ChatTemplateConfigException($"{path}: chat_template must be a string or a list of {{name, template}}");
         }
-        string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "chat_template.jinja");
-        sourceName = beside;
-        if (File.Exists(beside)) return File.ReadAllText(beside);
+        sourceName = besidePath;
+        if (beside is not null) return beside;
         throw new ChatTemplateConfigException(
             $"{path}: no chat_template (and no chat_template.jinja beside it); this tokenizer does not define a chat format — " +
             "choose a named template in the recipe or supply one");

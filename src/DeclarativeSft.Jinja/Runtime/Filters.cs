@@ -178,11 +178,19 @@ internal static partial class Filters
         _ => throw new JinjaException($"expected an integer, got {Values.TypeName(v)}"),
     };
 
+#if NET
     [GeneratedRegex(@"\w+")]
     private static partial Regex WordRegex();
 
     [GeneratedRegex(@"([-\s({\[<]+)")]
     private static partial Regex WordBeginningSplit();
+#else
+    // netstandard2.0 (the generator) has no regex source generator: the same patterns, compiled once.
+    private static readonly Regex WordPattern = new(@"\w+");
+    private static readonly Regex WordBeginningPattern = new(@"([-\s({\[<]+)");
+    private static Regex WordRegex() => WordPattern;
+    private static Regex WordBeginningSplit() => WordBeginningPattern;
+#endif
 
     // Jinja's title filter (not str.title): words start after whitespace, '-', or an opening bracket.
     private static string Title(string s)

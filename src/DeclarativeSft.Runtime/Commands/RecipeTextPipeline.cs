@@ -1,18 +1,17 @@
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Tokenizers;
-using DataTruncation = DeclarativeSft.Data.TruncationMode;
 
 namespace DeclarativeSft.Runtime.Commands;
 
 /// <summary>
-/// The text half of a recipe, mapped from <see cref="RecipeSpec"/> once for every consumer (the generated program's
-/// commands and <c>sft inspect</c>): tokenizer, chat template, loss mask and data-pipeline options.
+/// The text half of a recipe for the run: the files are read here, and everything else is <see cref="RecipeText"/>,
+/// the mapping the build's data checks use too (so what the build checks is what trains).
 /// </summary>
 public static class RecipeTextPipeline
 {
     /// <summary>Token a <c>builtin:bytes</c> tokenizer ends sequences with (also the padding id of packed rows).</summary>
-    public const string ByteTokenizerEos = "<|endoftext|>";
+    public const string ByteTokenizerEos = RecipeText.ByteTokenizerEos;
 
     /// <summary>
     /// <c>builtin:bytes</c> (and <c>model</c> for a from-scratch model) → <see cref="ByteTokenizer"/> with the template's
@@ -26,32 +25,20 @@ public static class RecipeTextPipeline
             TokenizerSource.Path when Directory.Exists(spec.Tokenizer.Path) => HfTokenizer.FromDirectory(spec.Tokenizer.Path!),
             TokenizerSource.Path => HfTokenizer.FromFile(spec.Tokenizer.Path!),
             TokenizerSource.Model when spec.Model.Path != null => HfTokenizer.FromDirectory(spec.Model.Path),
-            _ => new ByteTokenizer(ByteTokenizerSpecials(spec.Template), eosToken: ByteTokenizerEos),
+            _ => RecipeText.CreateByteTokenizer(spec),
         };
-        if (spec.Template is { Format: TemplateFormat.Custom, AddSpecialTokens: true, Tokens: { } tokens })
-        {
-            var missing = CustomTokens(tokens).Where(t => tokenizer.TokenToId(t) is null).Distinct().ToList();
-            if (missing.Count > 0) tokenizer.AddSpecialTokens(missing);
-        }
-        return tokenizer;
+        return RecipeText.WithRecipeTokens(spec, tokenizer);
     }
 
     /// <summary>The chat template of <c>template.format</c>.</summary>
-    public static ChatTemplate CreateTemplate(RecipeSpec spec, ITokenizer tokenizer) => spec.Template.Format switch
+    public static ChatTemplate CreateTemplate(RecipeSpec spec, ITokenizer tokenizer)
     {
-        TemplateFormat.ChatMl => new ChatMlTemplate(),
-        TemplateFormat.Llama3 => new Llama3Template(),
-        TemplateFormat.Alpaca => ChatTemplates.Named("alpaca", tokenizer),
-        TemplateFormat.HumanAssistant => ChatTemplates.Named("human-assistant", tokenizer),
-        TemplateFormat.Custom when spec.Template.Tokens is { } t => new RoleTokenTemplate(
-            new RoleTokens(t.System.Start, t.System.End), new RoleTokens(t.User.Start, t.User.End),
-            new RoleTokens(t.Assistant.Start, t.Assistant.End)),
-        TemplateFormat.FromTokenizer => ChatTemplates.FromTokenizerConfig(TokenizerConfigPath(spec)),
-        _ => throw new ChatTemplateException("template.format custom needs template.tokens { system: [open, close], user: [...], assistant: [...] }"),
-    };
+        if (spec.Template.Format != TemplateFormat.FromTokenizer) return RecipeText.CreateTemplate(spec, tokenizer, null, null);
+        return ChatTemplates.FromTokenizerConfig(TokenizerConfigPath(spec));
+    }
 
     /// <summary><c>mask.train_on</c> and <c>mask.train_eos</c>.</summary>
-    public static LossMaskOptions MaskOptions(RecipeSpec spec) => new(MaskMode(spec.Mask.TrainOn), spec.Mask.TrainEos);
+    public static LossMaskOptions MaskOptions(RecipeSpec spec) => RecipeText.MaskOptions(spec);
 
     /// <summary>The <c>data</c> section with <paramref name="seed"/> for the split and the replay sample.</summary>
     public static DataPipelineOptions DataOptions(RecipeSpec spec, int seed)
@@ -59,9 +46,9 @@ public static class RecipeTextPipeline
         var data = spec.Data;
         return new DataPipelineOptions(
             data.Train.ToArray(),
-            Format(data.Format),
+            RecipeText.Format(data.Format),
             data.MaxSeqLen,
-            Truncation(data.Truncation),
+            RecipeText.Truncation(data.Truncation),
             data.Packing,
             PackingStrategy.BestFit,
             data.Validation?.Split,
@@ -87,17 +74,6 @@ public static class RecipeTextPipeline
     public static int PadTokenId(ITokenizer tokenizer) =>
         (tokenizer as HfTokenizer)?.PadTokenId ?? tokenizer.EosTokenId ?? 0;
 
-    private static IEnumerable<string> ByteTokenizerSpecials(TemplateSpec template) => template.Format switch
-    {
-        TemplateFormat.ChatMl => new ChatMlTemplate().SpecialTokens,
-        TemplateFormat.Llama3 => new Llama3Template().SpecialTokens,
-        TemplateFormat.Custom when template.Tokens != null => CustomTokens(template.Tokens),
-        _ => [],
-    };
-
-    private static string[] CustomTokens(TemplateTokens t) =>
-        [t.System.Start, t.System.End, t.User.Start, t.User.End, t.Assistant.Start, t.Assistant.End];
-
     private static string TokenizerConfigPath(RecipeSpec spec)
     {
         string? folder = spec.Tokenizer.Source == TokenizerSource.Path && spec.Tokenizer.Path != null
@@ -107,28 +83,4 @@ public static class RecipeTextPipeline
             throw new ChatTemplateException("template.format from-tokenizer needs a model folder or tokenizer path with a tokenizer_config.json");
         return Path.Combine(folder, "tokenizer_config.json");
     }
-
-    private static LossMaskMode MaskMode(MaskMode mode) => mode switch
-    {
-        Recipes.MaskMode.Assistant => LossMaskMode.Assistant,
-        Recipes.MaskMode.LastAssistant => LossMaskMode.LastAssistant,
-        Recipes.MaskMode.Completion => LossMaskMode.Completion,
-        _ => LossMaskMode.All,
-    };
-
-    private static DatasetFormat Format(DataFormat format) => format switch
-    {
-        DataFormat.Messages => DatasetFormat.Messages,
-        DataFormat.ShareGpt => DatasetFormat.ShareGpt,
-        DataFormat.Alpaca => DatasetFormat.Alpaca,
-        DataFormat.PromptCompletion => DatasetFormat.PromptCompletion,
-        _ => DatasetFormat.UserAssistant,
-    };
-
-    private static DataTruncation Truncation(Recipes.TruncationMode mode) => mode switch
-    {
-        Recipes.TruncationMode.Drop => DataTruncation.Drop,
-        Recipes.TruncationMode.Truncate => DataTruncation.Truncate,
-        _ => DataTruncation.Error,
-    };
 }

@@ -13,7 +13,11 @@ internal sealed class AddedTokenMatcher
 {
     private readonly List<Dictionary<char, int>> _children = new() { new Dictionary<char, int>() };
     private readonly List<AddedToken?> _terminal = new() { null };
+#if NET
     private readonly SearchValues<char> _firstChars;
+#else
+    private readonly char[] _firstChars; // netstandard2.0 (the generator): no SearchValues
+#endif
 
     public AddedTokenMatcher(IEnumerable<AddedToken> tokens)
     {
@@ -36,7 +40,11 @@ internal sealed class AddedTokenMatcher
             }
             _terminal[node] ??= token; // the first entry with a given content wins, as in a dictionary
         }
+#if NET
         _firstChars = SearchValues.Create(first.ToArray());
+#else
+        _firstChars = first.ToArray();
+#endif
         IsEmpty = first.Count == 0;
     }
 

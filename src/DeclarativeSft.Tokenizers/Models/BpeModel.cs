@@ -16,7 +16,7 @@ internal sealed class BpeModel
     // Longer words are rarely repeated; caching them would only fill memory.
     private const int MaxCachedWordLength = 64;
 
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocab;
+    private readonly SpanKeyedLookup<int> _vocab;
     private readonly PairRankTable _pairRank; // not Dictionary<long, int>: see PairRankTable
     private readonly int[] _mergeResult;
     private readonly int[] _byteIds; // byte-level: id of each byte's character; -1 if missing
@@ -29,7 +29,7 @@ internal sealed class BpeModel
     public BpeModel(Dictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> merges, bool byteLevel,
         bool byteFallback, int? unkId, bool fuseUnk, bool ignoreMerges)
     {
-        _vocab = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        _vocab = new SpanKeyedLookup<int>(vocab);
         ByteLevel = byteLevel;
         ByteFallback = byteFallback;
         UnkId = unkId;

@@ -1,3 +1,5 @@
+using DeclarativeSft.Tokenizers.Text;
+
 namespace DeclarativeSft.Tokenizers.Models;
 
 /// <summary>Per-thread working memory of <see cref="BpeModel"/>: the symbol arrays of the word being merged
@@ -18,9 +20,9 @@ internal sealed class BpeScratch
     public readonly PriorityQueue<int, long> Heap = new();
 
     private readonly Dictionary<string, ModelToken[]> _cache = new();
-    private readonly Dictionary<string, ModelToken[]>.AlternateLookup<ReadOnlySpan<char>> _cacheLookup;
+    private readonly SpanKeyedLookup<ModelToken[]> _cacheLookup;
 
-    public BpeScratch() => _cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
+    public BpeScratch() => _cacheLookup = new SpanKeyedLookup<ModelToken[]>(_cache);
 
     public void EnsureSymbols(int count)
     {
@@ -40,7 +42,7 @@ internal sealed class BpeScratch
     }
 
     public bool TryGetCached(ReadOnlySpan<char> word, out ModelToken[] tokens) =>
-        _cacheLookup.TryGetValue(word, out tokens!);
+        _cacheLookup.TryGetValue(word, out tokens);
 
     public ModelToken[] AddToCache(ReadOnlySpan<char> word, List<ModelToken> tokens)
     {

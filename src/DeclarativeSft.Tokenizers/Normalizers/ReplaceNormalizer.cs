@@ -46,7 +46,7 @@ internal sealed class ReplaceNormalizer : TextNormalizer
             return spare;
         }
 
-        var text = new string(chars);
+        var text = chars.ToString();
         var last = 0;
         try
         {

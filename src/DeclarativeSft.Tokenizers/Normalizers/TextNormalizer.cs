@@ -18,6 +18,6 @@ internal abstract class TextNormalizer
     {
         var a = new AlignedText();
         a.SetIdentity(text, 0);
-        return new string(Normalize(a, new AlignedText()).Chars);
+        return Normalize(a, new AlignedText()).Chars.ToString();
     }
 }

@@ -44,7 +44,7 @@ internal sealed class UnicodeFormNormalizer(NormalizationForm form) : TextNormal
                 for (var j = start; j < k; j++) spare.AppendFrom(source, j);
                 continue;
             }
-            var normalized = new string(segment).Normalize(form);
+            var normalized = segment.ToString().Normalize(form);
             var (s, e) = source.MapRange(start, k);
             spare.Append(normalized, s, e);
         }

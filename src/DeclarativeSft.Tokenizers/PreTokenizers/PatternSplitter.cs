@@ -96,8 +96,14 @@ internal sealed class PatternSplitter : PreTokenSplitter
         }
         try
         {
+#if NET
             foreach (var m in _regex!.EnumerateMatches(s))
                 if (m.Length > 0) result.Add((m.Index, m.Index + m.Length));
+#else
+            // netstandard2.0 (the generator) has no span matching: match the piece as a string.
+            for (var m = _regex!.Match(s.ToString()); m.Success; m = m.NextMatch())
+                if (m.Length > 0) result.Add((m.Index, m.Index + m.Length));
+#endif
         }
         catch (RegexMatchTimeoutException e)
         {

@@ -100,7 +100,22 @@ internal static class CodePointClass
     public static int EncodeUtf8(ReadOnlySpan<char> s, int i, Span<byte> destination, out int width)
     {
         width = WidthAt(s, i);
+#if NET
         var rune = width == 2 ? new Rune(s[i], s[i + 1]) : Rune.IsValid(s[i]) ? new Rune(s[i]) : Rune.ReplacementChar;
         return rune.EncodeToUtf8(destination);
+#else
+        // netstandard2.0 (the generator) has no Rune: the same encoding by hand, a lone surrogate as U+FFFD.
+        int cp = width == 2 ? char.ConvertToUtf32(s[i], s[i + 1]) : char.IsSurrogate(s[i]) ? 0xFFFD : s[i];
+        if (cp < 0x80) { destination[0] = (byte)cp; return 1; }
+        if (cp < 0x800) { destination[0] = (byte)(0xC0 | cp >> 6); destination[1] = (byte)(0x80 | cp & 0x3F); return 2; }
+        if (cp < 0x10000)
+        {
+            destination[0] = (byte)(0xE0 | cp >> 12); destination[1] = (byte)(0x80 | cp >> 6 & 0x3F); destination[2] = (byte)(0x80 | cp & 0x3F);
+            return 3;
+        }
+        destination[0] = (byte)(0xF0 | cp >> 18); destination[1] = (byte)(0x80 | cp >> 12 & 0x3F);
+        destination[2] = (byte)(0x80 | cp >> 6 & 0x3F); destination[3] = (byte)(0x80 | cp & 0x3F);
+        return 4;
+#endif
     }
 }

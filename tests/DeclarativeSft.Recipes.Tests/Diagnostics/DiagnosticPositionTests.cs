@@ -58,9 +58,22 @@ public class DiagnosticPositionTests
         yield return new object[] { C("SFT0024", Recipe, f => f[DataPath] = DataWithLine(5, "{\"messages\":[{\"role\":\"assistant\",\"content\":\"b\"}]}"), DataPath, 5, 22) };
         yield return new object[] { C("SFT0025", With("  train_on: assistant", "  train_on: last_assistant"),
             f => f[DataPath] = DataWithLine(6, Line.Replace("\"content\":\"b\"", "\"content\":\"b\",\"train\":false")), DataPath, 6, 1) };
-        var bytes = With("  path: ../models/m", "  init: { preset: tiny, seed: 1 }").Replace("  max_seq_len: 512", "  max_seq_len: 16\n  truncation: error") + "tokenizer: builtin:bytes\n";
+        // builtin:bytes + chatml: the fixture's line renders to 23 tokens (markers are one token each).
+        string Bytes(string truncation) => With("  path: ../models/m", "  init: { preset: tiny, seed: 1 }").Replace("  max_seq_len: 512", "  max_seq_len: 32\n  truncation: " + truncation) + "tokenizer: builtin:bytes\n";
+        var bytes = Bytes("error");
         yield return new object[] { C("SFT0026", bytes, f => f[DataPath] = DataWithLine(7, Line.Replace("\"content\":\"b\"", "\"content\":\"" + new string('x', 40) + "\"")), DataPath, 7, 1) };
-        yield return new object[] { C("SFT0027", Recipe, f => f[DataPath] = Data(5), r, 12, 24) };
+        var longPrompt = Line.Replace("\"content\":\"a\"", "\"content\":\"" + new string('x', 40) + "\"");
+        var longAnswer = Line.Replace("\"content\":\"b\"", "\"content\":\"" + new string('x', 40) + "\"");
+        yield return new object[] { C("SFT0040", Bytes("truncate"), f => f[DataPath] = DataWithLine(3, longPrompt), DataPath, 3, 1, "no trained token left") };
+        yield return new object[] { C("SFT0041", Bytes("drop"), f => f[DataPath] = DataWithLine(4, longPrompt), DataPath, 4, 1, "1 example(s)") };
+        yield return new object[] { C("SFT0042", Bytes("truncate"), f => f[DataPath] = DataWithLine(5, longAnswer), DataPath, 5, 1, "truncation cut it off") };
+        var fromTokenizer = With("  format: chatml", "  format: from-tokenizer");
+        // The template's second line "{{ m.content }" lacks a brace: its column 14 is column 58 of tokenizer_config.json (\\n is two characters there).
+        yield return new object[] { C("SFT0043", fromTokenizer, f => f[TokenizerConfigPath] = "{\"chat_template\": \"{% for m in messages %}\\n{{ m.content }\"}", TokenizerConfigPath, 1, 58, "template line 2, column 14") };
+        yield return new object[] { C("SFT0044", Recipe, f => f[DataPath] = DataWithLine(8, Line.Replace("\"content\":\"b\"", "\"content\":\"b\uFFFD\"")), DataPath, 8, 76) };
+        yield return new object[] { C("SFT0045", Recipe, f => f[TokenizerPath] = "{\"model\": {\"type\": \"NoSuchModel\"}}", TokenizerPath, 1, 1, "NoSuchModel") };
+        yield return new object[] { C("SFT0046", fromTokenizer, f => f[TokenizerConfigPath] = "{\"chat_template\": \"{{ raise_exception('roles must alternate') }}\"}", DataPath, 1, 1, "roles must alternate") };
+        yield return new object[] { C("SFT0027", Recipe, f => f[DataPath] = RecipeFixture.Data(5), r, 12, 24) };
         yield return new object[] { C("SFT0028", With("  micro_batch_size: 2", "  micro_batch_size: 64"), null, r, 20, 21) };
         yield return new object[] { C("SFT0029", With("  warmup_ratio: 0.05", "  warmup_steps: 1000"), null, r, 23, 17) };
         yield return new object[] { C("SFT0030", With("  warmup_ratio: 0.05\n", "  warmup_ratio: 0.05\n  memory_budget: 1MiB\n"), null, r, 24, 18, "weights") };
@@ -111,7 +124,7 @@ public class DiagnosticPositionTests
         var parsed = RecipeParser.Parse(RecipePath, Recipe);
         var broken = parsed.Spec! with { Data = null! };
         var req = new FileRequirement(ReferencedFileKind.TrainData, DataPath, "data.train", broken, parsed.Map, EquatableArray<UnresolvedModuleName>.Empty);
-        var result = ReferencedFileCheck.Check(req, Data());
+        var result = ReferencedFileCheck.Check(req, RecipeFixture.Data());
         var d = Assert.Single(result.Diagnostics);
         Assert.Equal(("SFT0035", RecipePath, 1, 1), (d.Id, d.FilePath, d.Line, d.Column));
     }

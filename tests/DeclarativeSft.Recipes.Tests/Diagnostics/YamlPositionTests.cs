@@ -114,7 +114,7 @@ public class DataTextBuildTests
     public void Json_nesting_limit_is_the_runtime_limit()
     {
         string Nested(int depth) => Line.Replace("\"b\"}", "\"b\",\"extra\":" + new string('[', depth) + new string(']', depth) + "}");
-        Assert.Equal(256, DeclarativeSft.Recipes.Json.JsonReader.MaxDepth);
+        Assert.Equal(256, DeclarativeSft.Data.Json.JsonReader.MaxDepth);
         Assert.Empty(WithData(DataWithLine(1, Nested(200))));
         Assert.Single(WithData(DataWithLine(1, Nested(300))));
     }

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace DeclarativeSft.Recipes.Json;
+namespace DeclarativeSft.Data.Json;
 
 /// <summary>Kinds of JSON values.</summary>
 public enum JsonKind { Object, Array, String, Number, True, False, Null }

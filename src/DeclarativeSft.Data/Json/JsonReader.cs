@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace DeclarativeSft.Recipes.Json;
+namespace DeclarativeSft.Data.Json;
 
 /// <summary>Why a JSON text could not be read, and where (character offset).</summary>
 public sealed class JsonError
@@ -20,7 +20,7 @@ public sealed class JsonError
 /// </summary>
 public sealed class JsonReader
 {
-    /// <summary>The nesting limit, the same as the run's (DeclarativeSft.Data's DatasetReader.MaxJsonDepth).</summary>
+    /// <summary>The nesting limit, the one limit of every data line, at build and run time.</summary>
     public const int MaxDepth = 256;
     private readonly string _s;
     private readonly int _end;
