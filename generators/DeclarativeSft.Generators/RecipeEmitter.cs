@@ -122,18 +122,13 @@ internal static class RecipeEmitter
         w.Line("public static class Data");
         w.Open();
         for (int i = 0; i < d.Train.Count; i++)
-            w.Line($"public const string Train{(d.Train.Count == 1 ? "" : i.ToString(CultureInfo.InvariantCulture))} = {Str(d.Train[i])};");
+            w.Line($"public const string Train{(d.Train.Count == 1 ? "" : i.ToString(CultureInfo.InvariantCulture))} = {Str(d.Train[i].Path)};");
         w.Line($"public const {R}DataFormat Format = {Enum("DataFormat", d.Format)};");
         w.Line($"public const int MaxSeqLen = {Int(d.MaxSeqLen)};");
         w.Line($"public const {R}TruncationMode Truncation = {Enum("TruncationMode", d.Truncation)};");
         w.Line($"public const bool Packing = {Bool(d.Packing)};");
         if (d.Validation?.Split is double split) w.Line($"public const double ValidationSplit = {Dbl(split)};");
         if (d.Validation?.Path is string vp) w.Line($"public const string Validation = {Str(vp)};");
-        if (d.Replay is { } replay)
-        {
-            w.Line($"public const string Replay = {Str(replay.Path)};");
-            w.Line($"public const double ReplayRatio = {Dbl(replay.Ratio)};");
-        }
         w.Close();
         w.Line();
     }
@@ -208,9 +203,14 @@ internal static class RecipeEmitter
         var mask = $"new {R}MaskSpec({Enum("MaskMode", s.Mask.TrainOn)}, {Bool(s.Mask.TrainEos)})";
         var d = s.Data;
         var validation = d.Validation is { } v ? $"new {R}ValidationSpec({NullableDbl(v.Split)}, {NullableStr(v.Path)})" : "null";
-        var replay = d.Replay is { } r ? $"new {R}ReplaySpec({Str(r.Path)}, {Dbl(r.Ratio)})" : "null";
-        var data = $"new {R}DataSpec({StrArray(d.Train)}, {Enum("DataFormat", d.Format)}, {validation}, {Int(d.MaxSeqLen)}, " +
-                   $"{Enum("TruncationMode", d.Truncation)}, {Bool(d.Packing)}, {replay})";
+        var sources = $"{R}EquatableArray.Of<{R}DataSourceSpec>(" +
+                      string.Join(", ", d.Train.Select(t => $"new {R}DataSourceSpec({Str(t.Path)}, {NullableDbl(t.Weight)}, {Str(t.Tag)})")) + ")";
+        var quality = d.Quality.Severities.Count == 0
+            ? $"{R}QualitySpec.Defaults"
+            : $"new {R}QualitySpec({R}EquatableArray.Of<{R}QualitySetting>(" +
+              string.Join(", ", d.Quality.Severities.Select(q => $"new {R}QualitySetting({Str(q.Check)}, {Enum("QualitySeverity", q.Severity)})")) + "))";
+        var data = $"new {R}DataSpec({sources}, {Enum("DataFormat", d.Format)}, {validation}, {Int(d.MaxSeqLen)}, " +
+                   $"{Enum("TruncationMode", d.Truncation)}, {Bool(d.Packing)}, {quality})";
         var lora = s.Lora is { } l
             ? $"new {R}LoraSpec({Int(l.R)}, {Dbl(l.Alpha)}, {Dbl(l.Dropout)}, {Flags("ModelModules", l.TargetModules, ModuleNames())}, {Bool(l.UseRslora)}, {Flags("ModelModules", l.ModulesToSave, ModuleNames())})"
             : "null";

@@ -53,12 +53,12 @@ public static class RecipeTextPipeline
     /// <summary><c>mask.train_on</c> and <c>mask.train_eos</c>.</summary>
     public static LossMaskOptions MaskOptions(RecipeSpec spec) => new(MaskMode(spec.Mask.TrainOn), spec.Mask.TrainEos);
 
-    /// <summary>The <c>data</c> section with <paramref name="seed"/> for the split and the replay sample.</summary>
+    /// <summary>The <c>data</c> section with <paramref name="seed"/> for the split, the mixing draws and the epoch order.</summary>
     public static DataPipelineOptions DataOptions(RecipeSpec spec, int seed)
     {
         var data = spec.Data;
         return new DataPipelineOptions(
-            data.Train.ToArray(),
+            data.Train.Select(s => new TrainingSource(s.Path, s.Weight, s.Tag)).ToArray(),
             Format(data.Format),
             data.MaxSeqLen,
             Truncation(data.Truncation),
@@ -66,8 +66,6 @@ public static class RecipeTextPipeline
             PackingStrategy.BestFit,
             data.Validation?.Split,
             data.Validation?.Path,
-            data.Replay?.Path,
-            data.Replay?.Ratio ?? 0,
             seed,
             spec.Template.System);
     }
@@ -79,8 +77,10 @@ public static class RecipeTextPipeline
         var template = CreateTemplate(spec, tokenizer);
         var mask = MaskOptions(spec);
         var masker = new LossMasker(tokenizer, template, mask);
-        var prepared = DataPipeline.Prepare(DataOptions(spec, spec.Training.Seed), masker, PadTokenId(tokenizer));
-        return LabelInspection.Create(prepared.Train, prepared.TrainTruncation.Dropped, count, tokenizer, template.Name, mask, prepared.TrainStats);
+        var options = DataOptions(spec, spec.Training.Seed);
+        var labeled = DataPipeline.Label(options, masker);
+        var prepared = DataPipeline.Prepare(labeled, options, PadTokenId(tokenizer));
+        return LabelInspection.Create(labeled.Train, labeled.Dropped, count, tokenizer, template.Name, mask, prepared.TrainStats);
     }
 
     /// <summary>The id padding slots of packed rows carry (never trained, never attended to).</summary>

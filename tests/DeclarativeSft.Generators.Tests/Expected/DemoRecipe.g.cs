@@ -88,7 +88,7 @@ namespace DeclarativeSft.Recipes.Generated
             new global::DeclarativeSft.Recipes.TokenizerSpec(global::DeclarativeSft.Recipes.TokenizerSource.Model, "/sft/models/m"),
             new global::DeclarativeSft.Recipes.TemplateSpec(global::DeclarativeSft.Recipes.TemplateFormat.ChatMl, null, null, false),
             new global::DeclarativeSft.Recipes.MaskSpec(global::DeclarativeSft.Recipes.MaskMode.Assistant, true),
-            new global::DeclarativeSft.Recipes.DataSpec(global::DeclarativeSft.Recipes.EquatableArray.Of<string>("/sft/r/data/train.jsonl"), global::DeclarativeSft.Recipes.DataFormat.Messages, new global::DeclarativeSft.Recipes.ValidationSpec(0.1d, null), 512, global::DeclarativeSft.Recipes.TruncationMode.Drop, false, null),
+            new global::DeclarativeSft.Recipes.DataSpec(global::DeclarativeSft.Recipes.EquatableArray.Of<global::DeclarativeSft.Recipes.DataSourceSpec>(new global::DeclarativeSft.Recipes.DataSourceSpec("/sft/r/data/train.jsonl", null, "train")), global::DeclarativeSft.Recipes.DataFormat.Messages, new global::DeclarativeSft.Recipes.ValidationSpec(0.1d, null), 512, global::DeclarativeSft.Recipes.TruncationMode.Drop, false, global::DeclarativeSft.Recipes.QualitySpec.Defaults),
             new global::DeclarativeSft.Recipes.LoraSpec(8, 16.0, 0.05d, global::DeclarativeSft.Recipes.ModelModules.QProj | global::DeclarativeSft.Recipes.ModelModules.VProj, false, global::DeclarativeSft.Recipes.ModelModules.None),
             new global::DeclarativeSft.Recipes.TrainingSpec(2, 2, 2, 0.0002d, global::DeclarativeSft.Recipes.LrScheduler.Cosine, 0.05d, null, 0.0, 1.0, 0, false, global::DeclarativeSft.Recipes.Precision.Fp32, "auto", null, 42, null),
             new global::DeclarativeSft.Recipes.RegularizationSpec(0.0, 0.0),
