@@ -55,6 +55,12 @@ public sealed class TrainingMix
     /// <summary>How many examples of each source an epoch draws.</summary>
     public MixingPlan Plan { get; }
 
+    /// <summary>The examples of each source the epochs draw from (null for a mix of prebuilt rows).</summary>
+    public IReadOnlyList<IReadOnlyList<TokenizedExample>>? Sources => _bySource;
+
+    /// <summary>The rows every epoch uses when the plan is fixed; null when each epoch draws and packs its own.</summary>
+    public IReadOnlyList<PackedRow>? FixedRows => _fixedRows;
+
     /// <summary>The examples epoch <paramref name="epoch"/> draws, source by source.</summary>
     public List<TokenizedExample> Select(int epoch)
     {

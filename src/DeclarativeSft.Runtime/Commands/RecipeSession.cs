@@ -65,7 +65,30 @@ public sealed class RecipeSession : IDisposable
     public static RecipeSession Open(RecipeSpec spec, RecipeRunOptions options) => new(spec, options);
 
     /// <summary>Training mix and validation rows (read, split, labelled, truncated, mixed, packed).</summary>
-    public PreparedData Data => _data ??= DataPipeline.Prepare(DataOptions, Masker, RecipeTextPipeline.PadTokenId(Tokenizer));
+    public PreparedData Data => _data ??= PrepareData();
+
+    /// <summary>Where the prepared data is cached (<c>cache/</c> in the output folder), or null with SFT_DATA_CACHE=off.</summary>
+    public string? DataCacheFolder => Environment.GetEnvironmentVariable("SFT_DATA_CACHE") is "off" or "0" ? null : Path.Combine(OutputDir, "cache");
+
+    /// <summary>True when <see cref="Data"/> was read from the preparation cache (nothing it depends on changed).</summary>
+    public bool DataFromCache { get; private set; }
+
+    /// <summary>The prepared data from the cache when its key matches, else prepared and stored for the next run.</summary>
+    private PreparedData PrepareData()
+    {
+        int pad = RecipeTextPipeline.PadTokenId(Tokenizer);
+        if (DataCacheFolder is not { } folder) return DataPipeline.Prepare(DataOptions, Masker, pad);
+        var key = Caching.PreparationCache.Key(RecipeTextPipeline.PreparationInputs(Spec, DataOptions, pad));
+        if (Caching.PreparationCache.TryRead(folder, key, DataOptions, pad) is { } cached)
+        {
+            DataFromCache = true;
+            return cached;
+        }
+        var data = DataPipeline.Prepare(DataOptions, Masker, pad);
+        try { Caching.PreparationCache.Write(folder, key, data); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // a cache that cannot be written only costs time
+        return data;
+    }
 
     /// <summary>The model as the recipe starts it: initialised from a preset and seed, or loaded from model.path;
     /// embeddings grown to the tokenizer's vocabulary; LoRA adapters attached when the recipe has a lora block.</summary>

@@ -30,6 +30,8 @@ public static class RecipeTrain
         var stats = data.TrainStats;
         output.WriteLine(FormattableString.Invariant(
             $"  data     {data.Mix.Plan.EpochSize} training examples per epoch in {stats.Rows} rows of {spec.Data.MaxSeqLen} tokens, useful tokens {stats.UsefulTokenFraction:P1}, trained tokens {stats.TrainedTokens:N0}; {data.Summary.ValidationExamples} validation examples"));
+        if (session.DataFromCache)
+            output.WriteLine($"  cache    tokenized rows read from {session.DataCacheFolder} (data, tokenizer, template and settings unchanged)");
         if (data.Mix.Tags.Count > 1)
             output.WriteLine("  mix      " + string.Join(", ", data.Mix.Tags.Select((tag, i) => FormattableString.Invariant(
                 $"{tag} {data.Mix.Plan.Quotas[i]} of {data.Summary.TrainExamples[i]} per epoch{(spec.Data.Train[i].Weight is double w ? $" (weight {w:0.###}, {(double)data.Mix.Plan.Quotas[i] / data.Mix.Plan.EpochSize:P1})" : "")}"))));
