@@ -110,7 +110,12 @@ public static class DatasetReader
     }
 
     /// <summary>Parses one line (a JSON object) of a data file.</summary>
-    public static Conversation ParseLine(string line, string file, int lineNumber, DatasetFormat format)
+    public static Conversation ParseLine(string line, string file, int lineNumber, DatasetFormat format) =>
+        ParseLine(line, file, lineNumber, format, checkOrder: true);
+
+    /// <summary>Parses one line; <paramref name="checkOrder"/> false leaves the turn order to the caller (the dataset
+    /// checks report it with their own severity).</summary>
+    public static Conversation ParseLine(string line, string file, int lineNumber, DatasetFormat format, bool checkOrder)
     {
         JsonDocument document;
         if (line.Contains("\\u", StringComparison.Ordinal) && FindLoneSurrogateEscape(line) is int column)
@@ -140,7 +145,7 @@ public static class DatasetReader
                 DatasetFormat.UserAssistant => ReadUserAssistant(fields),
                 _ => throw new ArgumentOutOfRangeException(nameof(format)),
             };
-            string? orderProblem = ConversationRules.FindOrderProblem(messages);
+            string? orderProblem = checkOrder ? ConversationRules.FindOrderProblem(messages) : null;
             if (orderProblem != null) throw new DataFormatException(file, lineNumber, orderProblem);
             return new Conversation(messages, file, lineNumber);
         }
