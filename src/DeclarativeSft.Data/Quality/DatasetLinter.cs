@@ -79,7 +79,10 @@ public static class DatasetLinter
     }
 
     /// <summary>Checks every source; <paramref name="masker"/> renders, tokenizes and labels as training does.</summary>
-    public static QualityReport Run(IReadOnlyList<SourceDeclaration> sources, LossMasker masker, ITokenizer tokenizer, LintSettings settings)
+    /// <param name="readText">The text of a data file by path, for callers that must not read the disk (a source
+    /// generator passes its AdditionalFiles; null = not available). Null: files are read from disk, as strict UTF-8.</param>
+    public static QualityReport Run(IReadOnlyList<SourceDeclaration> sources, LossMasker masker, ITokenizer tokenizer, LintSettings settings,
+        Func<string, string?>? readText = null)
     {
         var findings = new List<QualityFinding>();
         var stats = new List<SourceStatistics>();
@@ -90,7 +93,7 @@ public static class DatasetLinter
             var source = sources[s];
             var stat = new SourceStatistics(source.Tag, source.Path);
             stats.Add(stat);
-            var lines = ReadLines(source.Path, settings.Format, findings);
+            var lines = readText is null ? ReadLines(source.Path, settings.Format, findings) : SplitLines(readText(source.Path));
             if (lines is null) continue;
             var layouts = new List<(int Line, string Layout, bool HasSystem)>();
             var responses = new List<int>();
@@ -163,6 +166,12 @@ public static class DatasetLinter
             catch (DataFormatException e) { findings.Add(new QualityFinding(null, e.File, e.Line, new object[0], e.Problem)); }
             return null;
         }
+        return SplitLines(text);
+    }
+
+    private static string[]? SplitLines(string? text)
+    {
+        if (text is null) return null; // a missing file is the build's own error (SFT0020)
         if (text.Length > 0 && text[0] == '\uFEFF') text = text.Substring(1);
         return text.Split('\n').Select(l => l.EndsWith("\r", StringComparison.Ordinal) ? l.Substring(0, l.Length - 1) : l).ToArray();
     }
