@@ -6,6 +6,7 @@ using DeclarativeSft.Cli.Commands;
 var root = new RootCommand("DeclarativeSft: declarative supervised fine-tuning for .NET")
 {
     ValidateCommand.Create(),
+    LintCommand.Create(),
     InspectCommand.Create(),
     TokenizeCommand.Create(),
     DetokenizeCommand.Create(),

@@ -47,9 +47,9 @@ public class GeneratorTests
             var parsed = RecipeParser.Parse(RecipePath, recipe).Spec!;
             Assert.Equal(parsed, RecipePaths.ResolvedAgainst(emitted, parsed.RecipeDirectory));
             Assert.Equal(("recipe.sft.yaml", ".", "data/train.jsonl", "../models/m"),
-                (emitted.RecipePath, emitted.RecipeDirectory, emitted.Data.Train[0], emitted.Model.Path));
+                (emitted.RecipePath, emitted.RecipeDirectory, emitted.Data.Train[0].Path, emitted.Model.Path));
             var moved = RecipePaths.ResolvedAgainst(emitted, Path.Combine(Root, "elsewhere"));
-            Assert.Equal((Path.Combine(Root, "elsewhere", "data", "train.jsonl"), Path.Combine(Root, "models", "m")), (moved.Data.Train[0], moved.Model.Path));
+            Assert.Equal((Path.Combine(Root, "elsewhere", "data", "train.jsonl"), Path.Combine(Root, "models", "m")), (moved.Data.Train[0].Path, moved.Model.Path));
         }
     }
 

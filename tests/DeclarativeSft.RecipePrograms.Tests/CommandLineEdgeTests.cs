@@ -35,7 +35,7 @@ public class CommandLineEdgeTests
     public void Output_inside_an_input_folder_is_refused_like_output_dir(string which)
     {
         var spec = ChatLora;
-        var folder = which == "model" ? spec.Model.Path! : Path.GetDirectoryName(spec.Data.Train[0])!;
+        var folder = which == "model" ? spec.Model.Path! : Path.GetDirectoryName(spec.Data.Train[0].Path)!;
         var output = Path.Combine(folder, "out");
         var error = new StringWriter();
 
@@ -55,7 +55,7 @@ public class CommandLineEdgeTests
     {
         using var temp = new TempFolder();
         if (path == "folder") path = Directory.CreateDirectory(Path.Combine(temp.Path, "train.jsonl")).FullName;
-        var spec = ChatLora with { Data = ChatLora.Data with { Train = EquatableArray.Of(path) } };
+        var spec = ChatLora with { Data = ChatLora.Data with { Train = EquatableArray.Of(ChatLora.Data.Train[0] with { Path = path }) } };
         var error = new StringWriter();
 
         var run = Task.Run(() => RecipeCommands.Run(spec, new RecipeRunOptions(RecipeCommand.Train, MaxSteps: 1, Output: Path.Combine(temp.Path, "out")), new StringWriter(), error));

@@ -14,11 +14,11 @@ public class RecipeErrorTests
         var spec = ShippedRecipes.Load(ShippedRecipes.RecipePath(name));
         using var temp = new TempFolder();
         // The data in a folder of its own: an --output inside the data folder is refused (like output.dir, SFT0033).
-        var data = Path.Combine(Directory.CreateDirectory(Path.Combine(temp.Path, "data")).FullName, Path.GetFileName(spec.Data.Train[0]));
-        var lines = File.ReadAllLines(spec.Data.Train[0]);
+        var data = Path.Combine(Directory.CreateDirectory(Path.Combine(temp.Path, "data")).FullName, Path.GetFileName(spec.Data.Train[0].Path));
+        var lines = File.ReadAllLines(spec.Data.Train[0].Path);
         lines[line - 1] = corrupt;
         File.WriteAllLines(data, lines);
-        var corrupted = spec with { Data = spec.Data with { Train = DeclarativeSft.Recipes.EquatableArray.Of(data) } };
+        var corrupted = spec with { Data = spec.Data with { Train = DeclarativeSft.Recipes.EquatableArray.Of(spec.Data.Train[0] with { Path = data }) } };
         var output = new StringWriter();
         var error = new StringWriter();
 

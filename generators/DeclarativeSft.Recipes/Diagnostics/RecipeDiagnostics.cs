@@ -130,6 +130,27 @@ public static class RecipeDiagnostics
         "{0} '{1}' is named more than once (first at line {2}); its metrics would be shown twice. Remove one.");
     public static readonly RecipeDiagnosticDescriptor ComponentsNeedRuntime = E("SFT0076", "Components need the training runtime",
         "{0} '{1}' is a class of the recipe project, but this project does not reference DeclarativeSft.Runtime (RecipeReferenceRuntime=false), which runs components. Reference the runtime, or name only built-ins.");
+    // ---- Data mixing and dataset quality (SFT0050–SFT0059) ----
+    public static readonly RecipeDiagnosticDescriptor DuplicateSourceTag = E("SFT0050", "Duplicate data source tag",
+        "Tag '{0}' is already used by the data.train source at line {1}: per-tag losses and reports could not tell them apart. Give this source its own tag, e.g. tag: {0}-2.");
+    public static readonly RecipeDiagnosticDescriptor SourceWeightMissing = E("SFT0051", "Data source without a weight",
+        "data.train source '{0}' has no weight, but source '{1}' has one: either every source has a weight (its share of the mix) or none has (each example once per epoch). Add e.g. weight: 0.2.");
+    public static readonly RecipeDiagnosticDescriptor ReplayIsASource = W("SFT0052", "data.replay is a weighted data.train source",
+        "data.replay is the old form of a weighted source; it is read as: train: [{{ path: {0}, weight: {1}, tag: {2} }}, {{ path: {3}, weight: {4}, tag: {5} }}]. Write that list under data.train and remove data.replay.");
+    public static readonly RecipeDiagnosticDescriptor DuplicateExample = W("SFT0053", "Duplicate example",
+        "This example {0} line {1} of {2}: a duplicate counts twice in training and can leak into the validation split. Keep one of them (or set data.quality.{3}: off).");
+    public static readonly RecipeDiagnosticDescriptor FormatCollapse = W("SFT0054", "One answer to many prompts",
+        "The assistant answer of this example is also the answer to {0} other prompts (lines {1}): the model learns to give it whatever is asked (format collapse). Vary the answers or drop the copies.");
+    public static readonly RecipeDiagnosticDescriptor TemplateMarkerInContent = W("SFT0055", "Template marker inside message content",
+        "Message {0} ({1}) contains '{2}', {3}: rendered, it becomes structure ({4}). Remove it from the content; the template adds its own markers.");
+    public static readonly RecipeDiagnosticDescriptor SuspiciousContent = W("SFT0056", "Empty turn or unprintable characters",
+        "Message {0} ({1}) {2}. {3}");
+    public static readonly RecipeDiagnosticDescriptor TruncationVictim = W("SFT0057", "Example dropped, cut or left untrained by max_seq_len",
+        "This example has {0} tokens, more than data.max_seq_len {1}: {2}. Raise max_seq_len, shorten or split the example.");
+    public static readonly RecipeDiagnosticDescriptor DatasetDistribution = W("SFT0058", "Response lengths or trained-token share",
+        "Source '{0}': {1}. {2}");
+    public static readonly RecipeDiagnosticDescriptor InconsistentDataset = W("SFT0059", "Roles or format inconsistent across the file",
+        "This example {0}, unlike {1} of the {2} examples of '{3}'. {4}");
 
     /// <summary>Every descriptor, by ID order.</summary>
     public static IReadOnlyList<RecipeDiagnosticDescriptor> All { get; } = new[]
@@ -142,6 +163,8 @@ public static class RecipeDiagnostics
         NoExamples, InternalError, KlToBaseNeedsLora, ConfigValueImpossible, SeqLenOverModelContext,
         ValidationIsTrainingFile, TruncatedToNothing, ExamplesDropped, EndOfTurnNotTrained, ChatTemplateSyntax, DataNotUtf8,
         TokenizerUnloadable, TemplateCannotRender,
+        DuplicateSourceTag, SourceWeightMissing, ReplayIsASource, DuplicateExample, FormatCollapse, TemplateMarkerInContent,
+        SuspiciousContent, TruncationVictim, DatasetDistribution, InconsistentDataset,
         UnknownComponent, WrongComponentKind, ComponentNotConstructible, ComponentNotAccessible, AmbiguousComponent,
         DuplicateComponent, ComponentsNeedRuntime,
     };

@@ -1,7 +1,7 @@
 namespace DeclarativeSft.Recipes;
 
 /// <summary>Why a recipe needs a file.</summary>
-public enum ReferencedFileKind { TrainData, ValidationData, ReplayData, ModelConfig, TokenizerJson, TokenizerConfig }
+public enum ReferencedFileKind { TrainData, ValidationData, ModelConfig, TokenizerJson, TokenizerConfig }
 
 /// <summary>
 /// A file a recipe depends on, with everything needed to check it alone (the spec, positions, module names waiting

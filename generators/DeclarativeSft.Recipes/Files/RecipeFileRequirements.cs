@@ -17,9 +17,8 @@ public static class RecipeFileRequirements
             list.Add(new FileRequirement(kind, path, key, spec, parsed.Map, withModules ? parsed.UnresolvedModules : EquatableArray<UnresolvedModuleName>.Empty));
 
         for (int i = 0; i < spec.Data.Train.Count; i++)
-            Add(ReferencedFileKind.TrainData, spec.Data.Train[i], parsed.Map.Has($"data.train[{i}]") ? $"data.train[{i}]" : "data.train");
+            Add(ReferencedFileKind.TrainData, spec.Data.Train[i].Path, TrainKey(parsed.Map, i));
         if (spec.Data.Validation?.Path is { } validation) Add(ReferencedFileKind.ValidationData, validation, "data.validation.path");
-        if (spec.Data.Replay is { } replay) Add(ReferencedFileKind.ReplayData, replay.Path, "data.replay.path");
         if (spec.Model.Path is { } model) Add(ReferencedFileKind.ModelConfig, Path.Combine(model, "config.json"), "model.path", withModules: true);
 
         var tokenizerFolder = TokenizerFolder(spec);
@@ -61,6 +60,10 @@ public static class RecipeFileRequirements
         }
         return new RecipeTokenizerFiles(jsonText, configText);
     }
+
+    /// <summary>Where source <paramref name="i"/> of data.train names its file: its <c>path</c> key, the list item, or data.train.</summary>
+    private static string TrainKey(RecipeSourceMap map, int i) =>
+        map.Has($"data.train[{i}].path") ? $"data.train[{i}].path" : map.Has($"data.train[{i}]") ? $"data.train[{i}]" : "data.train";
 
     private static string? TokenizerFolder(RecipeSpec spec) => spec.Tokenizer.Source switch
     {

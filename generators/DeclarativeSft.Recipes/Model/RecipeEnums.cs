@@ -55,3 +55,18 @@ public enum ModelModules
     EmbedTokens = 128,
     LmHead = 256,
 }
+
+/// <summary>Severity of one dataset check (<c>data.quality.&lt;check&gt;</c>).</summary>
+public enum QualitySeverity
+{
+    /// <summary>Not set in the recipe: the check's own default.</summary>
+    Default,
+    /// <summary><c>off</c>: the check does not run.</summary>
+    Off,
+    /// <summary><c>info</c>.</summary>
+    Info,
+    /// <summary><c>warning</c>.</summary>
+    Warning,
+    /// <summary><c>error</c>: <c>sft lint</c> exits 1.</summary>
+    Error,
+}

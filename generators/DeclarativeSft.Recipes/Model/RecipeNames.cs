@@ -54,6 +54,20 @@ public static class RecipeNames
         ("tiny", ModelPreset.Tiny), ("small", ModelPreset.Small),
     };
 
+    /// <summary>Values of a <c>data.quality.&lt;check&gt;</c> key.</summary>
+    public static readonly IReadOnlyList<(string Name, QualitySeverity Value)> QualitySeverities = new[]
+    {
+        ("off", QualitySeverity.Off), ("info", QualitySeverity.Info), ("warning", QualitySeverity.Warning), ("error", QualitySeverity.Error),
+    };
+
+    /// <summary>The dataset checks of <c>sft lint</c>, by their <c>data.quality</c> key (DeclarativeSft.Data's
+    /// quality catalogue implements exactly these; a test keeps the two lists equal).</summary>
+    public static readonly IReadOnlyList<string> QualityChecks = new[]
+    {
+        "duplicates", "near_duplicates", "format_collapse", "template_markers", "empty_turns", "role_order",
+        "truncation", "bad_characters", "length_calibration", "trained_share", "consistency",
+    };
+
     /// <summary>LoRA-able projections of a Llama-family decoder layer, in Hugging Face naming.</summary>
     public static readonly IReadOnlyList<(string Name, ModelModules Value)> LinearModules = new[]
     {

@@ -27,9 +27,8 @@ public static class RecipePaths
         Tokenizer = spec.Tokenizer with { Path = MapOrNull(spec.Tokenizer.Path, map) },
         Data = spec.Data with
         {
-            Train = spec.Data.Train.Select(map).ToEquatableArray(),
+            Train = spec.Data.Train.Select(source => source with { Path = map(source.Path) }).ToEquatableArray(),
             Validation = spec.Data.Validation is { } validation ? validation with { Path = MapOrNull(validation.Path, map) } : null,
-            Replay = spec.Data.Replay is { } replay ? replay with { Path = map(replay.Path) } : null,
         },
         Output = spec.Output with { Dir = map(spec.Output.Dir), ResumePath = MapOrNull(spec.Output.ResumePath, map) },
     };

@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+
 namespace DeclarativeSft.Recipes;
 
 /// <summary>
@@ -62,20 +65,54 @@ public sealed record MaskSpec(MaskMode TrainOn, bool TrainEos);
 /// <summary><c>data.validation</c>: a fraction split off the training data, or a separate file.</summary>
 public sealed record ValidationSpec(double? Split, string? Path);
 
-/// <summary><c>data.replay</c>: general data mixed in to mitigate forgetting.</summary>
-/// <param name="Ratio">Fraction of replay examples in the mix, in [0, 1].</param>
-public sealed record ReplaySpec(string Path, double Ratio);
+/// <summary>One source of <c>data.train</c>: a JSONL file, its share of the training mix and the tag its metrics are
+/// logged under. A plain path is a source without a weight.</summary>
+/// <param name="Path">Absolute path of the JSONL file.</param>
+/// <param name="Weight">Share of the mix relative to the other sources' weights (positive, finite), or null: every
+/// example once per epoch. Either every source has a weight or none has.</param>
+/// <param name="Tag">Name of the source in metrics.jsonl, the loss plot and reports (unique; default: the file name
+/// without extension).</param>
+public sealed record DataSourceSpec(string Path, double? Weight, string Tag);
+
+/// <summary><c>data.quality</c>: the severity of each <c>sft lint</c> check (<see cref="QualitySeverity.Default"/> =
+/// the check's own default).</summary>
+/// <param name="Severities">Check name (a key of <c>data.quality</c>) → severity, for the checks the recipe sets.</param>
+public sealed record QualitySpec(EquatableArray<QualitySetting> Severities)
+{
+    /// <summary>No check overridden.</summary>
+    public static QualitySpec Defaults { get; } = new(EquatableArray<QualitySetting>.Empty);
+
+    /// <summary>The severity the recipe sets for <paramref name="check"/>, or <see cref="QualitySeverity.Default"/>.</summary>
+    public QualitySeverity For(string check)
+    {
+        foreach (var s in Severities)
+            if (s.Check == check) return s.Severity;
+        return QualitySeverity.Default;
+    }
+}
+
+/// <summary>One <c>data.quality</c> entry: a check and its severity.</summary>
+public sealed record QualitySetting(string Check, QualitySeverity Severity);
 
 /// <summary><c>data</c>.</summary>
-/// <param name="Train">Absolute paths of the training JSONL files.</param>
+/// <param name="Train">The training sources, in recipe order (the first one is seen exactly once per epoch when
+/// sources have weights; see <c>docs/data-mixing.md</c>).</param>
+/// <param name="Quality">Severities of the dataset checks of <c>sft lint</c>.</param>
 public sealed record DataSpec(
-    EquatableArray<string> Train,
+    EquatableArray<DataSourceSpec> Train,
     DataFormat Format,
     ValidationSpec? Validation,
     int MaxSeqLen,
     TruncationMode Truncation,
     bool Packing,
-    ReplaySpec? Replay);
+    QualitySpec Quality)
+{
+    /// <summary>The training files, in recipe order.</summary>
+    public IEnumerable<string> TrainPaths => Train.Select(s => s.Path);
+
+    /// <summary>True when the sources carry weights (the sampler mixes them); false: each example once per epoch.</summary>
+    public bool IsWeighted => Train.Count > 0 && Train[0].Weight is not null;
+}
 
 /// <summary><c>lora</c>; absent in the recipe ⇒ full fine-tuning.</summary>
 /// <param name="TargetModules">Projections that get adapters (<c>all-linear</c> = <see cref="ModelModules.AllLinear"/>).</param>

@@ -118,7 +118,8 @@ internal sealed class ParseContext
 
     private static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
-    private void Record(string path, SourcePosition key, SourcePosition value) =>
+    /// <summary>Remembers where <paramref name="path"/> was written (for diagnostics reported after parsing).</summary>
+    public void Record(string path, SourcePosition key, SourcePosition value) =>
         _locations.Add(new RecipeNodeLocation(path, key.Line, key.Column, value.Line, value.Column));
 
     public Section? SubSection(Section parent, string key)

@@ -170,7 +170,7 @@ public static class RecipeParser
         }
         var s = c.SubSection(top, "data");
         if (s is null) return null;
-        var train = c.PathList(s, "train");
+        var train = DataSources.Parse(c, s);
         if (train is null && !s.Has("train"))
             c.Report(RecipeDiagnostics.MissingKey, s.Position, "train", "data", "train: data/train.jsonl");
         var format = c.Enum(s, "format", RecipeNames.DataFormats, DataFormat.Messages, "data format");
@@ -192,17 +192,24 @@ public static class RecipeParser
         var maxSeqLen = c.Int(s, "max_seq_len", 8, 1 << 20) ?? 1024;
         var truncation = c.Enum(s, "truncation", RecipeNames.TruncationModes, TruncationMode.Drop, "truncation mode");
         var packing = c.Bool(s, "packing") ?? false;
-
-        ReplaySpec? replay = null;
-        var r = c.SubSection(s, "replay");
-        if (r is not null)
-        {
-            var path = c.Path(r, "path", required: true);
-            var ratio = c.Double(r, "ratio", 0, 1, rangeText: "in [0, 1] (seed 003 suggests 0.3–0.7)") ?? 0.3;
-            if (path is not null) replay = new ReplaySpec(path, ratio);
-        }
+        if (train is not null) train = DataSources.WithReplay(c, s, train);
+        var quality = ParseQuality(c, s);
         if (train is null) return null;
-        return new DataSpec(train.ToEquatableArray(), format, validation, maxSeqLen, truncation, packing, replay);
+        return new DataSpec(train.ToEquatableArray(), format, validation, maxSeqLen, truncation, packing, quality);
+    }
+
+    private static QualitySpec ParseQuality(ParseContext c, Section data)
+    {
+        var q = c.SubSection(data, "quality");
+        if (q is null) return QualitySpec.Defaults;
+        var settings = new List<QualitySetting>();
+        foreach (var check in RecipeNames.QualityChecks)
+        {
+            if (!q.Has(check) || q.Get(check) is YamlScalar { IsNull: true }) continue;
+            var severity = c.Enum(q, check, RecipeNames.QualitySeverities, QualitySeverity.Default, "check severity");
+            if (severity != QualitySeverity.Default) settings.Add(new QualitySetting(check, severity));
+        }
+        return new QualitySpec(settings.ToEquatableArray());
     }
 
     private static LoraSpec? ParseLora(ParseContext c, Section top)

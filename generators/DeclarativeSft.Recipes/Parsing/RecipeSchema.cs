@@ -42,7 +42,8 @@ public static class RecipeSchema
             K("max_seq_len", "1024", "max_seq_length", "cutoff_len", "sequence_len"),
             K("truncation", "drop"),
             K("packing", "true", "sample_packing"),
-            S("replay", K("path", "data/general.jsonl"), K("ratio", "0.3"))),
+            S("replay", K("path", "data/general.jsonl"), K("ratio", "0.3")),
+            S("quality", RecipeNames.QualityChecks.Select(c => K(c, "warning")).ToArray())),
         S("lora",
             K("r", "8", "lora_r"),
             K("alpha", "16", "lora_alpha"),
@@ -81,6 +82,13 @@ public static class RecipeSchema
             K("keep_checkpoints", "3"),
             K("resume_from_checkpoint", "auto")),
         K("hooks", "[MyTrainingHook]"),
+    };
+
+    /// <summary>Keys of one <c>data.train</c> list item written as a mapping (<c>- { path: …, weight: 0.8, tag: task }</c>).
+    /// Not part of <see cref="Root"/>: list items have no dotted key path.</summary>
+    public static IReadOnlyList<RecipeKey> DataSource { get; } = new[]
+    {
+        K("path", "data/train.jsonl"), K("weight", "0.8"), K("tag", "task"),
     };
 
     /// <summary>

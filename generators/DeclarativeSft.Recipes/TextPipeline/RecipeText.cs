@@ -99,6 +99,7 @@ public static class RecipeText
         _ => Array.Empty<string>(),
     };
 
-    private static string[] CustomTokens(TemplateTokens t) =>
+    /// <summary>The six role markers of a custom template, in system, user, assistant order.</summary>
+    public static string[] CustomTokens(TemplateTokens t) =>
         new[] { t.System.Start, t.System.End, t.User.Start, t.User.End, t.Assistant.Start, t.Assistant.End };
 }

@@ -20,7 +20,9 @@ public static class RecipeCrossChecks
         var map = parsed.Map;
         void Add(RecipeDiagnosticDescriptor d, SourcePosition at, params object?[] args) => result.Add(d.At(spec.RecipePath, at, args));
 
-        long n = train.Sum(f => (long)f.ExampleCount);
+        // Per source, as the runtime splits: each source gives its own share to validation.
+        var counts = spec.Data.Train.Select(src => (long)(train.FirstOrDefault(f => f.Path == src.Path)?.ExampleCount ?? 0)).ToArray();
+        long n = counts.Sum();
         long nTrain = n;
         if (spec.Data.Validation?.Split is double split)
         {
@@ -31,6 +33,7 @@ public static class RecipeCrossChecks
                 Add(RecipeDiagnostics.EmptyValidation, map.ValueOf("data.validation.split"), RecipeRules.Num(split), n, 0, nVal == 0 ? "validation" : "training");
                 return result;
             }
+            for (int i = 0; i < counts.Length; i++) counts[i] -= Math.Max(1, (long)Math.Round(counts[i] * split, MidpointRounding.AwayFromZero));
         }
         if (nTrain == 0) return result;
 
@@ -43,13 +46,7 @@ public static class RecipeCrossChecks
             return result;
         }
 
-        long mixed = nTrain;
-        if (spec.Data.Replay is { } replay && replay.Ratio < 1)
-        {
-            var replayFile = mine.FirstOrDefault(f => f.Kind == ReferencedFileKind.ReplayData);
-            long wanted = (long)Math.Round(nTrain * replay.Ratio / (1 - replay.Ratio));
-            mixed += replayFile is { ExampleCount: >= 0 } ? Math.Min(wanted, replayFile.ExampleCount) : 0;
-        }
+        long mixed = EpochExamples(counts, spec.Data.Train.Select(src => src.Weight).ToArray());
         long perEpoch = (mixed + effective - 1) / effective;
         long total = perEpoch * t.Epochs;
         var how = $"{t.Epochs} epoch(s) × {perEpoch} steps";
@@ -58,5 +55,19 @@ public static class RecipeCrossChecks
         if (warmup > 0 && warmup >= total)
             Add(RecipeDiagnostics.WarmupTooLong, map.ValueOf(t.WarmupSteps is not null ? "training.warmup_steps" : "training.warmup_ratio"), warmup, total, how);
         return result;
+    }
+
+    /// <summary>
+    /// Examples per epoch of a mix: without weights every example once; with weights the first source once and each
+    /// other source round(n₀·wᵢ/w₀) (at least 1). The same rule as DeclarativeSft.Data's MixingPlan.Quotas (a test
+    /// keeps them equal; once this library references DeclarativeSft.Data it calls that instead).
+    /// </summary>
+    public static long EpochExamples(long[] counts, double?[] weights)
+    {
+        if (counts.Length == 0 || weights[0] is not double w0) return counts.Sum();
+        long total = counts[0];
+        for (int i = 1; i < counts.Length; i++)
+            total += Math.Max(1, (long)Math.Round(counts[0] * (weights[i] ?? 0) / w0, MidpointRounding.AwayFromZero));
+        return total;
     }
 }

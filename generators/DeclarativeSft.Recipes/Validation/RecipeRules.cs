@@ -39,7 +39,7 @@ public static class RecipeRules
             Add(RecipeDiagnostics.KlToBaseNeedsLora, map.ValueOf("regularization.kl_to_base"), Num(spec.Regularization.KlToBase));
 
         if (spec.Data.Validation?.Path is { } validation
-            && spec.Data.Train.Any(t => PathResolver.IsInside(t, validation) && PathResolver.IsInside(validation, t)))
+            && spec.Data.TrainPaths.Any(t => PathResolver.IsInside(t, validation) && PathResolver.IsInside(validation, t)))
             Add(RecipeDiagnostics.ValidationIsTrainingFile, map.ValueOf("data.validation.path"), validation);
 
         var output = spec.Output.Dir;
@@ -48,7 +48,7 @@ public static class RecipeRules
             Add(RecipeDiagnostics.OutputInsideInputs, outputAt, output, "model", spec.Model.Path);
         else
         {
-            var inputs = spec.Data.Train.Concat(new[] { spec.Data.Validation?.Path, spec.Data.Replay?.Path }).Where(p => p is not null);
+            var inputs = spec.Data.TrainPaths.Concat(new[] { spec.Data.Validation?.Path }).Where(p => p is not null);
             foreach (var dataFolder in inputs.Select(p => PathResolver.DirectoryOf(p!)).Distinct())
             {
                 // A data file next to the recipe makes the recipe folder the "data folder": outputs there are fine.

@@ -74,8 +74,13 @@ public static partial class DatasetReader
     public static Conversation ParseLine(string line, string file, int lineNumber, DatasetFormat format) =>
         ParseLine(line, 0, line.Length, file, lineNumber, format);
 
+    /// <summary>Parses one line; <paramref name="checkOrder"/> false leaves the turn order to the caller (the dataset
+    /// checks report it with their own severity).</summary>
+    public static Conversation ParseLine(string line, string file, int lineNumber, DatasetFormat format, bool checkOrder) =>
+        ParseLine(line, 0, line.Length, file, lineNumber, format, checkOrder);
+
     /// <summary>Parses <paramref name="text"/>[start, end), line <paramref name="lineNumber"/> of <paramref name="file"/>.</summary>
-    public static Conversation ParseLine(string text, int start, int end, string file, int lineNumber, DatasetFormat format)
+    public static Conversation ParseLine(string text, int start, int end, string file, int lineNumber, DatasetFormat format, bool checkOrder = true)
     {
         var at = new LineContext(start, file, lineNumber, format);
         var root = JsonReader.Parse(text, start, end, out var error);
@@ -96,7 +101,8 @@ public static partial class DatasetReader
         };
         var messages = new List<ChatMessage>(turns.Count);
         foreach (var turn in turns) messages.Add(turn.Message);
-        string? orderProblem = ConversationRules.FindOrderProblem(messages, out int culprit);
+        int culprit = -1;
+        string? orderProblem = checkOrder ? ConversationRules.FindOrderProblem(messages, out culprit) : null;
         if (orderProblem != null)
             throw at.Error(culprit >= 0 ? turns[culprit].Offset : root.Offset, DataProblemKind.WrongOrder, orderProblem);
         return new Conversation(messages, file, lineNumber);

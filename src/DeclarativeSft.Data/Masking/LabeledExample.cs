@@ -26,7 +26,8 @@ public sealed record LabeledExample(
 
     public int TrainedTokenCount => Labels.Count(l => l != Data.Labels.IgnoreIndex);
 
-    public TokenizedExample ToTokenizedExample() => new(InputIds, (int[])Labels.Clone());
+    /// <summary>Ids and labels only, as training needs them; <paramref name="tag"/> is the index of the example's data source.</summary>
+    public TokenizedExample ToTokenizedExample(int tag = 0) => new(InputIds, (int[])Labels.Clone(), tag);
 
     /// <summary>The first <paramref name="count"/> tokens (for <c>truncation: truncate</c>).</summary>
     public LabeledExample Truncate(int count)

@@ -1,7 +1,7 @@
 namespace DeclarativeSft.Data;
 
 /// <summary>Where the data stream stands: the epoch and the index of the next micro-batch in that epoch's order.
-/// Saved in checkpoints; with the same rows and seed it resumes at exactly the same batch.</summary>
+/// Saved in checkpoints; with the same data and seed it resumes at exactly the same batch.</summary>
 public readonly record struct DataCursor(int Epoch, int BatchIndex)
 {
     public static DataCursor Start => new(0, 0);
@@ -11,51 +11,71 @@ public readonly record struct DataCursor(int Epoch, int BatchIndex)
 public sealed record MicroBatch(IReadOnlyList<PackedRow> Rows, DataCursor Cursor, DataCursor Next);
 
 /// <summary>
-/// Yields micro-batches of rows, each epoch in its own seeded shuffled order (the order of epoch e depends only
-/// on the seed and e), so a run can stop anywhere and resume from a <see cref="DataCursor"/>.
+/// Yields micro-batches of rows, each epoch in the order of its <see cref="TrainingMix"/> (which depends only on the
+/// seed and the epoch), so a run can stop anywhere and resume from a <see cref="DataCursor"/>.
 /// The last batch of an epoch may be smaller.
 /// </summary>
 public sealed class EpochBatcher
 {
-    private readonly IReadOnlyList<PackedRow> _rows;
     private readonly int _microBatchSize;
-    private readonly int _seed;
     private int _cachedEpoch = -1;
-    private int[] _cachedOrder = [];
+    private PackedRow[] _cachedRows = [];
 
-    public EpochBatcher(IReadOnlyList<PackedRow> rows, int microBatchSize, int seed)
+    /// <summary>Batches of a mix.</summary>
+    public EpochBatcher(TrainingMix mix, int microBatchSize)
     {
-        if (rows.Count == 0) throw new ArgumentException("no training rows: the data set is empty after truncation/splitting");
+        if (mix.RowsOf(0).Count == 0) throw new ArgumentException("no training rows: the data set is empty after truncation/splitting");
         if (microBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(microBatchSize), "micro_batch_size must be at least 1");
-        _rows = rows;
+        Mix = mix;
         _microBatchSize = microBatchSize;
-        _seed = seed;
     }
 
-    public int BatchesPerEpoch => (_rows.Count + _microBatchSize - 1) / _microBatchSize;
+    /// <summary>Batches of one set of rows, each epoch in its own seeded shuffled order.</summary>
+    public EpochBatcher(IReadOnlyList<PackedRow> rows, int microBatchSize, int seed)
+        : this(rows.Count == 0 ? throw new ArgumentException("no training rows: the data set is empty after truncation/splitting") : TrainingMix.OfRows(rows, seed), microBatchSize)
+    {
+    }
 
-    /// <summary>The row order of <paramref name="epoch"/>.</summary>
-    public int[] OrderOf(int epoch)
+    /// <summary>The rows of every epoch and their order.</summary>
+    public TrainingMix Mix { get; }
+
+    /// <summary>Micro-batches of epoch 0 (every epoch when the mix is fixed).</summary>
+    public int BatchesPerEpoch => BatchesIn(0);
+
+    /// <summary>Micro-batches of <paramref name="epoch"/>.</summary>
+    public int BatchesIn(int epoch) => (Mix.RowsOf(epoch).Count + _microBatchSize - 1) / _microBatchSize;
+
+    /// <summary>Micro-batches of the first <paramref name="epochs"/> epochs.</summary>
+    public long TotalBatches(int epochs)
+    {
+        if (Mix.Plan.IsFixed) return (long)epochs * BatchesPerEpoch;
+        long total = 0;
+        for (int e = 0; e < epochs; e++) total += BatchesIn(e);
+        return total;
+    }
+
+    private PackedRow[] OrderedRows(int epoch)
     {
         if (epoch != _cachedEpoch)
         {
-            _cachedOrder = new DeterministicRandom(_seed, stream: 1000 + epoch).Permutation(_rows.Count);
+            _cachedRows = Mix.BatchOrder(epoch, _microBatchSize);
             _cachedEpoch = epoch;
         }
-        return _cachedOrder;
+        return _cachedRows;
     }
 
     /// <summary>The micro-batch at <paramref name="cursor"/> and the cursor after it.</summary>
     public MicroBatch At(DataCursor cursor)
     {
-        if (cursor.Epoch < 0 || cursor.BatchIndex < 0 || cursor.BatchIndex >= BatchesPerEpoch)
-            throw new ArgumentOutOfRangeException(nameof(cursor), $"cursor {cursor} is outside 0..{BatchesPerEpoch - 1} batches per epoch; the data changed since the checkpoint was written");
-        var order = OrderOf(cursor.Epoch);
+        if (cursor.Epoch < 0 || cursor.BatchIndex < 0 || cursor.BatchIndex >= BatchesIn(Math.Max(0, cursor.Epoch)))
+            throw new ArgumentOutOfRangeException(nameof(cursor), $"cursor {cursor} is outside 0..{BatchesIn(Math.Max(0, cursor.Epoch)) - 1} batches of its epoch; the data changed since the checkpoint was written");
+        var order = OrderedRows(cursor.Epoch);
         int start = cursor.BatchIndex * _microBatchSize;
         int end = Math.Min(start + _microBatchSize, order.Length);
         var rows = new PackedRow[end - start];
-        for (int i = start; i < end; i++) rows[i - start] = _rows[order[i]];
-        var next = cursor.BatchIndex + 1 < BatchesPerEpoch ? cursor with { BatchIndex = cursor.BatchIndex + 1 } : new DataCursor(cursor.Epoch + 1, 0);
+        for (int i = start; i < end; i++) rows[i - start] = order[i];
+        int batches = (order.Length + _microBatchSize - 1) / _microBatchSize;
+        var next = cursor.BatchIndex + 1 < batches ? cursor with { BatchIndex = cursor.BatchIndex + 1 } : new DataCursor(cursor.Epoch + 1, 0);
         return new MicroBatch(rows, cursor, next);
     }
 

@@ -118,6 +118,7 @@ public static class Packer
         Array.Fill(ids, padTokenId);
         Array.Fill(labels, Labels.IgnoreIndex);
         Array.Fill(segments, -1);
+        var tags = new int[members.Count];
         int at = 0;
         for (int s = 0; s < members.Count; s++)
         {
@@ -130,8 +131,9 @@ public static class Packer
                 positions[at + t] = t;
                 segments[at + t] = s;
             }
+            tags[s] = e.Tag;
             at += e.Length;
         }
-        return new PackedRow(ids, labels, positions, segments);
+        return new PackedRow(ids, labels, positions, segments, tags.Any(t => t != 0) ? tags : null);
     }
 }

@@ -1,67 +1,96 @@
 namespace DeclarativeSft.Data;
 
-/// <summary>Everything the trainer needs from the data, plus what happened on the way (for reports and warnings).</summary>
-public sealed record PreparedData(
-    IReadOnlyList<LabeledExample> Train,
-    IReadOnlyList<LabeledExample> Validation,
-    IReadOnlyList<PackedRow> TrainRows,
-    IReadOnlyList<PackedRow> ValidationRows,
-    TruncationResult TrainTruncation,
-    int ReplayExamples)
+/// <summary>Every example of the recipe, labeled, per source: what inspection and the dataset report need
+/// (text, tokens, spans, file:line) before training reduces it to ids and labels.</summary>
+/// <param name="Tags">Source names, by source index.</param>
+/// <param name="TrainBySource">Training examples of each source after the split and truncation.</param>
+/// <param name="ValidationBySource">Validation examples: of each source (split), or of the validation file (one entry).</param>
+public sealed record LabeledData(
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<TruncationResult> TrainBySource,
+    IReadOnlyList<TruncationResult> ValidationBySource)
 {
+    /// <summary>Every kept training example, source by source.</summary>
+    public IReadOnlyList<LabeledExample> Train => TrainBySource.SelectMany(t => t.Kept).ToList();
+
+    /// <summary>Training examples left out by <c>truncation: drop</c>.</summary>
+    public IReadOnlyList<LabeledExample> Dropped => TrainBySource.SelectMany(t => t.Dropped).ToList();
+}
+
+/// <summary>What preparation did, for the run's header line and reports.</summary>
+/// <param name="TrainExamples">Kept training examples of each source (before mixing).</param>
+/// <param name="ValidationExamples">Kept validation examples.</param>
+/// <param name="Dropped">Training examples dropped as too long.</param>
+/// <param name="Truncated">Training examples cut to max_seq_len.</param>
+public sealed record PreparationSummary(IReadOnlyList<int> TrainExamples, int ValidationExamples, int Dropped, int Truncated);
+
+/// <summary>Everything the trainer needs from the data: the rows of every epoch (the mix) and the validation rows.</summary>
+public sealed record PreparedData(TrainingMix Mix, IReadOnlyList<PackedRow> ValidationRows, PreparationSummary Summary)
+{
+    /// <summary>The rows of epoch 0 (of every epoch when no source is sub- or oversampled).</summary>
+    public IReadOnlyList<PackedRow> TrainRows => Mix.RowsOf(0);
+
+    /// <summary>Useful-token accounting of <see cref="TrainRows"/>.</summary>
     public PackingStats TrainStats => PackingStats.Of(TrainRows);
 }
 
 /// <summary>
-/// read → default system prompt → validation split → replay mix → render + tokenize + label → truncate → rows.
-/// The split happens before replay, so validation measures the task only; everything is seeded.
+/// read → default system prompt → validation split (per source) → render + tokenize + label → truncate → mix → rows.
+/// Each source gives its own share to validation, so validation loss can be told per source; everything is seeded.
 /// </summary>
 public static class DataPipeline
 {
-    /// <summary>Reads and labels all examples of <paramref name="files"/> (no splitting, no truncation).</summary>
+    /// <summary>Reads all examples of <paramref name="files"/> (no splitting, no truncation).</summary>
     public static List<Conversation> Read(IEnumerable<string> files, DatasetFormat format, string? defaultSystem) =>
         files.SelectMany(f => DatasetReader.ReadFile(f, format)).Select(c => c.WithDefaultSystem(defaultSystem)).ToList();
 
-    public static PreparedData Prepare(DataPipelineOptions options, LossMasker masker, int padTokenId)
+    /// <summary>Reads, splits, labels and truncates every source.</summary>
+    public static LabeledData Label(DataPipelineOptions options, LossMasker masker)
     {
-        var all = Read(options.TrainFiles, options.Format, options.DefaultSystem);
-        if (all.Count == 0)
-            throw new InvalidOperationException($"no examples in {string.Join(", ", options.TrainFiles)}; add JSON lines to data.train");
-
-        List<Conversation> train, validation;
-        if (options.ValidationFile != null)
-            (train, validation) = (all, Read([options.ValidationFile], options.Format, options.DefaultSystem));
-        else if (options.ValidationSplit is double split && split > 0)
-            (train, validation) = ValidationSplit.Split(all, split, options.Seed);
-        else
-            (train, validation) = (all, []);
-
-        int replayCount = 0;
-        if (options.ReplayFile != null && options.ReplayRatio > 0)
+        if (options.Sources.Count == 0) throw new ArgumentException("data.train names no source");
+        var train = new List<TruncationResult>();
+        var validation = new List<TruncationResult>();
+        foreach (var source in options.Sources)
         {
-            var replay = Read([options.ReplayFile], options.Format, options.DefaultSystem);
-            var mixed = ReplayMixer.Mix(train, replay, options.ReplayRatio, options.Seed);
-            replayCount = mixed.Count - train.Count;
-            train = mixed;
+            var all = Read([source.Path], options.Format, options.DefaultSystem);
+            if (all.Count == 0)
+                throw new InvalidOperationException($"no examples in {source.Path}; add JSON lines to it or remove it from data.train");
+            List<Conversation> kept = all, held = [];
+            if (options.ValidationFile is null && options.ValidationSplit is double split && split > 0)
+                (kept, held) = ValidationSplit.Split(all, split, options.Seed);
+            train.Add(Truncation.Apply(kept.Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true));
+            if (options.ValidationFile is null) validation.Add(Truncation.Apply(held.Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true));
         }
-
-        var trainLabeled = Truncation.Apply(train.Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true);
-        var validationLabeled = Truncation.Apply(validation.Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true);
-
-        return new PreparedData(
-            trainLabeled.Kept,
-            validationLabeled.Kept,
-            Rows(trainLabeled.Kept, options, padTokenId),
-            Rows(validationLabeled.Kept, options, padTokenId),
-            trainLabeled,
-            replayCount);
+        if (options.ValidationFile is not null)
+            validation = [Truncation.Apply(Read([options.ValidationFile], options.Format, options.DefaultSystem).Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true)];
+        return new LabeledData(options.Sources.Select(s => s.Tag).ToList(), train, validation);
     }
 
-    private static List<PackedRow> Rows(IReadOnlyList<LabeledExample> examples, DataPipelineOptions options, int padTokenId)
+    /// <summary>Reads and labels the data (<see cref="Label"/>) and builds the training mix and validation rows.</summary>
+    public static PreparedData Prepare(DataPipelineOptions options, LossMasker masker, int padTokenId) =>
+        Prepare(Label(options, masker), options, padTokenId);
+
+    /// <summary>The training mix and validation rows of already labeled data.</summary>
+    public static PreparedData Prepare(LabeledData labeled, DataPipelineOptions options, int padTokenId)
     {
-        var tokenized = examples.Select(e => e.ToTokenizedExample()).ToList();
-        return options.Packing
-            ? Packer.Pack(tokenized, options.MaxSeqLen, options.PackingStrategy, padTokenId)
-            : Packer.Pad(tokenized, options.MaxSeqLen, padTokenId);
+        var bySource = labeled.TrainBySource.Select((t, s) => (IReadOnlyList<TokenizedExample>)t.Kept.Select(e => e.ToTokenizedExample(s)).ToList()).ToList();
+        var validation = labeled.ValidationBySource.SelectMany((t, s) => t.Kept.Select(e => e.ToTokenizedExample(s))).ToList();
+        var summary = new PreparationSummary(bySource.Select(b => b.Count).ToList(), validation.Count,
+            labeled.TrainBySource.Sum(t => t.Dropped.Count), labeled.TrainBySource.Sum(t => t.TruncatedCount));
+        return Assemble(labeled.Tags, bySource, validation, summary, options, padTokenId);
+    }
+
+    /// <summary>The mix and validation rows of tokenized examples (freshly labeled or read from the preparation cache).</summary>
+    public static PreparedData Assemble(IReadOnlyList<string> tags, IReadOnlyList<IReadOnlyList<TokenizedExample>> bySource,
+        IReadOnlyList<TokenizedExample> validation, PreparationSummary summary, DataPipelineOptions options, int padTokenId,
+        IReadOnlyList<PackedRow>? trainRows = null, IReadOnlyList<PackedRow>? validationRows = null)
+    {
+        for (int s = 0; s < bySource.Count; s++)
+            if (bySource[s].Count == 0)
+                throw new InvalidOperationException($"data.train source '{tags[s]}' has no training examples left after the validation split and truncation ({options.Sources[s].Path}); add examples, raise max_seq_len or lower the split");
+        var plan = new MixingPlan(bySource.Select(b => b.Count).ToList(), options.Sources.Select(s => s.Weight).ToList(), options.Seed);
+        var layout = options.Layout(padTokenId);
+        var mix = new TrainingMix(tags, bySource, plan, layout, options.Seed, trainRows);
+        return new PreparedData(mix, validationRows ?? layout.Build(validation), summary);
     }
 }

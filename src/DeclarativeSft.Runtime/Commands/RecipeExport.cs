@@ -65,6 +65,6 @@ public static class RecipeExport
     /// <summary>What an export must never replace: the model, tokenizer, data folders and the checkpoints it reads.</summary>
     private static IEnumerable<string?> Inputs(RecipeSpec spec) =>
         new[] { spec.Model.Path, spec.Tokenizer.Path, spec.Output.ResumePath, Path.Combine(spec.Output.Dir, "checkpoints") }
-            .Concat(spec.Data.Train.Select(Path.GetDirectoryName))
-            .Concat([spec.Data.Validation?.Path is { } v ? Path.GetDirectoryName(v) : null, spec.Data.Replay?.Path is { } r ? Path.GetDirectoryName(r) : null]);
+            .Concat(spec.Data.TrainPaths.Select(Path.GetDirectoryName))
+            .Concat([spec.Data.Validation?.Path is { } v ? Path.GetDirectoryName(v) : null]);
 }

@@ -65,8 +65,31 @@ public sealed class RecipeSession : IDisposable
     /// <summary>Builds the text side of <paramref name="spec"/> (tokenizer, template, masker); data and model follow on use.</summary>
     public static RecipeSession Open(RecipeSpec spec, RecipeRunOptions options) => new(spec, options);
 
-    /// <summary>Training and validation examples and rows (read, split, replay-mixed, labelled, truncated, packed).</summary>
-    public PreparedData Data => _data ??= DataPipeline.Prepare(DataOptions, Masker, RecipeTextPipeline.PadTokenId(Tokenizer));
+    /// <summary>Training mix and validation rows (read, split, labelled, truncated, mixed, packed).</summary>
+    public PreparedData Data => _data ??= PrepareData();
+
+    /// <summary>Where the prepared data is cached (<c>cache/</c> in the output folder), or null with SFT_DATA_CACHE=off.</summary>
+    public string? DataCacheFolder => Environment.GetEnvironmentVariable("SFT_DATA_CACHE") is "off" or "0" ? null : Path.Combine(OutputDir, "cache");
+
+    /// <summary>True when <see cref="Data"/> was read from the preparation cache (nothing it depends on changed).</summary>
+    public bool DataFromCache { get; private set; }
+
+    /// <summary>The prepared data from the cache when its key matches, else prepared and stored for the next run.</summary>
+    private PreparedData PrepareData()
+    {
+        int pad = RecipeTextPipeline.PadTokenId(Tokenizer);
+        if (DataCacheFolder is not { } folder) return DataPipeline.Prepare(DataOptions, Masker, pad);
+        var key = Caching.PreparationCache.Key(RecipeTextPipeline.PreparationInputs(Spec, DataOptions, pad));
+        if (Caching.PreparationCache.TryRead(folder, key, DataOptions, pad) is { } cached)
+        {
+            DataFromCache = true;
+            return cached;
+        }
+        var data = DataPipeline.Prepare(DataOptions, Masker, pad);
+        try { Caching.PreparationCache.Write(folder, key, data); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // a cache that cannot be written only costs time
+        return data;
+    }
 
     /// <summary>The model as the recipe starts it: initialised from a preset and seed, or loaded from model.path;
     /// embeddings grown to the tokenizer's vocabulary; LoRA adapters attached when the recipe has a lora block.</summary>
@@ -139,6 +162,7 @@ public sealed class RecipeSession : IDisposable
                 : null,
             KeepCheckpoints = Spec.Output.KeepCheckpoints,
             RunIdentity = RunIdentity(),
+            ValidationTags = Spec.Data.Validation?.Split is not null && Data.Mix.Tags.Count > 1 ? Data.Mix.Tags : null,
         };
     }
 
@@ -165,13 +189,15 @@ public sealed class RecipeSession : IDisposable
             ["training.freeze_layers"] = Spec.Training.FreezeLayers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["training.precision"] = Spec.Training.Precision.ToString(),
             ["data (training rows)"] = $"{Data.TrainRows.Count} rows, sha256:{rows}",
+            ["data.train (mix)"] = string.Join(", ", Spec.Data.Train.Select(s => s.Weight is double w
+                ? FormattableString.Invariant($"{s.Tag} weight {w:R}") : s.Tag)),
         };
     }
 
     /// <summary>A trainer over this session's model, data and options.</summary>
     public Trainer CreateTrainer(ITrainingProgress progress)
     {
-        var batches = new EpochBatcher(Data.TrainRows, Spec.Training.MicroBatchSize, Seed);
+        var batches = new EpochBatcher(Data.Mix, Spec.Training.MicroBatchSize);
         return new Trainer(Model, Trainable, TrainerOptions(), batches, Data.ValidationRows, Spec.Training.MicroBatchSize, SampleCodec, progress);
     }
 
@@ -232,9 +258,8 @@ public sealed class RecipeSession : IDisposable
     /// <summary>Data files that are devices, pipes or folders (data.train: /dev/zero) are refused before any is read.</summary>
     private static void CheckDataFiles(RecipeSpec spec)
     {
-        var files = spec.Data.Train.Select(p => ("data.train", (string?)p))
-            .Append(("data.validation.path", spec.Data.Validation?.Path))
-            .Append(("data.replay.path", spec.Data.Replay?.Path));
+        var files = spec.Data.TrainPaths.Select(p => ("data.train", (string?)p))
+            .Append(("data.validation.path", spec.Data.Validation?.Path));
         foreach (var (key, path) in files)
             if (path is not null && FileKinds.NotRegular(path) is { } kind)
                 throw new RecipeRunException($"{path}: {key} names {kind}, not a regular file; it cannot be read as data. Point {key} at a .jsonl file ({spec.RecipePath}).");
@@ -248,7 +273,7 @@ public sealed class RecipeSession : IDisposable
         {
             if (spec.Model.Path is { } model && Inside(model)) return $"inside the model folder '{model}'";
             if (spec.Tokenizer.Path is { } tok && Directory.Exists(tok) && Inside(tok)) return $"inside the tokenizer folder '{tok}'";
-            foreach (var data in spec.Data.Train.Append(spec.Data.Validation?.Path).Append(spec.Data.Replay?.Path))
+            foreach (var data in spec.Data.TrainPaths.Append(spec.Data.Validation?.Path))
             {
                 if (data is null || Path.GetDirectoryName(data) is not { } folder) continue;
                 if (ExportFolder.Normalize(folder) == ExportFolder.Normalize(spec.RecipeDirectory)) continue; // as SFT0033

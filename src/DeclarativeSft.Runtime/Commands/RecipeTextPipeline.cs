@@ -40,12 +40,12 @@ public static class RecipeTextPipeline
     /// <summary><c>mask.train_on</c> and <c>mask.train_eos</c>.</summary>
     public static LossMaskOptions MaskOptions(RecipeSpec spec) => RecipeText.MaskOptions(spec);
 
-    /// <summary>The <c>data</c> section with <paramref name="seed"/> for the split and the replay sample.</summary>
+    /// <summary>The <c>data</c> section with <paramref name="seed"/> for the split, the mixing draws and the epoch order.</summary>
     public static DataPipelineOptions DataOptions(RecipeSpec spec, int seed)
     {
         var data = spec.Data;
         return new DataPipelineOptions(
-            data.Train.ToArray(),
+            data.Train.Select(s => new TrainingSource(s.Path, s.Weight, s.Tag)).ToArray(),
             RecipeText.Format(data.Format),
             data.MaxSeqLen,
             RecipeText.Truncation(data.Truncation),
@@ -53,10 +53,54 @@ public static class RecipeTextPipeline
             PackingStrategy.BestFit,
             data.Validation?.Split,
             data.Validation?.Path,
-            data.Replay?.Path,
-            data.Replay?.Ratio ?? 0,
             seed,
             spec.Template.System);
+    }
+
+    /// <summary>
+    /// Every input that decides the prepared training data, for the preparation cache's key: the data section and
+    /// seed, the template and mask, and the files read on the way (data, validation, tokenizer files).
+    /// </summary>
+    public static IEnumerable<Caching.PreparationCache.Input> PreparationInputs(RecipeSpec spec, DataPipelineOptions options, int padTokenId)
+    {
+        static Caching.PreparationCache.Input S(string name, object? value) => Caching.PreparationCache.Input.Setting(name, value);
+        static Caching.PreparationCache.Input F(string name, string? path) => Caching.PreparationCache.Input.File(name, path);
+        for (int i = 0; i < options.Sources.Count; i++)
+        {
+            var source = options.Sources[i];
+            yield return F($"data.train[{i}]", source.Path);
+            yield return S($"data.train[{i}].weight", source.Weight?.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            yield return S($"data.train[{i}].tag", source.Tag);
+        }
+        yield return F("data.validation.path", options.ValidationFile);
+        yield return S("data.validation.split", options.ValidationSplit?.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        yield return S("data.format", options.Format);
+        yield return S("data.max_seq_len", options.MaxSeqLen);
+        yield return S("data.truncation", options.Truncation);
+        yield return S("data.packing", options.Packing);
+        yield return S("packing strategy", options.PackingStrategy);
+        yield return S("seed", options.Seed);
+        yield return S("template.system", options.DefaultSystem);
+        var t = spec.Template;
+        yield return S("template.format", t.Format);
+        yield return S("template.tokens", t.Tokens is { } k ? string.Join("", RecipeText.CustomTokens(k)) : null);
+        yield return S("template.add_special_tokens", t.AddSpecialTokens);
+        yield return S("mask.train_on", spec.Mask.TrainOn);
+        yield return S("mask.train_eos", spec.Mask.TrainEos);
+        yield return S("tokenizer", spec.Tokenizer.Source);
+        yield return S("pad token id", padTokenId);
+        var folder = spec.Tokenizer.Source switch
+        {
+            TokenizerSource.Path when spec.Tokenizer.Path is { } p => Directory.Exists(p) ? p : Path.GetDirectoryName(p),
+            TokenizerSource.Model => spec.Model.Path,
+            _ => null,
+        };
+        var tokenizerJson = spec.Tokenizer.Source == TokenizerSource.Path && spec.Tokenizer.Path is { } file && !Directory.Exists(file)
+            ? file
+            : folder is null ? null : Path.Combine(folder, "tokenizer.json");
+        yield return F("tokenizer.json", tokenizerJson);
+        foreach (var name in new[] { "tokenizer_config.json", "special_tokens_map.json" })
+            yield return F(name, folder is null ? null : Path.Combine(folder, name));
     }
 
     /// <summary>The label view of the first <paramref name="count"/> training examples (what <c>inspect</c> shows).</summary>
@@ -66,8 +110,10 @@ public static class RecipeTextPipeline
         var template = CreateTemplate(spec, tokenizer);
         var mask = MaskOptions(spec);
         var masker = new LossMasker(tokenizer, template, mask);
-        var prepared = DataPipeline.Prepare(DataOptions(spec, spec.Training.Seed), masker, PadTokenId(tokenizer));
-        return LabelInspection.Create(prepared.Train, prepared.TrainTruncation.Dropped, count, tokenizer, template.Name, mask, prepared.TrainStats);
+        var options = DataOptions(spec, spec.Training.Seed);
+        var labeled = DataPipeline.Label(options, masker);
+        var prepared = DataPipeline.Prepare(labeled, options, PadTokenId(tokenizer));
+        return LabelInspection.Create(labeled.Train, labeled.Dropped, count, tokenizer, template.Name, mask, prepared.TrainStats);
     }
 
     /// <summary>The id padding slots of packed rows carry (never trained, never attended to).</summary>

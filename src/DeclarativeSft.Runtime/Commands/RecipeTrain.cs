@@ -30,13 +30,18 @@ public static class RecipeTrain
         output.WriteLine($"  params   {trainable.Summary()}");
         var stats = data.TrainStats;
         output.WriteLine(FormattableString.Invariant(
-            $"  data     {data.Train.Count} training examples{(data.ReplayExamples > 0 ? $" ({data.ReplayExamples} replayed)" : "")} in {stats.Rows} rows of {spec.Data.MaxSeqLen} tokens, useful tokens {stats.UsefulTokenFraction:P1}, trained tokens {stats.TrainedTokens:N0}; {data.Validation.Count} validation examples"));
+            $"  data     {data.Mix.Plan.EpochSize} training examples per epoch in {stats.Rows} rows of {spec.Data.MaxSeqLen} tokens, useful tokens {stats.UsefulTokenFraction:P1}, trained tokens {stats.TrainedTokens:N0}; {data.Summary.ValidationExamples} validation examples"));
+        if (session.DataFromCache)
+            output.WriteLine($"  cache    tokenized rows read from {session.DataCacheFolder} (data, tokenizer, template and settings unchanged)");
+        if (data.Mix.Tags.Count > 1)
+            output.WriteLine("  mix      " + string.Join(", ", data.Mix.Tags.Select((tag, i) => FormattableString.Invariant(
+                $"{tag} {data.Mix.Plan.Quotas[i]} of {data.Summary.TrainExamples[i]} per epoch{(spec.Data.Train[i].Weight is double w ? $" (weight {w:0.###}, {(double)data.Mix.Plan.Quotas[i] / data.Mix.Plan.EpochSize:P1})" : "")}"))));
         if (spec.Training.Precision == Precision.Bf16 && session.Device.type != DeviceType.CUDA)
             output.WriteLine("  note     training.precision bf16 applies on CUDA; on the CPU this run trains in fp32");
         if (spec.Data.MaxSeqLen > model.Config.MaxPositionEmbeddings)
             output.WriteLine($"  warning  data.max_seq_len {spec.Data.MaxSeqLen} is above the model's max_position_embeddings {model.Config.MaxPositionEmbeddings} (config.json): positions past it were never trained");
-        if (data.TrainTruncation.Dropped.Count > 0)
-            output.WriteLine($"  note     {data.TrainTruncation.Dropped.Count} examples longer than max_seq_len {spec.Data.MaxSeqLen} were dropped (data.truncation: drop)");
+        if (data.Summary.Dropped > 0)
+            output.WriteLine($"  note     {data.Summary.Dropped} examples longer than max_seq_len {spec.Data.MaxSeqLen} were dropped (data.truncation: drop)");
 
         var evaluation = session.CreateEvaluation(components.Evaluators, heldOutItems);
         bool isTerminal = !Console.IsOutputRedirected && ReferenceEquals(output, Console.Out);

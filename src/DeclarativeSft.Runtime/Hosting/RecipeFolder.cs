@@ -38,9 +38,8 @@ public static class RecipeFolder
     private static IEnumerable<(string Key, string Relative, string Path)> Inputs(RecipeSpec spec, RecipeSpec resolved)
     {
         for (int i = 0; i < spec.Data.Train.Count; i++)
-            yield return ("data.train", spec.Data.Train[i], resolved.Data.Train[i]);
+            yield return ("data.train", spec.Data.Train[i].Path, resolved.Data.Train[i].Path);
         if (spec.Data.Validation?.Path is { } validation) yield return ("data.validation.path", validation, resolved.Data.Validation!.Path!);
-        if (spec.Data.Replay is { } replay) yield return ("data.replay.path", replay.Path, resolved.Data.Replay!.Path);
         if (spec.Model.Path is { } model) yield return ("model.path", model, resolved.Model.Path!);
         if (spec.Tokenizer.Source == TokenizerSource.Path && spec.Tokenizer.Path is { } tokenizer)
             yield return ("tokenizer", tokenizer, resolved.Tokenizer.Path!);

@@ -5,7 +5,8 @@ namespace DeclarativeSft.Runtime.Reporting;
 
 /// <summary>
 /// Draws training and validation loss against the step as a self-contained SVG (no script, no fonts to load), so
-/// a person can open loss.svg in any browser or image viewer.
+/// a person can open loss.svg in any browser or image viewer. With several data sources each source's training loss
+/// (thin) and validation loss (dashed) are drawn too, in one colour per source.
 /// </summary>
 public static class LossPlot
 {
@@ -15,7 +16,11 @@ public static class LossPlot
         const int W = 720, H = 420, L = 64, R = 20, T = 40, B = 50;
         var train = records.Where(r => r.Loss is { } x && double.IsFinite(x)).Select(r => (r.Step, r.Loss!.Value)).ToList();
         var val = records.Where(r => r.ValLoss is { } x && double.IsFinite(x)).Select(r => (r.Step, r.ValLoss!.Value)).ToList();
-        var all = train.Concat(val).ToList();
+        var tags = records.SelectMany(r => (r.LossByTag?.Keys ?? []).Concat(r.ValLossByTag?.Keys ?? [])).Distinct().ToList();
+        List<(int, double)> TagSeries(string tag, bool validation) => records
+            .Select(r => (r.Step, V: (validation ? r.ValLossByTag : r.LossByTag) is { } d && d.TryGetValue(tag, out var x) ? x : double.NaN))
+            .Where(p => double.IsFinite(p.V)).ToList();
+        var all = train.Concat(val).Concat(tags.SelectMany(t => TagSeries(t, false).Concat(TagSeries(t, true)))).ToList();
         var sb = new StringBuilder();
         string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
         sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"sans-serif\" font-size=\"12\">\n");
@@ -49,18 +54,28 @@ public static class LossPlot
         sb.Append($"<text x=\"{(L + W - R) / 2}\" y=\"{H - 12}\" text-anchor=\"middle\">optimizer step</text>\n");
         sb.Append($"<text x=\"16\" y=\"{(T + H - B) / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {(T + H - B) / 2})\">loss</text>\n");
 
-        void Series(List<(int, double)> pts, string color, string label, int legendY)
+        void Series(List<(int, double)> pts, string color, string label, int legendY, string style = "stroke-width=\"1.8\"")
         {
             if (pts.Count == 0) return;
             var path = string.Join(" ", pts.Select((p, i) => (i == 0 ? "M" : "L") + F(Px(p.Item1)) + "," + F(Py(p.Item2))));
-            sb.Append($"<path d=\"{path}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.8\"/>\n");
+            sb.Append($"<path d=\"{path}\" fill=\"none\" stroke=\"{color}\" {style}/>\n");
             foreach (var p in pts.Count <= 60 ? pts : [])
                 sb.Append($"<circle cx=\"{F(Px(p.Item1))}\" cy=\"{F(Py(p.Item2))}\" r=\"2.5\" fill=\"{color}\"/>");
-            sb.Append($"\n<line x1=\"{W - R - 130}\" y1=\"{legendY}\" x2=\"{W - R - 110}\" y2=\"{legendY}\" stroke=\"{color}\" stroke-width=\"2\"/>");
-            sb.Append($"<text x=\"{W - R - 104}\" y=\"{legendY + 4}\">{label}</text>\n");
+            sb.Append($"\n<line x1=\"{W - R - 170}\" y1=\"{legendY}\" x2=\"{W - R - 150}\" y2=\"{legendY}\" stroke=\"{color}\" {style}/>");
+            sb.Append($"<text x=\"{W - R - 144}\" y=\"{legendY + 4}\">{Escape(label)}</text>\n");
         }
         Series(train, "#1f77b4", "train loss", T + 10);
         Series(val, "#d62728", "validation loss", T + 28);
+        string[] palette = ["#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
+        int legend = T + 46;
+        for (int i = 0; i < tags.Count; i++)
+        {
+            var color = palette[i % palette.Length];
+            var trainTag = TagSeries(tags[i], false);
+            var valTag = TagSeries(tags[i], true);
+            if (trainTag.Count > 0) { Series(trainTag, color, $"train · {tags[i]}", legend, "stroke-width=\"1\" stroke-opacity=\"0.7\""); legend += 18; }
+            if (valTag.Count > 0) { Series(valTag, color, $"validation · {tags[i]}", legend, "stroke-width=\"2\" stroke-dasharray=\"6 3\""); legend += 18; }
+        }
         sb.Append("</svg>\n");
         return sb.ToString();
     }

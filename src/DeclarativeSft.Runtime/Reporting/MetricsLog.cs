@@ -31,7 +31,24 @@ public sealed class MetricsLog
         Num("lr", r.Lr);
         Num("grad_norm", r.GradNorm);
         Num("tokens_per_s", r.TokensPerS);
-        sb.Append(",\"trained_tokens\":").Append(r.TrainedTokens.ToString(CultureInfo.InvariantCulture)).Append("}\n");
+        sb.Append(",\"trained_tokens\":").Append(r.TrainedTokens.ToString(CultureInfo.InvariantCulture));
+        void ByTag(string key, IReadOnlyDictionary<string, double>? values)
+        {
+            if (values is null || values.Count == 0) return;
+            sb.Append(",\"").Append(key).Append("\":{");
+            bool first = true;
+            foreach (var (tag, v) in values)
+            {
+                if (!first) sb.Append(',');
+                first = false;
+                sb.Append(JsonSerializer.Serialize(tag)).Append(':')
+                  .Append(double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "null");
+            }
+            sb.Append('}');
+        }
+        ByTag("loss_by_tag", r.LossByTag);
+        ByTag("val_loss_by_tag", r.ValLossByTag);
+        sb.Append("}\n");
         File.AppendAllText(Path, sb.ToString());
     }
 
@@ -47,8 +64,16 @@ public sealed class MetricsLog
             try { e = JsonDocument.Parse(line).RootElement; }
             catch (JsonException) { continue; } // a line cut by a kill mid-write
             double? D(string k) => e.TryGetProperty(k, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+            Dictionary<string, double>? ByTag(string k)
+            {
+                if (!e.TryGetProperty(k, out var o) || o.ValueKind != JsonValueKind.Object) return null;
+                var d = new Dictionary<string, double>();
+                foreach (var p in o.EnumerateObject())
+                    if (p.Value.ValueKind == JsonValueKind.Number) d[p.Name] = p.Value.GetDouble();
+                return d;
+            }
             list.Add(new MetricsRecord(e.GetProperty("step").GetInt32(), D("loss"), D("val_loss"), D("lr"), D("grad_norm"),
-                D("tokens_per_s"), e.TryGetProperty("trained_tokens", out var t) ? t.GetInt64() : 0));
+                D("tokens_per_s"), e.TryGetProperty("trained_tokens", out var t) ? t.GetInt64() : 0, ByTag("loss_by_tag"), ByTag("val_loss_by_tag")));
         }
         return list;
     }

@@ -22,6 +22,22 @@ public static class CausalLmLoss
         return cross_entropy(pred, targets.reshape(B * (T - 1)), ignore_index: Labels.IgnoreIndex, reduction: torch.nn.Reduction.Sum);
     }
 
+    /// <summary>Summed cross-entropy of each data source: logits (B, T, V), targets and their sources' tags (B, T-1).
+    /// Computed apart from the objective (no gradient), so the training loss itself is unchanged by the accounting.</summary>
+    public static double[] SummedCrossEntropyByTag(Tensor logits, Tensor targets, Tensor targetTags, int tagCount)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        long B = logits.size(0), T = logits.size(1), V = logits.size(2);
+        var pred = logits.detach().narrow(1, 0, T - 1).reshape(B * (T - 1), V);                  // (N, V)
+        var perPosition = cross_entropy(pred, targets.reshape(B * (T - 1)), ignore_index: Labels.IgnoreIndex,
+            reduction: torch.nn.Reduction.None).to(ScalarType.Float64);                            // (N), 0 where ignored
+        using var one = 1.0.ToScalar();
+        var sums = torch.zeros(tagCount, dtype: ScalarType.Float64, device: logits.device)
+            .index_add_(0, targetTags.reshape(B * (T - 1)), perPosition, one);                    // (tagCount)
+        return sums.cpu().data<double>().ToArray();
+    }
+
     /// <summary>Σ over trained positions of KL(p_base ‖ p_θ), for logits (B, T, V) of both models.</summary>
     public static Tensor SummedKlToBase(Tensor logits, Tensor baseLogits, Tensor targets)
     {
@@ -38,9 +54,10 @@ public static class CausalLmLoss
     /// <summary>
     /// Forward + backward of one micro-batch; gradients accumulate into the trainable parameters.
     /// Returns the summed cross-entropy (for logging). <paramref name="baseLogits"/> is required when klWeight &gt; 0.
+    /// With <paramref name="ceByTag"/> (and a batch with target tags) each source's summed cross-entropy is added to it.
     /// </summary>
     public static double ForwardBackward(LlamaForCausalLM model, TrainingBatch batch, long denominator, ForwardContext ctx,
-        bool gradientCheckpointing, double klWeight, Func<Tensor>? baseLogits)
+        bool gradientCheckpointing, double klWeight, Func<Tensor>? baseLogits, double[]? ceByTag = null)
     {
         using var scope = torch.NewDisposeScope();
         Tensor? baseL = klWeight > 0 ? baseLogits!() : null; // computed without grad, adapters off
@@ -48,6 +65,11 @@ public static class CausalLmLoss
         using var denom = ((double)denominator).ToScalar();
         Tensor Objective(Tensor logits, out double ce)
         {
+            if (ceByTag is not null && batch.TargetTags is not null)
+            {
+                var byTag = SummedCrossEntropyByTag(logits, batch.Targets, batch.TargetTags, ceByTag.Length);
+                for (int i = 0; i < byTag.Length; i++) ceByTag[i] += byTag[i];
+            }
             var sum = SummedCrossEntropy(logits, batch.Targets);
             ce = sum.item<float>();
             var total = sum;

@@ -48,7 +48,7 @@ public sealed class Trainer
     {
         get
         {
-            int steps = (int)Math.Ceiling((double)_o.Epochs * _batches.BatchesPerEpoch / _o.GradientAccumulationSteps);
+            int steps = (int)Math.Ceiling((double)_batches.TotalBatches(_o.Epochs) / _o.GradientAccumulationSteps);
             return Math.Max(1, _o.MaxSteps is { } m ? Math.Min(m, steps) : steps);
         }
     }
@@ -127,6 +127,7 @@ public sealed class Trainer
         Directory.CreateDirectory(_o.OutputDir);
         PrepareOutput();
         var runIdentity = Identity();
+        var tags = _batches.Mix.Tags;
         var checkpointsDir = Path.Combine(_o.OutputDir, "checkpoints");
         var metrics = new MetricsLog(Path.Combine(_o.OutputDir, "metrics.jsonl"));
         int total = TotalSteps;
@@ -166,8 +167,9 @@ public sealed class Trainer
 
         var ctx = new ForwardContext(Training: true, AdaptersEnabled: true, DropoutGenerator: dropoutGen);
         var baseCtx = new ForwardContext(Training: false, AdaptersEnabled: false);
-        double? initialVal = step == 0 ? Evaluate() : null;
-        if (initialVal is { } iv) { metrics.Append(new MetricsRecord(0, null, iv, null, null, null, 0)); bestVal = iv; }
+        var initialEval = step == 0 ? EvaluateByTag() : default;
+        double? initialVal = initialEval.Loss;
+        if (initialVal is { } iv) { metrics.Append(new MetricsRecord(0, null, iv, null, null, null, 0, null, initialEval.ByTag)); bestVal = iv; }
         var samples = new List<(string, string)>();
         string? lastCheckpoint = resumeFrom;
         bool stoppedEarly = false, interrupted = false;
@@ -201,15 +203,17 @@ public sealed class Trainer
                 micro.Add(mb);
                 cursor = mb.Next;
             }
-            var batches = micro.Select(m => TrainingBatch.From(m.Rows, _model.Device)).ToList();
+            var batches = micro.Select(m => TrainingBatch.From(m.Rows, _model.Device, tags.Count)).ToList();
             long stepTrained = batches.Sum(b => b.TrainedTokens);
             double ceSum = 0;
+            var ceByTag = tags.Count > 1 ? new double[tags.Count] : null;
             foreach (var b in batches)
             {
                 if (b.TrainedTokens == 0) continue;
                 ceSum += CausalLmLoss.ForwardBackward(_model, b, stepTrained, ctx, _o.GradientCheckpointing, _o.KlToBase,
-                    () => { using var ng = torch.no_grad(); return _model.Forward(b.InputIds, b.PositionIds, b.Mask, ctx: baseCtx); });
+                    () => { using var ng = torch.no_grad(); return _model.Forward(b.InputIds, b.PositionIds, b.Mask, ctx: baseCtx); }, ceByTag);
             }
+            var lossByTag = ceByTag is null ? null : PerTag(tags, ceByTag, SumCounts(batches, tags.Count));
             if (initial is not null) L2ToBaseBackward(trainable, initial, _o.L2ToBase);
 
             // 3. clip, step, clear — unless the loss or the gradient is NaN/inf: then stop before the weights are spoiled.
@@ -217,15 +221,15 @@ public sealed class Trainer
             double stepLoss = stepTrained > 0 ? ceSum / stepTrained : double.NaN;
             if (stepTrained > 0 && (!double.IsFinite(stepLoss) || !double.IsFinite(gradNorm)))
             {
-                foreach (var b in batches) { b.InputIds.Dispose(); b.PositionIds.Dispose(); b.Mask?.Dispose(); b.Targets.Dispose(); }
+                foreach (var b in batches) b.DisposeTensors();
                 optimizer.ZeroGradToNone();
-                metrics.Append(new MetricsRecord(step + 1, stepLoss, null, lr, gradNorm, null, trainedTokens));
+                metrics.Append(new MetricsRecord(step + 1, stepLoss, null, lr, gradNorm, null, trainedTokens, lossByTag));
                 LossPlot.Write(Path.Combine(_o.OutputDir, "loss.svg"), MetricsLog.Read(metrics.Path), "training and validation loss");
                 throw new TrainingDivergedException(Diverged(step + 1, total, stepLoss, gradNorm, lr, lastFiniteLoss, lastFiniteStep, lastCheckpoint));
             }
             optimizer.step();
             optimizer.ZeroGradToNone();
-            foreach (var b in batches) { b.InputIds.Dispose(); b.PositionIds.Dispose(); b.Mask?.Dispose(); b.Targets.Dispose(); }
+            foreach (var b in batches) b.DisposeTensors();
             step++;
             stepsThisProcess++;
             trainedTokens += stepTrained;
@@ -235,7 +239,7 @@ public sealed class Trainer
             double loss = stepLoss;
             if (double.IsFinite(loss)) (lastFiniteLoss, lastFiniteStep) = (loss, step);
             double tokPerS = tokensThisProcess / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
-            metrics.Append(new MetricsRecord(step, loss, null, lr, gradNorm, tokPerS, trainedTokens));
+            metrics.Append(new MetricsRecord(step, loss, null, lr, gradNorm, tokPerS, trainedTokens, lossByTag));
             var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / stepsThisProcess * (total - step));
             _progress.Step(step, total, loss, lr, tokPerS, eta);
 
@@ -243,9 +247,10 @@ public sealed class Trainer
             bool last = step == total;
             if ((_o.EvalEverySteps > 0 && step % _o.EvalEverySteps == 0) || last)
             {
-                if (Evaluate() is { } val)
+                var evaluation = EvaluateByTag();
+                if (evaluation.Loss is { } val)
                 {
-                    metrics.Append(new MetricsRecord(step, null, val, null, null, null, trainedTokens));
+                    metrics.Append(new MetricsRecord(step, null, val, null, null, null, trainedTokens, null, evaluation.ByTag));
                     _progress.Message(FormattableString.Invariant($"step {step}: validation loss {val:0.0000}"));
                     _progress.Evaluated(step, val);
                     if (bestVal is null || val < bestVal - 1e-12) { bestVal = val; evalsWithoutImprovement = 0; }
@@ -290,22 +295,51 @@ public sealed class Trainer
     }
 
     /// <summary>Mean cross-entropy per trained token over the validation rows (null when there are none).</summary>
-    public double? Evaluate()
+    public double? Evaluate() => EvaluateByTag().Loss;
+
+    /// <summary><see cref="Evaluate"/>, and the same per data source when <see cref="TrainerOptions.ValidationTags"/> is set.</summary>
+    private (double? Loss, Dictionary<string, double>? ByTag) EvaluateByTag()
     {
-        if (_validation.Count == 0) return null;
+        if (_validation.Count == 0) return (null, null);
         using var noGrad = torch.no_grad();
+        var tags = _o.ValidationTags is { Count: > 1 } t ? t : null;
         double sum = 0;
         long count = 0;
+        var sumByTag = tags is null ? null : new double[tags.Count];
+        var countByTag = tags is null ? null : new long[tags.Count];
         for (int i = 0; i < _validation.Count; i += _microBatchSize)
         {
             using var scope = torch.NewDisposeScope();
-            var b = TrainingBatch.From(_validation.Skip(i).Take(_microBatchSize).ToList(), _model.Device);
+            var b = TrainingBatch.From(_validation.Skip(i).Take(_microBatchSize).ToList(), _model.Device, tags?.Count ?? 1);
             if (b.TrainedTokens == 0) continue;
             var logits = _model.Forward(b.InputIds, b.PositionIds, b.Mask);
             sum += CausalLmLoss.SummedCrossEntropy(logits, b.Targets).item<float>();
             count += b.TrainedTokens;
+            if (sumByTag is not null && b.TargetTags is not null)
+            {
+                var byTag = CausalLmLoss.SummedCrossEntropyByTag(logits, b.Targets, b.TargetTags, sumByTag.Length);
+                for (int k = 0; k < byTag.Length; k++) { sumByTag[k] += byTag[k]; countByTag![k] += b.TrainedByTag![k]; }
+            }
         }
-        return count == 0 ? null : sum / count;
+        if (count == 0) return (null, null);
+        return (sum / count, sumByTag is null ? null : PerTag(tags!, sumByTag, countByTag!));
+    }
+
+    /// <summary>Mean loss of each source with trained tokens: summed cross-entropy / trained tokens.</summary>
+    private static Dictionary<string, double> PerTag(IReadOnlyList<string> tags, double[] sums, long[] counts)
+    {
+        var result = new Dictionary<string, double>();
+        for (int k = 0; k < tags.Count; k++)
+            if (counts[k] > 0) result[tags[k]] = sums[k] / counts[k];
+        return result;
+    }
+
+    private static long[] SumCounts(IEnumerable<TrainingBatch> batches, int tagCount)
+    {
+        var counts = new long[tagCount];
+        foreach (var b in batches)
+            if (b.TrainedByTag is { } c) for (int k = 0; k < tagCount; k++) counts[k] += c[k];
+        return counts;
     }
 
     /// <summary>λ·Σ‖θ−θ₀‖² over trainable tensors, back-propagated once per optimizer step.</summary>

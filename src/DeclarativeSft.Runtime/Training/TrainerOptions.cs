@@ -41,4 +41,7 @@ public sealed record TrainerOptions
     /// <summary>What else makes this run this run (recipe, model, LoRA, data rows…), recipe key → value; stored in every
     /// checkpoint and compared on resume together with the options above that change training.</summary>
     public IReadOnlyDictionary<string, string>? RunIdentity { get; init; }
+    /// <summary>Source names of the validation rows' tags when validation loss is logged per source (a split of
+    /// several sources); null: validation loss only overall.</summary>
+    public IReadOnlyList<string>? ValidationTags { get; init; }
 }

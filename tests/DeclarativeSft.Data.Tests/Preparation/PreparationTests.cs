@@ -61,29 +61,4 @@ public class PreparationTests
         Assert.Contains("leaves no training examples", e.Message);
         Assert.Single(ValidationSplit.Split([1, 2, 3], 0.01, 1).Validation); // at least one held out
     }
-
-    [Theory]
-    [InlineData(100, 0.3)]
-    [InlineData(100, 0.7)]
-    [InlineData(37, 0.5)]
-    [InlineData(10, 0.0)]
-    public void Replay_makes_up_the_requested_share_of_the_mix(int taskCount, double ratio)
-    {
-        var task = Enumerable.Range(0, taskCount).Select(i => "task" + i).ToList();
-        var replay = Enumerable.Range(0, 40).Select(i => "replay" + i).ToList();
-        var mixed = ReplayMixer.Mix(task, replay, ratio, seed: 3);
-        int replayed = mixed.Count(m => m.StartsWith("replay"));
-        Assert.Equal(task, mixed.Take(taskCount));
-        Assert.InRange((double)replayed / mixed.Count, ratio - 0.5 / mixed.Count - 1e-9, ratio + 0.5 / mixed.Count + 1e-9);
-        // Without repetition while the pool lasts.
-        var firstPass = mixed.Skip(taskCount).Take(replay.Count).ToList();
-        Assert.Equal(firstPass.Count, firstPass.Distinct().Count());
-        Assert.Equal(mixed, ReplayMixer.Mix(task, replay, ratio, seed: 3));
-    }
-
-    [Fact]
-    public void Replay_ratio_of_one_is_rejected()
-    {
-        Assert.Throws<ArgumentOutOfRangeException>(() => ReplayMixer.ReplayCount(10, 1.0));
-    }
 }

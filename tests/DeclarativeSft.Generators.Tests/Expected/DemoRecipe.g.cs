@@ -30,7 +30,10 @@ namespace DeclarativeSft.Recipes.Generated
                 TrainOn: global::DeclarativeSft.Recipes.MaskMode.Assistant,
                 TrainEos: true),
             Data: new global::DeclarativeSft.Recipes.DataSpec(
-                Train: global::DeclarativeSft.Recipes.EquatableArray.Of<string>("data/train.jsonl"),
+                Train: global::DeclarativeSft.Recipes.EquatableArray.Of<global::DeclarativeSft.Recipes.DataSourceSpec>(new global::DeclarativeSft.Recipes.DataSourceSpec(
+                        Path: "data/train.jsonl",
+                        Weight: null,
+                        Tag: "train")),
                 Format: global::DeclarativeSft.Recipes.DataFormat.Messages,
                 Validation: new global::DeclarativeSft.Recipes.ValidationSpec(
                     Split: 0.1d,
@@ -38,7 +41,8 @@ namespace DeclarativeSft.Recipes.Generated
                 MaxSeqLen: 512,
                 Truncation: global::DeclarativeSft.Recipes.TruncationMode.Drop,
                 Packing: false,
-                Replay: null),
+                Quality: new global::DeclarativeSft.Recipes.QualitySpec(
+                    Severities: global::DeclarativeSft.Recipes.EquatableArray.Of<global::DeclarativeSft.Recipes.QualitySetting>())),
             Lora: new global::DeclarativeSft.Recipes.LoraSpec(
                 R: 8,
                 Alpha: 16d,

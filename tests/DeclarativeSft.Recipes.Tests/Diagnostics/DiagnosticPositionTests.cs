@@ -84,6 +84,12 @@ public class DiagnosticPositionTests
         yield return new object[] { C("SFT0037", Recipe, f => f[ConfigPath] = "{\n  \"architectures\": [\"Qwen2ForCausalLM\"],\n  \"rms_norm_eps\": -1e-06,\n" + Config[1..], ConfigPath, 3, 19, "greater than 0") };
         yield return new object[] { C("SFT0038", Recipe, f => f[ConfigPath] = Config.Replace("\"vocab_size\"", "\"max_position_embeddings\": 256, \"vocab_size\""), r, 13, 16, "256") };
         yield return new object[] { C("SFT0039", With("  validation: { split: 0.1 }", "  validation: { path: data/train.jsonl }"), null, r, 12, 23, "memorisation") };
+        var twoSources = "  train:\n    - { path: data/train.jsonl, weight: 0.8, tag: task }\n    - { path: data/general.jsonl, weight: 0.2, tag: task }\n";
+        yield return new object[] { C("SFT0050", With("  train: data/train.jsonl\n", twoSources), null, r, 12, twoSources.Split('\n')[2].LastIndexOf("task", StringComparison.Ordinal) + 1, "line 11") };
+        var oneWeighted = "  train:\n    - { path: data/train.jsonl, weight: 0.8 }\n    - data/general.jsonl\n";
+        yield return new object[] { C("SFT0051", With("  train: data/train.jsonl\n", oneWeighted), null, r, 12, 7, "'general'") };
+        yield return new object[] { C("SFT0052", With("  max_seq_len: 512\n", "  max_seq_len: 512\n  replay: { path: data/general.jsonl, ratio: 0.3 }\n"),
+            f => f[GeneralPath] = RecipeFixture.Data(40), r, 14, 3, "{ path: data/train.jsonl, weight: 0.7, tag: train }, { path: data/general.jsonl, weight: 0.3, tag: general }") };
         // Components: recipe lines 26-28 name them; the catalog is what the generator reads off the project's classes.
         static string Named(string evaluators, string hooks = "[]") => Recipe + $"eval:\n  evaluators: {evaluators}\nhooks: {hooks}\n";
         static ComponentCandidate Class(string fullName, ComponentKinds kinds, string? inaccessible = null, string? notConstructible = null) =>
@@ -132,10 +138,14 @@ public class DiagnosticPositionTests
     [Fact]
     public void Every_catalogued_id_has_a_position_case()
     {
-        var covered = Cases().Select(c => ((Case)c[0]).Id).Append("SFT0035").ToHashSet();
+        // SFT0035 cannot be provoked; SFT0053–SFT0059 come from `sft lint` (tests/DeclarativeSft.Cli.Tests LintCommandTests).
+        var covered = Cases().Select(c => ((Case)c[0]).Id).Append("SFT0035").Concat(LintIds).ToHashSet();
         var uncovered = RecipeDiagnostics.All.Select(d => d.Id).Where(id => !covered.Contains(id)).ToList();
         Assert.True(uncovered.Count == 0, "no position test for " + string.Join(", ", uncovered));
     }
+
+    /// <summary>IDs reported by <c>sft lint</c> (the dataset checks), not by the build's validator.</summary>
+    public static readonly string[] LintIds = ["SFT0053", "SFT0054", "SFT0055", "SFT0056", "SFT0057", "SFT0058", "SFT0059"];
 
     [Fact]
     public void The_fixture_itself_is_clean()

@@ -21,6 +21,16 @@ public class DiagnosticsDocTests
             examples[c.Id] = $"{Path.GetFileName(d.FilePath)}({d.Line},{d.Column}): {d.Message}";
         }
         examples["SFT0035"] = "recipe.sft.yaml(1,1): " + RecipeDiagnostics.InternalError.At("x", SourcePosition.Start, "NullReferenceException: …").Message;
+        // Reported by `sft lint` (dataset checks, severity set per check in data.quality); LintCommandTests assert them at their lines.
+        string Lint(RecipeDiagnosticDescriptor d, string file, int line, params object[] args) =>
+            $"(sft lint) {file}({line},1): " + d.At(file, new SourcePosition(line, 1), args).Message;
+        examples["SFT0053"] = Lint(RecipeDiagnostics.DuplicateExample, "train.jsonl", 9, "is identical (after normalising case and whitespace) to", 2, "train.jsonl", "duplicates");
+        examples["SFT0054"] = Lint(RecipeDiagnostics.FormatCollapse, "train.jsonl", 3, 11, "4, 8, 15, …");
+        examples["SFT0055"] = Lint(RecipeDiagnostics.TemplateMarkerInContent, "train.jsonl", 4, 1, "user", "<|im_start|>", "a marker of the chatml template", "a turn that opens inside the message");
+        examples["SFT0056"] = Lint(RecipeDiagnostics.SuspiciousContent, "train.jsonl", 5, 2, "assistant", "is empty or whitespace only", "An empty answer teaches the model to end the turn at once; write the answer or remove the example.");
+        examples["SFT0057"] = Lint(RecipeDiagnostics.TruncationVictim, "train.jsonl", 6, 700, 512, "data.truncation: drop leaves it out of training");
+        examples["SFT0058"] = Lint(RecipeDiagnostics.DatasetDistribution, "recipe.sft.yaml", 10, "train", "assistant responses cluster tightly: 90 % are 180–205 tokens (median 190)", "A model trained on it learns to stop near 190 tokens whatever the task; add shorter and longer answers.");
+        examples["SFT0059"] = Lint(RecipeDiagnostics.InconsistentDataset, "train.jsonl", 7, "has a system message", 4980, 5000, "train", "Give every example the same layout, or let template.system supply the system prompt.");
 
         var sb = new StringBuilder();
         sb.Append("# Recipe diagnostics\n\n");

@@ -15,6 +15,7 @@ public static class RecipeFixture
     public static string TokenizerPath => Path.Combine(ModelDir, "tokenizer.json");
     public static string TokenizerConfigPath => Path.Combine(ModelDir, "tokenizer_config.json");
     public static string DataPath => Path.Combine(Root, "r", "data", "train.jsonl");
+    public static string GeneralPath => Path.Combine(Root, "r", "data", "general.jsonl");
 
     public const string Recipe =
         "name: demo\n" +                          // 1

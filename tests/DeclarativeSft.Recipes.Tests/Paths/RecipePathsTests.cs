@@ -33,12 +33,12 @@ public class RecipePathsTests
         var parsed = RecipeParser.Parse(RecipePath, Recipe).Spec!;
         var relative = RecipePaths.RelativeToRecipe(parsed);
         Assert.Equal(parsed, RecipePaths.ResolvedAgainst(relative, parsed.RecipeDirectory));
-        Assert.All(new[] { relative.RecipePath, relative.RecipeDirectory, relative.Output.Dir }.Concat(relative.Data.Train),
+        Assert.All(new[] { relative.RecipePath, relative.RecipeDirectory, relative.Output.Dir }.Concat(relative.Data.TrainPaths),
             p => Assert.False(Path.IsPathRooted(p), $"{p} is absolute"));
 
         var moved = RecipePaths.ResolvedAgainst(relative, At("moved"));
         Assert.Equal(At("moved", "recipe.sft.yaml"), moved.RecipePath);
-        Assert.Equal(At("moved", "data", "train.jsonl"), moved.Data.Train[0]);
+        Assert.Equal(At("moved", "data", "train.jsonl"), moved.Data.Train[0].Path);
         Assert.Equal(At("moved"), moved.RecipeDirectory);
     }
 }

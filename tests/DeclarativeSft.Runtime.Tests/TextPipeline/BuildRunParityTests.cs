@@ -101,8 +101,8 @@ public class BuildRunParityTests
         {
             var tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
             var masker = new LossMasker(tokenizer, RecipeTextPipeline.CreateTemplate(spec, tokenizer), RecipeTextPipeline.MaskOptions(spec));
-            var prepared = DataPipeline.Prepare(RecipeTextPipeline.DataOptions(spec, spec.Training.Seed), masker, RecipeTextPipeline.PadTokenId(tokenizer));
-            return new Decision(null, prepared.Train.Sum(e => (long)e.TrainedTokenCount));
+            var labeled = DataPipeline.Label(RecipeTextPipeline.DataOptions(spec, spec.Training.Seed), masker);
+            return new Decision(null, labeled.Train.Sum(e => (long)e.TrainedTokenCount));
         }
         catch (DataFormatException e)
         {
