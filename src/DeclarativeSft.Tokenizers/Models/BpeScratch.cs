@@ -47,10 +47,10 @@ internal sealed class BpeScratch
     public ModelToken[] AddToCache(ReadOnlySpan<char> word, List<ModelToken> tokens)
     {
         var value = tokens.ToArray();
-        if (_cache.Count >= MaxCachedWords) _cache.Clear();
-        _cacheLookup[word] = value;
+        if (_cacheLookup.Count >= MaxCachedWords) _cacheLookup.Clear();
+        _cacheLookup.Set(word, value);
         return value;
     }
 
-    public void ClearCache() => _cache.Clear();
+    public void ClearCache() => _cacheLookup.Clear();
 }
