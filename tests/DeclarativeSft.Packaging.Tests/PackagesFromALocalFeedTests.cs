@@ -197,7 +197,11 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
         foreach (var id in Directory.GetDirectories(packages, "declarativesft.*"))
         {
             string folder = Path.Combine(id, version);
-            try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
+            try
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                if (!Directory.EnumerateFileSystemEntries(id).Any()) Directory.Delete(id);
+            }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }
