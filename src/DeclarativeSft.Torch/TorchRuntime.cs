@@ -138,6 +138,13 @@ public static partial class TorchRuntime
                 $"TorchSharp's native libraries ({LibTorchSharpFile}) are not next to this program ({AppContext.BaseDirectory}). " +
                 "Build the program with the DeclarativeSft torch backend (SftTorchBackend=cpu, cuda-linux or cuda-windows), " +
                 "or set LIBTORCH to a libtorch " + RequiredLibTorch + " folder.");
+        // TorchSharp's own library without libtorch beside it: a program packed without the backend's natives, such
+        // as the sft .NET tool (a tool package cannot choose natives by the user's SftTorchBackend).
+        if (!File.Exists(Path.Combine(folder, NativeName("torch_cpu"))) && !File.Exists(Path.Combine(folder, NativeName("torch"))))
+            throw new TorchRuntimeException(
+                $"this program carries TorchSharp ({Path.Combine(folder, LibTorchSharpFile)}) but no libtorch ({NativeName("torch_cpu")}) next to it, " +
+                "as the sft .NET tool does. Set LIBTORCH to a libtorch " + RequiredLibTorch + " folder (the one with lib/, or a pip torch's torch/lib), " +
+                "or run a program built with the DeclarativeSft torch backend (SftTorchBackend=cpu, cuda-linux or cuda-windows).");
         LoadLibTorch(folder);
         Load(Path.Combine(folder, LibTorchSharpFile), folder);
         NativeSource = $"TorchSharp package natives in {folder}";

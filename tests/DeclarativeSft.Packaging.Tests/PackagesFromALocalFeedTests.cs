@@ -93,6 +93,18 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
             var assembly = File.ReadAllBytes(Path.Combine(program, "demo.dll"));
             Assert.False(Contains(assembly, Encoding.Unicode.GetBytes(demo)), $"demo.dll holds the project folder {demo} as a string");
 
+            // ---- Sdk="DeclarativeSft.Sdk" with the version in global.json's msbuild-sdks builds the same project ----
+            string pinned = Path.Combine(work, "pinned");
+            Directory.CreateDirectory(Path.Combine(pinned, "data"));
+            File.Copy(recipePath, Path.Combine(pinned, "recipe.sft.yaml"));
+            File.Copy(Path.Combine(demo, "data", "train.jsonl"), Path.Combine(pinned, "data", "train.jsonl"));
+            File.WriteAllText(Path.Combine(pinned, "pinned.csproj"), "<Project Sdk=\"DeclarativeSft.Sdk\" />\n");
+            File.WriteAllText(Path.Combine(pinned, "global.json"), $$"""{ "msbuild-sdks": { "DeclarativeSft.Sdk": "{{version}}" } }""");
+            var pinnedBuild = Dotnet.Run(work, Minutes10, "build", "pinned");
+            Assert.True(pinnedBuild.ExitCode == 0, pinnedBuild.ToString());
+            Assert.Equal(["0 Warning", "0 Error"], BuildSummary().Matches(pinnedBuild.Output).Select(m => $"{m.Groups["n"].Value} {m.Groups["kind"].Value}"));
+            Assert.True(File.Exists(Path.Combine(pinned, "bin", "Debug", "net10.0", "pinned.dll")), pinnedBuild.ToString());
+
             // ---- a misspelt key: error SFT0002 at its line and column, in dotnet build and in sft validate ----
             var lines = File.ReadAllLines(recipePath);
             int keyLine = Array.FindIndex(lines, l => l.StartsWith("  learning_rate:", StringComparison.Ordinal)) + 1;
@@ -185,7 +197,11 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
         foreach (var id in Directory.GetDirectories(packages, "declarativesft.*"))
         {
             string folder = Path.Combine(id, version);
-            try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
+            try
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                if (!Directory.EnumerateFileSystemEntries(id).Any()) Directory.Delete(id);
+            }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }
