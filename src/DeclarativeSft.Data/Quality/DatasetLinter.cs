@@ -79,6 +79,10 @@ public static class DatasetLinter
     }
 
     /// <summary>Checks every source; <paramref name="masker"/> renders, tokenizes and labels as training does.</summary>
+    /// <param name="sources">The recipe's data.train sources, in order.</param>
+    /// <param name="masker">The recipe's loss masker (its template and tokenizer).</param>
+    /// <param name="tokenizer">The recipe's tokenizer (its BOS/EOS strings are looked for in content).</param>
+    /// <param name="settings">Format, max_seq_len, truncation, default system prompt, mask name.</param>
     /// <param name="readText">The text of a data file by path, for callers that must not read the disk (a source
     /// generator passes its AdditionalFiles; null = not available). Null: files are read from disk, as strict UTF-8.</param>
     public static QualityReport Run(IReadOnlyList<SourceDeclaration> sources, LossMasker masker, ITokenizer tokenizer, LintSettings settings,

@@ -174,6 +174,8 @@ public class LintCommandTests
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(text, "trained-token share of each example").Count); // one per source
         foreach (var (line, id, _) in Planted) Assert.Contains($"{planted}:{line}</code>", text);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(html)!, "*.tmp"));
+        // SFT_LINT_REPORT_COPY=<file> keeps the page for a look in a browser (headless screenshot).
+        if (Environment.GetEnvironmentVariable("SFT_LINT_REPORT_COPY") is { Length: > 0 } copy) File.Copy(html, copy, overwrite: true);
     }
 
     [Fact]
