@@ -27,136 +27,127 @@ public class EndToEndBuildTests
     [Fact]
     public void Misspelt_key_fails_dotnet_build_and_sft_validate_with_one_error_at_its_line_and_column()
     {
-        var repo = RepoRoot();
-        var dir = Directory.CreateTempSubdirectory("sft-e2e-");
-        try
-        {
-            var project = Path.Combine(dir.FullName, "typo");
-            Directory.CreateDirectory(Path.Combine(project, "data"));
-            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.props"), $"<Project><Import Project=\"{repo}/Directory.Build.props\" /></Project>");
-            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.targets"), $"<Project><Import Project=\"{repo}/Directory.Build.targets\" /></Project>");
-            File.WriteAllText(Path.Combine(project, "typo.csproj"),
-                "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Exe</OutputType>" +
-                "<IsRecipeProject>true</IsRecipeProject><RecipeReferenceRuntime>false</RecipeReferenceRuntime></PropertyGroup></Project>");
-            var recipePath = Path.Combine(project, "recipe.sft.yaml");
-            File.WriteAllText(recipePath, Recipe);
-            File.WriteAllText(Path.Combine(project, "data", "train.jsonl"),
-                string.Concat(Enumerable.Repeat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n", 8)));
+        using var temp = new RecipeProjectFolder("typo", withRuntime: false);
+        var project = temp.Project;
+        var recipePath = temp.Write("recipe.sft.yaml", Recipe);
+        temp.Write("data/train.jsonl", EightChats);
 
-            var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
-            Assert.NotEqual(0, exit);
-            var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Distinct().ToList();
-            var error = Assert.Single(errors);
-            Assert.Contains("recipe.sft.yaml(9,3): error SFT0002:", error);
-            Assert.Contains("'learning_rate'", error);
+        var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
+        Assert.NotEqual(0, exit);
+        var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Distinct().ToList();
+        var error = Assert.Single(errors);
+        Assert.Contains("recipe.sft.yaml(9,3): error SFT0002:", error);
+        Assert.Contains("'learning_rate'", error);
 
-            // sft validate runs the same validator over the same files (ValidateCommand is a thin wrapper).
-            var diagnostics = RecipeValidator.Validate(recipePath, new DiskRecipeFiles());
-            var d = Assert.Single(diagnostics, x => x.Severity == RecipeSeverity.Error);
-            Assert.Equal(("SFT0002", 9, 3), (d.Id, d.Line, d.Column));
-            Assert.StartsWith($"{recipePath}(9,3): error SFT0002: ", d.ToString());
-        }
-        finally
-        {
-            try { dir.Delete(recursive: true); } catch (IOException) { }
-        }
+        // sft validate runs the same validator over the same files (ValidateCommand is a thin wrapper).
+        var diagnostics = RecipeValidator.Validate(recipePath, new DiskRecipeFiles());
+        var d = Assert.Single(diagnostics, x => x.Severity == RecipeSeverity.Error);
+        Assert.Equal(("SFT0002", 9, 3), (d.Id, d.Line, d.Column));
+        Assert.StartsWith($"{recipePath}(9,3): error SFT0002: ", d.ToString());
     }
 
     [Fact]
     public void Evaluator_named_in_the_recipe_is_checked_against_the_projects_own_class_in_dotnet_build()
     {
-        var repo = RepoRoot();
-        var dir = Directory.CreateTempSubdirectory("sft-e2e-");
-        try
-        {
-            var project = Path.Combine(dir.FullName, "scored");
-            Directory.CreateDirectory(Path.Combine(project, "data"));
-            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.props"), $"<Project><Import Project=\"{repo}/Directory.Build.props\" /></Project>");
-            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.targets"), $"<Project><Import Project=\"{repo}/Directory.Build.targets\" /></Project>");
-            File.WriteAllText(Path.Combine(project, "scored.csproj"),
-                "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Exe</OutputType>" +
-                "<IsRecipeProject>true</IsRecipeProject></PropertyGroup></Project>");
-            File.WriteAllText(Path.Combine(project, "AnswerLengthEvaluator.cs"), """
-                using DeclarativeSft.Runtime.Components;
-                namespace Scored;
-                public sealed class AnswerLengthEvaluator : IEvaluator
-                {
-                    public bool NeedsAnswers => true;
-                    public IReadOnlyList<EvaluationMetric> Score(EvaluationInput input) =>
-                        [new("mean answer length", input.Answers?.Items.Average(a => a.Completion.Length), "0.0")];
-                }
-                """);
-            var recipePath = Path.Combine(project, "recipe.sft.yaml");
-            string RecipeNaming(string evaluator) => Recipe.Replace("name: typo", "name: scored").Replace("  lerning_rate:", "  learning_rate:")
-                .Replace("out/typo", "out/scored") + $"eval:\n  evaluators: [validation_loss, {evaluator}]\n"; // line 13
-            File.WriteAllText(recipePath, RecipeNaming("AnswerLenghtEvaluator"));
-            File.WriteAllText(Path.Combine(project, "data", "train.jsonl"),
-                string.Concat(Enumerable.Repeat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n", 8)));
+        using var temp = new RecipeProjectFolder("scored", withRuntime: true);
+        var project = temp.Project;
+        temp.Write("AnswerLengthEvaluator.cs", """
+            using DeclarativeSft.Runtime.Components;
+            namespace Scored;
+            public sealed class AnswerLengthEvaluator : IEvaluator
+            {
+                public bool NeedsAnswers => true;
+                public IReadOnlyList<EvaluationMetric> Score(EvaluationInput input) =>
+                    [new("mean answer length", input.Answers?.Items.Average(a => a.Completion.Length), "0.0")];
+            }
+            """);
+        var recipePath = Path.Combine(project, "recipe.sft.yaml");
+        temp.Write("data/train.jsonl", EightChats);
+        string RecipeNaming(string evaluator) => Recipe.Replace("name: typo", "name: scored").Replace("  lerning_rate:", "  learning_rate:")
+            .Replace("out/typo", "out/scored") + $"eval:\n  evaluators: [validation_loss, {evaluator}]\n"; // line 13
+        File.WriteAllText(recipePath, RecipeNaming("AnswerLenghtEvaluator"));
 
-            var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
-            Assert.NotEqual(0, exit);
-            var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Distinct().ToList();
-            var error = Assert.Single(errors);
-            Assert.Contains("recipe.sft.yaml(13,33): error SFT0070:", error);
-            Assert.Contains("Did you mean 'AnswerLengthEvaluator'?", error);
+        var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
+        Assert.NotEqual(0, exit);
+        var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Distinct().ToList();
+        var error = Assert.Single(errors);
+        Assert.Contains("recipe.sft.yaml(13,33): error SFT0070:", error);
+        Assert.Contains("Did you mean 'AnswerLengthEvaluator'?", error);
 
-            // Spelt right, the generated program constructs the class: the build is clean.
-            File.WriteAllText(recipePath, RecipeNaming("AnswerLengthEvaluator"));
-            (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false", project);
-            Assert.True(exit == 0, output);
-            Assert.Contains("0 Warning(s)", output);
-        }
-        finally
-        {
-            try { dir.Delete(recursive: true); } catch (IOException) { }
-        }
+        // Spelt right, the generated program constructs the class: the build is clean.
+        File.WriteAllText(recipePath, RecipeNaming("AnswerLengthEvaluator"));
+        (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false", project);
+        Assert.True(exit == 0, output);
+        Assert.Contains("0 Warning(s)", output);
     }
 
     [Fact]
     public void Real_tokenizer_over_max_seq_len_fails_dotnet_build_at_the_data_line_and_truncate_warns_there()
     {
-        var repo = RepoRoot();
-        var dir = Directory.CreateTempSubdirectory("sft-e2e-tok-");
-        try
+        using var temp = new RecipeProjectFolder("real", withRuntime: false);
+        var project = temp.Project;
+        // The model folder without weights: the build reads config.json and the tokenizer files only.
+        var model = Path.Combine(temp.Root, "models", "tiny");
+        Directory.CreateDirectory(model);
+        foreach (var name in new[] { "config.json", "tokenizer.json", "tokenizer_config.json" })
+            File.Copy(Path.Combine(RepoRoot(), "recipes", "models", "tiny-chat", name), Path.Combine(model, name));
+        var recipePath = Path.Combine(project, "recipe.sft.yaml");
+        var dataPath = Path.Combine(project, "data", "train.jsonl");
+        File.WriteAllText(dataPath, RealTokenizerTests.Short + "\n" + RealTokenizerTests.LongQuestion + "\n" + RealTokenizerTests.Short + "\n");
+
+        File.WriteAllText(recipePath, RealTokenizerTests.RecipeWith("error"));
+        var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
+        Assert.NotEqual(0, exit);
+        Assert.DoesNotMatch(@"warning (CS8784|AD0001|CS8032)", output); // every analyzer library loaded, nothing threw
+        var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Select(l => l.Trim()).Distinct().ToList();
+        Assert.True(errors.Count == 1, string.Join("\n", errors));
+        Assert.Contains("train.jsonl(2,1): error SFT0026:", errors[0]);
+        var validated = Assert.Single(RecipeValidator.Validate(recipePath, new DiskRecipeFiles()), x => x.Severity == RecipeSeverity.Error);
+        Assert.Equal(("SFT0026", dataPath, 2, 1), (validated.Id, validated.FilePath, validated.Line, validated.Column));
+
+        File.WriteAllText(recipePath, RealTokenizerTests.RecipeWith("truncate"));
+        (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
+        Assert.True(exit == 0, output);
+        Assert.DoesNotMatch(@"warning (CS8784|AD0001|CS8032)", output);
+        var warnings = output.Split('\n').Where(l => l.Contains("warning SFT")).Select(l => l.Trim()).Distinct().ToList();
+        Assert.True(warnings.Count == 1, string.Join("\n", warnings));
+        Assert.Contains("train.jsonl(2,1): warning SFT0040:", warnings[0]);
+        Assert.Contains("no trained token left", warnings[0]);
+    }
+
+    private static readonly string EightChats =
+        string.Concat(Enumerable.Repeat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n", 8));
+
+    /// <summary>A recipe project in a temporary folder, wired to this checkout's Directory.Build.props/targets (the
+    /// SDK from source), with or without the training runtime; deleted on dispose.</summary>
+    private sealed class RecipeProjectFolder : IDisposable
+    {
+        public string Root { get; } = Directory.CreateTempSubdirectory("sft-e2e-").FullName;
+        public string Project { get; }
+
+        public RecipeProjectFolder(string name, bool withRuntime)
         {
-            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.props"), $"<Project><Import Project=\"{repo}/Directory.Build.props\" /></Project>");
-            File.WriteAllText(Path.Combine(dir.FullName, "Directory.Build.targets"), $"<Project><Import Project=\"{repo}/Directory.Build.targets\" /></Project>");
-            // The model folder without weights: the build reads config.json and the tokenizer files only.
-            var model = Path.Combine(dir.FullName, "models", "tiny");
-            Directory.CreateDirectory(model);
-            foreach (var name in new[] { "config.json", "tokenizer.json", "tokenizer_config.json" })
-                File.Copy(Path.Combine(repo, "recipes", "models", "tiny-chat", name), Path.Combine(model, name));
-            var project = Path.Combine(dir.FullName, "real");
-            Directory.CreateDirectory(Path.Combine(project, "data"));
-            File.WriteAllText(Path.Combine(project, "real.csproj"),
+            var repo = RepoRoot();
+            File.WriteAllText(Path.Combine(Root, "Directory.Build.props"), $"<Project><Import Project=\"{repo}/Directory.Build.props\" /></Project>");
+            File.WriteAllText(Path.Combine(Root, "Directory.Build.targets"), $"<Project><Import Project=\"{repo}/Directory.Build.targets\" /></Project>");
+            Project = Path.Combine(Root, name);
+            Directory.CreateDirectory(Path.Combine(Project, "data"));
+            File.WriteAllText(Path.Combine(Project, name + ".csproj"),
                 "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Exe</OutputType>" +
-                "<IsRecipeProject>true</IsRecipeProject><RecipeReferenceRuntime>false</RecipeReferenceRuntime></PropertyGroup></Project>");
-            var recipePath = Path.Combine(project, "recipe.sft.yaml");
-            var dataPath = Path.Combine(project, "data", "train.jsonl");
-            File.WriteAllText(dataPath, RealTokenizerTests.Short + "\n" + RealTokenizerTests.LongQuestion + "\n" + RealTokenizerTests.Short + "\n");
-
-            File.WriteAllText(recipePath, RealTokenizerTests.RecipeWith("error"));
-            var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
-            Assert.NotEqual(0, exit);
-            Assert.DoesNotMatch(@"warning (CS8784|AD0001|CS8032)", output); // every analyzer library loaded, nothing threw
-            var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Select(l => l.Trim()).Distinct().ToList();
-            Assert.True(errors.Count == 1, string.Join("\n", errors));
-            Assert.Contains("train.jsonl(2,1): error SFT0026:", errors[0]);
-            var validated = Assert.Single(RecipeValidator.Validate(recipePath, new DiskRecipeFiles()), x => x.Severity == RecipeSeverity.Error);
-            Assert.Equal(("SFT0026", dataPath, 2, 1), (validated.Id, validated.FilePath, validated.Line, validated.Column));
-
-            File.WriteAllText(recipePath, RealTokenizerTests.RecipeWith("truncate"));
-            (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
-            Assert.True(exit == 0, output);
-            Assert.DoesNotMatch(@"warning (CS8784|AD0001|CS8032)", output);
-            var warnings = output.Split('\n').Where(l => l.Contains("warning SFT")).Select(l => l.Trim()).Distinct().ToList();
-            Assert.True(warnings.Count == 1, string.Join("\n", warnings));
-            Assert.Contains("train.jsonl(2,1): warning SFT0040:", warnings[0]);
-            Assert.Contains("no trained token left", warnings[0]);
+                $"<IsRecipeProject>true</IsRecipeProject>{(withRuntime ? "" : "<RecipeReferenceRuntime>false</RecipeReferenceRuntime>")}</PropertyGroup></Project>");
         }
-        finally
+
+        /// <summary>Writes <paramref name="text"/> to <paramref name="relative"/> in the project; returns its path.</summary>
+        public string Write(string relative, string text)
         {
-            try { dir.Delete(recursive: true); } catch (IOException) { }
+            var path = Path.Combine(Project, relative);
+            File.WriteAllText(path, text);
+            return path;
+        }
+
+        public void Dispose()
+        {
+            try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
         }
     }
 

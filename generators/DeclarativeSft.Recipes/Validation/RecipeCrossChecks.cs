@@ -1,3 +1,4 @@
+using DeclarativeSft.Data;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -46,7 +47,8 @@ public static class RecipeCrossChecks
             return result;
         }
 
-        long mixed = EpochExamples(counts, spec.Data.Train.Select(src => src.Weight).ToArray());
+        // Examples per epoch of the mix: the run's own rule (DeclarativeSft.Data's MixingPlan).
+        long mixed = MixingPlan.Compute(counts.Select(c => (int)c).ToArray(), spec.Data.Train.Select(src => src.Weight).ToArray()).Sum(q => (long)q);
         long perEpoch = (mixed + effective - 1) / effective;
         long total = perEpoch * t.Epochs;
         var how = $"{t.Epochs} epoch(s) × {perEpoch} steps";
@@ -55,19 +57,5 @@ public static class RecipeCrossChecks
         if (warmup > 0 && warmup >= total)
             Add(RecipeDiagnostics.WarmupTooLong, map.ValueOf(t.WarmupSteps is not null ? "training.warmup_steps" : "training.warmup_ratio"), warmup, total, how);
         return result;
-    }
-
-    /// <summary>
-    /// Examples per epoch of a mix: without weights every example once; with weights the first source once and each
-    /// other source round(n₀·wᵢ/w₀) (at least 1). The same rule as DeclarativeSft.Data's MixingPlan.Quotas (a test
-    /// keeps them equal; once this library references DeclarativeSft.Data it calls that instead).
-    /// </summary>
-    public static long EpochExamples(long[] counts, double?[] weights)
-    {
-        if (counts.Length == 0 || weights[0] is not double w0) return counts.Sum();
-        long total = counts[0];
-        for (int i = 1; i < counts.Length; i++)
-            total += Math.Max(1, (long)Math.Round(counts[0] * (weights[i] ?? 0) / w0, MidpointRounding.AwayFromZero));
-        return total;
     }
 }

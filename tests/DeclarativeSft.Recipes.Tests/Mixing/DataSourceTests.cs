@@ -104,6 +104,6 @@ public class DataSourceTests
         var recipe = With("  train: data/train.jsonl\n", TwoSources).Replace("  warmup_ratio: 0.05", "  warmup_steps: 24");
         Assert.Contains(Validate(recipe, WithGeneral()), x => x.Id == "SFT0029" && x.Message.Contains("24"));
         Assert.DoesNotContain(Validate(recipe.Replace("warmup_steps: 24", "warmup_steps: 23"), WithGeneral()), x => x.Id == "SFT0029");
-        Assert.Equal(45, RecipeCrossChecks.EpochExamples([36, 36], [0.8, 0.2]));
+        Assert.Equal(45, DeclarativeSft.Data.MixingPlan.Compute([36, 36], [0.8, 0.2]).Sum());
     }
 }
