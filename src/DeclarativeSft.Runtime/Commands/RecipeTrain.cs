@@ -60,14 +60,16 @@ public static class RecipeTrain
         if (trainer.ResumeFrom is { } latest
             && TrainerState.Load(Path.Combine(latest, CheckpointStore.StateFile)).Step >= trainer.TotalSteps)
             output.WriteLine($"already trained: {latest} is the final step. Pass --resume never (or another --output) to train again; showing its results.");
-        HeldOutAnswers? answersBefore = null;
-        if (evaluation.HeldOutCount > 0)
+        HeldOutAnswers? Answer(string which, string file)
         {
-            output.WriteLine($"answering {evaluation.HeldOutCount} held-out prompts with the untrained model…");
+            if (evaluation.HeldOutCount == 0) return null;
+            output.WriteLine($"answering {evaluation.HeldOutCount} held-out prompts with the {which} model…");
             var answerClock = Stopwatch.StartNew();
-            answersBefore = evaluation.Answer(model, Path.Combine(session.OutputDir, "heldout-before.jsonl"));
+            var answers = evaluation.Answer(model, Path.Combine(session.OutputDir, file));
             output.WriteLine(FormattableString.Invariant($"  answered in {answerClock.Elapsed.TotalSeconds:0.0} s"));
+            return answers;
         }
+        var answersBefore = Answer("untrained", "heldout-before.jsonl");
 
         var trainClock = Stopwatch.StartNew();
         var result = isTerminal
@@ -75,14 +77,7 @@ public static class RecipeTrain
             : trainer.Run();
         trainClock.Stop();
 
-        HeldOutAnswers? answersAfter = null;
-        if (evaluation.HeldOutCount > 0)
-        {
-            output.WriteLine($"answering {evaluation.HeldOutCount} held-out prompts with the trained model…");
-            var answerClock = Stopwatch.StartNew();
-            answersAfter = evaluation.Answer(model, Path.Combine(session.OutputDir, "heldout-after.jsonl"));
-            output.WriteLine(FormattableString.Invariant($"  answered in {answerClock.Elapsed.TotalSeconds:0.0} s"));
-        }
+        var answersAfter = Answer("trained", "heldout-after.jsonl");
         // Scored after training: the untrained model's validation loss is the trainer's step-0 evaluation.
         var before = evaluation.Score(result.InitialValLoss, answersBefore);
         var after = evaluation.Score(result.FinalValLoss, answersAfter);
