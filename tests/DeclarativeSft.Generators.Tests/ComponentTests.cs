@@ -118,7 +118,7 @@ public class ComponentTests
 
     [Theory]
     [InlineData("[Helper]", "SFT0071", "does not implement DeclarativeSft.Runtime.Components.IEvaluator")]
-    [InlineData("[LogHook]", "SFT0071", "it is a ITrainingHook: name it under hooks")]
+    [InlineData("[LogHook]", "SFT0071", "it is an ITrainingHook: name it under hooks")]
     [InlineData("[AbstractEvaluator]", "SFT0072", "it is abstract")]
     [InlineData("[NeedsArgsEvaluator]", "SFT0072", "(int seed)")]
     [InlineData("[HiddenEvaluator]", "SFT0073", "private")]

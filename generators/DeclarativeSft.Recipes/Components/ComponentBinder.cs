@@ -82,8 +82,8 @@ public static class ComponentBinder
         }
         if ((c.Kinds & slot.Kind) == 0)
         {
-            string other = c.Kinds != ComponentKinds.None ? $" (it is a {(c.Kinds.HasFlag(ComponentKinds.Evaluator) ? "IEvaluator" : "ITrainingHook")}: name it under {(c.Kinds.HasFlag(ComponentKinds.Evaluator) ? "eval.evaluators" : "hooks")})" : "";
-            report(RecipeDiagnostics.WrongComponentKind, new object?[] { slot.Key, name, c.FullName, slot.Interface, other, slot.What });
+            string other = c.Kinds != ComponentKinds.None ? $" (it is an {(c.Kinds.HasFlag(ComponentKinds.Evaluator) ? "IEvaluator" : "ITrainingHook")}: name it under {(c.Kinds.HasFlag(ComponentKinds.Evaluator) ? "eval.evaluators" : "hooks")})" : "";
+            report(RecipeDiagnostics.WrongComponentKind, new object?[] { slot.Key, name, c.FullName, slot.Interface, other });
             return null;
         }
         if (c.Inaccessible is not null)

@@ -119,7 +119,7 @@ public static class RecipeDiagnostics
     public static readonly RecipeDiagnosticDescriptor UnknownComponent = E("SFT0070", "Unknown component",
         "{0} '{1}' is neither a built-in {2} nor a class of this project.{3} Built-in: {4}. Or write a class implementing {5} in the recipe project and name it here.");
     public static readonly RecipeDiagnosticDescriptor WrongComponentKind = E("SFT0071", "Component of the wrong kind",
-        "{0} '{1}' is the class {2}, which does not implement {3}{4}. Implement {3}, or name an {5} here.");
+        "{0} '{1}' is the class {2}, which does not implement {3}{4}. Implement {3} in it, or name a class that does.");
     public static readonly RecipeDiagnosticDescriptor ComponentNotConstructible = E("SFT0072", "Component cannot be constructed",
         "{0} '{1}' ({2}) cannot be constructed by the generated program: {3}. Give it a public constructor taking no arguments or a DeclarativeSft.Recipes.RecipeSpec.");
     public static readonly RecipeDiagnosticDescriptor ComponentNotAccessible = E("SFT0073", "Component not accessible",
