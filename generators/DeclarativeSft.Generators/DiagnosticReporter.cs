@@ -27,7 +27,8 @@ internal static class DiagnosticReporter
         var start = new LinePosition(d.Line - 1, d.Column - 1);
         var end = new LinePosition(d.Line - 1, d.Column - 1 + d.Length);
         var location = Location.Create(d.FilePath, new TextSpan(0, 0), new LinePositionSpan(start, end));
-        return Diagnostic.Create(descriptor, location, d.Message);
+        // The value's own severity: the dataset checks' severity is the recipe's (data.quality), not the ID's default.
+        return Diagnostic.Create(descriptor, location, ToRoslyn(d.Severity), additionalLocations: null, properties: null, d.Message);
     }
 
     private static DiagnosticDescriptor ToRoslyn(RecipeDiagnosticDescriptor d) => new(
@@ -35,12 +36,14 @@ internal static class DiagnosticReporter
         d.Title,
         "{0}",
         RecipeDiagnostics.Category,
-        d.Severity switch
-        {
-            RecipeSeverity.Error => DiagnosticSeverity.Error,
-            RecipeSeverity.Warning => DiagnosticSeverity.Warning,
-            _ => DiagnosticSeverity.Info,
-        },
+        ToRoslyn(d.Severity),
         isEnabledByDefault: true,
         helpLinkUri: d.HelpLink);
+
+    private static DiagnosticSeverity ToRoslyn(RecipeSeverity severity) => severity switch
+    {
+        RecipeSeverity.Error => DiagnosticSeverity.Error,
+        RecipeSeverity.Warning => DiagnosticSeverity.Warning,
+        _ => DiagnosticSeverity.Info,
+    };
 }

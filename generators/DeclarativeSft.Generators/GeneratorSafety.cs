@@ -54,12 +54,13 @@ internal static class GeneratorSafety
         return results.Count == 0 ? FileCheckBatch.Empty : new FileCheckBatch(results.ToEquatableArray());
     }
 
-    public static FileCheckBatch CheckMissing(EquatableArray<FileRequirement> requirements, ImmutableArray<string> present)
+    public static FileCheckBatch CheckMissing(EquatableArray<FileRequirement> requirements, ImmutableArray<string> present, EquatableArray<NotRegularInput> notRegular)
     {
         var results = new List<FileCheckResult>();
         foreach (var req in requirements)
             if (!present.Any(p => SamePath(p, req.Path)))
-                results.Add(ReferencedFileCheck.Check(req, null, RecipeTokenizerFiles.None));
+                results.Add(ReferencedFileCheck.Check(req, null, RecipeTokenizerFiles.None,
+                    notRegular.FirstOrDefault(n => SamePath(n.Path, req.Path))?.Kind));
         return results.Count == 0 ? FileCheckBatch.Empty : new FileCheckBatch(results.ToEquatableArray());
     }
 

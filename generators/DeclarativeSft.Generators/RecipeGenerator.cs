@@ -54,14 +54,19 @@ public sealed class RecipeGenerator : IIncrementalGenerator
             .Select(static (pair, _) => GeneratorSafety.CheckFile(pair.Left.Left, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.FileChecks);
 
-        // 4. Required files that were not passed at all: missing on disk.
+        // 4. Required files that were not passed at all: missing on disk, or no regular file (/dev/zero, a FIFO, a
+        //    folder), which the build lists in a property instead of letting the compiler read it.
         var paths = files
             .Select(static (f, _) => f.Path)
             .WithTrackingName(TrackingNames.ReferencedPaths)
             .Collect();
+        var notRegular = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => NotRegularInput.ParseList(
+                options.GlobalOptions.TryGetValue("build_property.SftNotRegularRecipeInputs", out var value) ? value : null))
+            .WithTrackingName(TrackingNames.NotRegularInputs);
         var missingChecks = requirements
-            .Combine(paths)
-            .Select(static (pair, _) => GeneratorSafety.CheckMissing(pair.Left, pair.Right))
+            .Combine(paths.Combine(notRegular))
+            .Select(static (pair, _) => GeneratorSafety.CheckMissing(pair.Left, pair.Right.Left, pair.Right.Right))
             .WithTrackingName(TrackingNames.MissingFileChecks);
 
         // 5. Checks across files (example counts → batch, warmup, validation split).

@@ -9,6 +9,7 @@ public static class TrackingNames
     public const string AllFileRequirements = nameof(AllFileRequirements);
     public const string ReferencedFiles = nameof(ReferencedFiles);
     public const string ReferencedPaths = nameof(ReferencedPaths);
+    public const string NotRegularInputs = nameof(NotRegularInputs);
     public const string TokenizerFiles = nameof(TokenizerFiles);
     public const string AllTokenizerFiles = nameof(AllTokenizerFiles);
     public const string FileChecks = nameof(FileChecks);

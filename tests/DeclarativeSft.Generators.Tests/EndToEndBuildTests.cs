@@ -93,7 +93,7 @@ public class EndToEndBuildTests
             File.Copy(Path.Combine(RepoRoot(), "recipes", "models", "tiny-chat", name), Path.Combine(model, name));
         var recipePath = Path.Combine(project, "recipe.sft.yaml");
         var dataPath = Path.Combine(project, "data", "train.jsonl");
-        File.WriteAllText(dataPath, RealTokenizerTests.Short + "\n" + RealTokenizerTests.LongQuestion + "\n" + RealTokenizerTests.Short + "\n");
+        File.WriteAllText(dataPath, RealTokenizerTests.Short + "\n" + RealTokenizerTests.LongQuestion + "\n" + RealTokenizerTests.Short.Replace("\"ok\"", "\"fine\"") + "\n");
 
         File.WriteAllText(recipePath, RealTokenizerTests.RecipeWith("error"));
         var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
@@ -115,8 +115,74 @@ public class EndToEndBuildTests
         Assert.Contains("no trained token left", warnings[0]);
     }
 
+    [Fact]
+    public void Data_file_that_is_a_device_or_a_named_pipe_is_an_error_at_its_yaml_line_not_a_build_that_reads_forever()
+    {
+        if (!OperatingSystem.IsLinux()) return; // /dev/zero and mkfifo: the Linux case the issue reproduces
+        using var temp = new RecipeProjectFolder("device", withRuntime: false);
+        var project = temp.Project;
+        var fifo = Path.Combine(project, "data", "pipe.jsonl");
+        var (made, why) = Run("mkfifo", $"\"{fifo}\"", project);
+        Assert.True(made == 0, why);
+        var recipePath = temp.Write("recipe.sft.yaml", Recipe.Replace("  lerning_rate:", "  learning_rate:")
+            .Replace("  train: data/train.jsonl\n", "  train:\n    - { path: /dev/zero, weight: 1 }\n    - { path: data/pipe.jsonl, weight: 1 }\n"));
+
+        // Before: the inputs step handed /dev/zero to the compiler (and to the content hash), which read it forever.
+        var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
+        Assert.NotEqual(0, exit);
+        var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Select(l => l.Trim()).Distinct().ToList();
+        Assert.True(errors.Count == 2, string.Join("\n", errors));
+        Assert.True(errors.Any(e => e.Contains("recipe.sft.yaml(7,15): error SFT0047:") && e.Contains("'/dev/zero' is a character device")), string.Join("\n", errors));
+        Assert.True(errors.Any(e => e.Contains("recipe.sft.yaml(8,15): error SFT0047:") && e.Contains("is a named pipe")), string.Join("\n", errors));
+
+        // sft validate: the same two errors, and it returns rather than blocking on the pipe.
+        var validated = RecipeValidator.Validate(recipePath, new DiskRecipeFiles()).Where(d => d.Severity == RecipeSeverity.Error)
+            .Select(d => (d.Id, d.Line, d.Column)).ToList();
+        Assert.Equal([("SFT0047", 7, 15), ("SFT0047", 8, 15)], validated);
+    }
+
+    [Fact]
+    public void Dataset_findings_appear_in_dotnet_build_at_the_data_line_with_the_severity_data_quality_sets()
+    {
+        using var temp = new RecipeProjectFolder("quality", withRuntime: false);
+        var project = temp.Project;
+        string Chat(string user, string assistant) => $"{{\"messages\":[{{\"role\":\"user\",\"content\":\"{user}\"}},{{\"role\":\"assistant\",\"content\":\"{assistant}\"}}]}}\n";
+        // Line 6 repeats line 2 (case and spacing aside); the rest are distinct.
+        var lines = new[]
+        {
+            Chat("What is 2 plus 2?", "Four."), Chat("Name a colour.", "Red is a colour."), Chat("Name a fruit.", "A pear."),
+            Chat("Spell cat.", "C, A, T."), Chat("Count to three.", "One, two, three."), Chat("name a  COLOUR.", "Red is a colour."),
+            Chat("Say hello.", "Hello there."), Chat("What is the opposite of up?", "Down."),
+        };
+        temp.Write("data/train.jsonl", string.Concat(lines));
+        var recipe = Recipe.Replace("name: typo", "name: quality").Replace("  lerning_rate:", "  learning_rate:").Replace("out/typo", "out/quality");
+        string Build()
+        {
+            var (_, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
+            return output;
+        }
+
+        temp.Write("recipe.sft.yaml", recipe);
+        var output = Build();
+        var findings = output.Split('\n').Where(l => Regex.IsMatch(l, @": (warning|error) SFT005[3-9]")).Select(l => l.Trim()).Distinct().ToList();
+        Assert.True(findings.Count == 1, output);
+        Assert.Contains("train.jsonl(6,1): warning SFT0053:", findings[0]);
+        Assert.Contains("identical (after normalising case and whitespace) to line 2 of train.jsonl", findings[0]);
+
+        temp.Write("recipe.sft.yaml", recipe.Replace("  train: data/train.jsonl\n", "  train: data/train.jsonl\n  quality: { duplicates: error }\n"));
+        output = Build();
+        var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Select(l => l.Trim()).Distinct().ToList();
+        var error = Assert.Single(errors);
+        Assert.Contains("train.jsonl(6,1): error SFT0053:", error);
+
+        temp.Write("recipe.sft.yaml", recipe.Replace("  train: data/train.jsonl\n", "  train: data/train.jsonl\n  quality: { duplicates: off }\n"));
+        output = Build();
+        Assert.DoesNotMatch(@"(warning|error) SFT005[3-9]", output);
+        Assert.Contains("0 Error(s)", Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false", project).Output);
+    }
+
     private static readonly string EightChats =
-        string.Concat(Enumerable.Repeat("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n", 8));
+        string.Concat(Enumerable.Range(0, 8).Select(i => $"{{\"messages\":[{{\"role\":\"user\",\"content\":\"hi {i}\"}},{{\"role\":\"assistant\",\"content\":\"hello{new string('!', i)}\"}}]}}\n"));
 
     /// <summary>A recipe project in a temporary folder, wired to this checkout's Directory.Build.props/targets (the
     /// SDK from source), with or without the training runtime; deleted on dispose.</summary>

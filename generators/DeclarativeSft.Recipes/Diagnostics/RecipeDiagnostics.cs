@@ -115,6 +115,8 @@ public static class RecipeDiagnostics
         "{0}. The data cannot be tokenized at build time, and training would fail the same way.");
     public static readonly RecipeDiagnosticDescriptor TemplateCannotRender = E("SFT0046", "Chat template cannot render the example",
         "{0}");
+    public static readonly RecipeDiagnosticDescriptor NotARegularFile = E("SFT0047", "Not a regular file",
+        "{0} '{1}' is {2}, not a regular file: it cannot be read (a device such as /dev/zero would be read forever, a named pipe waits for a writer). Point {0} at a file.");
     // ---- Components named by the recipe, checked against the recipe project's C# (SFT0070–SFT0079) ----
     public static readonly RecipeDiagnosticDescriptor UnknownComponent = E("SFT0070", "Unknown component",
         "{0} '{1}' is neither a built-in {2} nor a class of this project.{3} Built-in: {4}. Or write a class implementing {5} in the recipe project and name it here.");
@@ -162,7 +164,7 @@ public static class RecipeDiagnostics
         BatchLargerThanData, WarmupTooLong, MemoryOverBudget, LearningRateUnusual, TooManyEpochs, OutputInsideInputs,
         NoExamples, InternalError, KlToBaseNeedsLora, ConfigValueImpossible, SeqLenOverModelContext,
         ValidationIsTrainingFile, TruncatedToNothing, ExamplesDropped, EndOfTurnNotTrained, ChatTemplateSyntax, DataNotUtf8,
-        TokenizerUnloadable, TemplateCannotRender,
+        TokenizerUnloadable, TemplateCannotRender, NotARegularFile,
         DuplicateSourceTag, SourceWeightMissing, ReplayIsASource, DuplicateExample, FormatCollapse, TemplateMarkerInContent,
         SuspiciousContent, TruncationVictim, DatasetDistribution, InconsistentDataset,
         UnknownComponent, WrongComponentKind, ComponentNotConstructible, ComponentNotAccessible, AmbiguousComponent,

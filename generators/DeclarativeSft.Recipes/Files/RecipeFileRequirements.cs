@@ -13,11 +13,11 @@ public static class RecipeFileRequirements
         var spec = parsed.Spec;
         if (spec is null) return EquatableArray<FileRequirement>.Empty;
         var list = new List<FileRequirement>();
-        void Add(ReferencedFileKind kind, string path, string key, bool withModules = false) =>
-            list.Add(new FileRequirement(kind, path, key, spec, parsed.Map, withModules ? parsed.UnresolvedModules : EquatableArray<UnresolvedModuleName>.Empty));
+        void Add(ReferencedFileKind kind, string path, string key, bool withModules = false, int sourceIndex = -1) =>
+            list.Add(new FileRequirement(kind, path, key, spec, parsed.Map, withModules ? parsed.UnresolvedModules : EquatableArray<UnresolvedModuleName>.Empty, sourceIndex));
 
         for (int i = 0; i < spec.Data.Train.Count; i++)
-            Add(ReferencedFileKind.TrainData, spec.Data.Train[i].Path, TrainKey(parsed.Map, i));
+            Add(ReferencedFileKind.TrainData, spec.Data.Train[i].Path, TrainKey(parsed.Map, i), sourceIndex: i);
         if (spec.Data.Validation?.Path is { } validation) Add(ReferencedFileKind.ValidationData, validation, "data.validation.path");
         if (spec.Model.Path is { } model) Add(ReferencedFileKind.ModelConfig, Path.Combine(model, "config.json"), "model.path", withModules: true);
 

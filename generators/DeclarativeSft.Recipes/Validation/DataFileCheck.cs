@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using DeclarativeSft.Data;
+using DeclarativeSft.Data.Quality;
 using DeclarativeSft.Jinja;
 using DeclarativeSft.Tokenizers;
 
@@ -12,7 +13,9 @@ namespace DeclarativeSft.Recipes;
 /// <param name="Examples">Examples that would be trained (read, labeled, not dropped).</param>
 /// <param name="TrainedTokens">Tokens of those examples that contribute to the loss; -1 when no tokenizer was available.</param>
 /// <param name="Rejected">1-based lines rejected with an error (for the differential test against the run).</param>
-public sealed record DataFileCheckResult(List<RecipeDiagnostic> Diagnostics, int Examples, long TrainedTokens, List<int> Rejected);
+/// <param name="Fingerprints">The examples' fingerprints for the cross-file dataset checks (training sources only).</param>
+public sealed record DataFileCheckResult(List<RecipeDiagnostic> Diagnostics, int Examples, long TrainedTokens, List<int> Rejected,
+    IReadOnlyList<ExampleFingerprint> Fingerprints);
 
 /// <summary>
 /// Checks a JSONL data file with the run's own pipeline: <see cref="DatasetReader"/> reads each line, the recipe's
@@ -28,11 +31,18 @@ public static class DataFileCheck
     private const int ListedLines = 5;
 
     /// <summary>Checks <paramref name="text"/> (the contents of <paramref name="path"/>) for <paramref name="spec"/>.</summary>
-    public static DataFileCheckResult Check(string path, string text, RecipeSpec spec, RecipeTokenizerFiles tokenizerFiles)
+    /// <param name="source">For a training source: its declaration, so that the dataset checks of <c>data.quality</c>
+    /// run in the same pass (<see cref="SourceLint"/>); null for validation data.</param>
+    /// <param name="sourceIndex">Its position in data.train.</param>
+    public static DataFileCheckResult Check(string path, string text, RecipeSpec spec, RecipeTokenizerFiles tokenizerFiles,
+        SourceDeclaration? source = null, int sourceIndex = -1)
     {
         var diagnostics = new List<RecipeDiagnostic>();
         var rejected = new List<int>();
         var masker = MaskerFor(spec, tokenizerFiles);
+        var lint = masker is not null && source is not null && !DatasetQuality.AllOff(spec.Data.Quality)
+            ? new SourceLint(source, sourceIndex, DatasetQuality.Settings(spec), SourceLint.Markers(masker.Template, masker.Tokenizer))
+            : null;
         var format = RecipeText.Format(spec.Data.Format);
         var truncation = RecipeText.Truncation(spec.Data.Truncation);
         int examples = 0;
@@ -54,6 +64,7 @@ public static class DataFileCheck
             try
             {
                 var labeled = masker.Label(conversation.WithDefaultSystem(spec.Template.System));
+                lint?.Observe(conversation, labeled);
                 var verdict = Truncation.Judge(labeled, spec.Data.MaxSeqLen, truncation, masker.Options);
                 switch (verdict.Fate)
                 {
@@ -91,7 +102,14 @@ public static class DataFileCheck
         if (endOfTurnLost.Count > 0)
             diagnostics.Add(RecipeDiagnostics.EndOfTurnNotTrained.At(path, new SourcePosition(endOfTurnLost[0], 1), endOfTurnLost.Count,
                 spec.Data.Truncation == TruncationMode.Truncate ? "truncation cut it off" : "the tokenizer merges it into untrained text", Lines(endOfTurnLost)));
-        return new DataFileCheckResult(diagnostics, examples, trained, rejected);
+        IReadOnlyList<ExampleFingerprint> fingerprints = Array.Empty<ExampleFingerprint>();
+        if (lint is not null)
+        {
+            var linted = lint.Finish();
+            diagnostics.AddRange(DatasetQuality.Diagnostics(linted.Findings, spec.Data.Quality, besideBuildChecks: true));
+            fingerprints = linted.Fingerprints;
+        }
+        return new DataFileCheckResult(diagnostics, examples, trained, rejected, fingerprints);
     }
 
     /// <summary>The recipe's masker, or null when its tokenizer or template cannot be made (the tokenizer files'

@@ -5,7 +5,8 @@ using System.Linq;
 
 namespace DeclarativeSft.Recipes;
 
-/// <summary>Checks that combine the recipe with what its data files hold (example counts → steps).</summary>
+/// <summary>Checks that combine the recipe with what its data files hold (example counts → steps; duplicates and
+/// format collapse across files).</summary>
 public static class RecipeCrossChecks
 {
     /// <summary>Diagnostics for <paramref name="parsed"/> given the results of checking its files.</summary>
@@ -15,6 +16,7 @@ public static class RecipeCrossChecks
         var spec = parsed.Spec;
         if (spec is null) return result;
         var mine = files.Where(f => f.RecipePath == spec.RecipePath).ToList();
+        result.AddRange(DatasetQuality.CrossSourceDiagnostics(parsed, mine));
         var train = mine.Where(f => f.Kind == ReferencedFileKind.TrainData).ToList();
         // Counts are only meaningful when every training file was found and read.
         if (train.Count != spec.Data.Train.Count || train.Any(f => f.ExampleCount < 0)) return result;

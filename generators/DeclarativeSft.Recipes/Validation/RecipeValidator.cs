@@ -44,8 +44,9 @@ public static class RecipeValidator
         }
         foreach (var req in RecipeFileRequirements.For(parsed))
         {
-            var content = Read(req.Path);
-            var result = ReferencedFileCheck.Check(req, content, tokenizerFiles);
+            var notRegular = files.NotRegular(req.Path);
+            var content = notRegular is null ? Read(req.Path) : null;
+            var result = ReferencedFileCheck.Check(req, content, tokenizerFiles, notRegular);
             results.Add(result);
             all.AddRange(result.Diagnostics);
         }
@@ -62,19 +63,30 @@ public sealed class DiskRecipeFiles : IRecipeFiles
     /// <inheritdoc/>
     public string? ReadAllText(string absolutePath)
     {
-        try { return File.Exists(absolutePath) ? File.ReadAllText(absolutePath) : null; }
+        try { return File.Exists(absolutePath) && FileKinds.NotRegular(absolutePath) is null ? File.ReadAllText(absolutePath) : null; }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return null; }
     }
+
+    /// <inheritdoc/>
+    public string? NotRegular(string absolutePath) => FileKinds.NotRegular(absolutePath);
 }
 
 /// <summary>Files held in memory (for the generator's and tests' use).</summary>
 public sealed class InMemoryRecipeFiles : IRecipeFiles
 {
     private readonly Dictionary<string, string> _files;
+    private readonly Dictionary<string, string> _notRegular;
 
-    /// <summary>Wraps path → text pairs.</summary>
-    public InMemoryRecipeFiles(IDictionary<string, string> files) => _files = new Dictionary<string, string>(files);
+    /// <summary>Wraps path → text pairs, and path → kind for paths that are no regular file ("a character device" …).</summary>
+    public InMemoryRecipeFiles(IDictionary<string, string> files, IDictionary<string, string>? notRegular = null)
+    {
+        _files = new Dictionary<string, string>(files);
+        _notRegular = notRegular is null ? new Dictionary<string, string>() : new Dictionary<string, string>(notRegular);
+    }
 
     /// <inheritdoc/>
     public string? ReadAllText(string absolutePath) => _files.TryGetValue(absolutePath, out var t) ? t : null;
+
+    /// <inheritdoc/>
+    public string? NotRegular(string absolutePath) => _notRegular.TryGetValue(absolutePath, out var kind) ? kind : null;
 }

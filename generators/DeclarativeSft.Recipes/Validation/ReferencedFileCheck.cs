@@ -8,15 +8,23 @@ public static class ReferencedFileCheck
 {
     /// <summary>Checks <paramref name="req"/> given the file's text (null when the file does not exist).</summary>
     /// <param name="tokenizerFiles">The recipe's tokenizer files (for the data checks' tokenizer); none when omitted.</param>
-    public static FileCheckResult Check(FileRequirement req, string? text, RecipeTokenizerFiles? tokenizerFiles = null)
+    /// <param name="notRegular">What the path is when it exists but is no regular file ("a character device" …, see
+    /// <see cref="FileKinds"/>); its text is then never read.</param>
+    public static FileCheckResult Check(FileRequirement req, string? text, RecipeTokenizerFiles? tokenizerFiles = null, string? notRegular = null)
     {
         tokenizerFiles ??= RecipeTokenizerFiles.None;
         var recipe = req.Spec.RecipePath;
+        if (notRegular is not null)
+        {
+            var d = RecipeDiagnostics.NotARegularFile.At(recipe, req.Map.ValueOf(req.KeyPath), req.KeyPath, req.Path, notRegular);
+            return new FileCheckResult(req.Kind, req.Path, recipe, EquatableArray.Of(d), -1, -1);
+        }
         try
         {
             List<RecipeDiagnostic> diagnostics;
             int examples = -1;
             long trainedTokens = -1;
+            var fingerprints = EquatableArray<Data.Quality.ExampleFingerprint>.Empty;
             switch (req.Kind)
             {
                 case ReferencedFileKind.ModelConfig: diagnostics = ModelFileChecks.CheckConfig(req, text); break;
@@ -28,13 +36,15 @@ public static class ReferencedFileCheck
                         diagnostics = new List<RecipeDiagnostic> { RecipeDiagnostics.DataFileMissing.At(recipe, req.Map.ValueOf(req.KeyPath), req.Path) };
                         break;
                     }
-                    var data = DataFileCheck.Check(req.Path, text, req.Spec, tokenizerFiles);
+                    var data = DataFileCheck.Check(req.Path, text, req.Spec, tokenizerFiles,
+                        req.Kind == ReferencedFileKind.TrainData && req.SourceIndex >= 0 ? DatasetQuality.Sources(req.Spec, req.Map)[req.SourceIndex] : null, req.SourceIndex);
                     (diagnostics, examples, trainedTokens) = (data.Diagnostics, data.Examples, data.TrainedTokens);
+                    fingerprints = data.Fingerprints.ToEquatableArray();
                     if (examples == 0 && !diagnostics.Exists(d => d.Severity == RecipeSeverity.Error))
                         diagnostics.Add(RecipeDiagnostics.NoExamples.At(recipe, req.Map.ValueOf(req.KeyPath), req.Path));
                     break;
             }
-            return new FileCheckResult(req.Kind, req.Path, recipe, diagnostics.ToEquatableArray(), examples, trainedTokens);
+            return new FileCheckResult(req.Kind, req.Path, recipe, diagnostics.ToEquatableArray(), examples, trainedTokens, fingerprints);
         }
         catch (Exception ex)
         {

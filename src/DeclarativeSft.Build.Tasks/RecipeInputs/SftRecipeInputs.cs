@@ -11,7 +11,9 @@ namespace DeclarativeSft.Build;
 /// Lists the files a recipe references (data files, the model's config.json, tokenizer files), so that the build can
 /// pass them to the generator as AdditionalFiles: the generator may not touch the file system itself. The paths come
 /// from the recipe parser the generator uses (<see cref="RecipeFileRequirements.PathsFor"/>). Files that do not exist
-/// are left out; the generator reports them as missing at the YAML line that names them.
+/// are left out; the generator reports them as missing at the YAML line that names them. Paths that exist but are no
+/// regular file (a folder, /dev/zero, a FIFO) are never handed to the compiler, which would read them forever: they
+/// come out as <see cref="NotRegularFiles"/> and reach the generator as a property, which reports them at their line.
 /// </summary>
 public sealed class SftRecipeInputs : Task
 {
@@ -21,9 +23,14 @@ public sealed class SftRecipeInputs : Task
     /// <summary>The existing files the recipes reference, as absolute paths.</summary>
     [Output] public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
 
+    /// <summary>Referenced paths that exist but are no regular file, each with metadata <c>Kind</c> ("a character
+    /// device", "a named pipe", "a folder" …).</summary>
+    [Output] public ITaskItem[] NotRegularFiles { get; set; } = Array.Empty<ITaskItem>();
+
     public override bool Execute()
     {
         var found = new List<ITaskItem>();
+        var notRegular = new List<ITaskItem>();
         foreach (var recipe in Recipes)
         {
             string recipePath = recipe.GetMetadata("FullPath");
@@ -31,7 +38,12 @@ public sealed class SftRecipeInputs : Task
             {
                 if (!File.Exists(recipePath)) continue;
                 foreach (string path in RecipeFileRequirements.PathsFor(recipePath, File.ReadAllText(recipePath)))
-                    if (File.Exists(path)) found.Add(new TaskItem(path));
+                {
+                    if (FileKinds.NotRegular(path) is { } kind)
+                        notRegular.Add(new TaskItem(path, new Dictionary<string, string> { ["Kind"] = kind }));
+                    else if (File.Exists(path))
+                        found.Add(new TaskItem(path));
+                }
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -42,6 +54,7 @@ public sealed class SftRecipeInputs : Task
             }
         }
         Files = found.ToArray();
+        NotRegularFiles = notRegular.ToArray();
         return true;
     }
 }

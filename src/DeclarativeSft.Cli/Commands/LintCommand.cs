@@ -44,11 +44,7 @@ internal static class LintCommand
             var tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
             var template = RecipeTextPipeline.CreateTemplate(spec, tokenizer);
             var masker = new LossMasker(tokenizer, template, RecipeTextPipeline.MaskOptions(spec));
-            var options = RecipeTextPipeline.DataOptions(spec, spec.Training.Seed);
-            var sources = spec.Data.Train.Select((s, i) => new SourceDeclaration(s.Tag, s.Path, spec.RecipePath, SourceLine(parsed.Map, i))).ToList();
-            var settings = new LintSettings(options.Format, options.MaxSeqLen, options.Truncation, options.DefaultSystem,
-                RecipeNames.NameOf(RecipeNames.MaskModes, spec.Mask.TrainOn));
-            report = DatasetLinter.Run(sources, masker, tokenizer, settings);
+            report = DatasetLinter.Run(DatasetQuality.Sources(spec, parsed.Map), masker, tokenizer, DatasetQuality.Settings(spec));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -56,7 +52,7 @@ internal static class LintCommand
             return 1;
         }
 
-        var lines = Report(report, spec.Data.Quality);
+        var lines = DatasetQuality.Diagnostics(report.Findings, spec.Data.Quality, besideBuildChecks: false);
         foreach (var d in lines) (d.Severity == RecipeSeverity.Error ? error : output).WriteLine(d.ToString());
         int errors = lines.Count(d => d.Severity == RecipeSeverity.Error), warnings = lines.Count(d => d.Severity == RecipeSeverity.Warning);
         output.WriteLine($"{recipe.Name}: {report.Sources.Sum(s => s.Examples)} examples checked; {errors} error(s), {warnings} warning(s), {lines.Count - errors - warnings} info.");
@@ -69,45 +65,6 @@ internal static class LintCommand
         return errors == 0 ? 0 : 1;
     }
 
-    /// <summary>Findings as diagnostics: the recipe's severity for each check (or its default), checks set to off left out.</summary>
-    public static List<RecipeDiagnostic> Report(QualityReport report, QualitySpec quality)
-    {
-        var result = new List<RecipeDiagnostic>();
-        foreach (var f in report.Findings)
-        {
-            if (f.Check is not { } check)
-            {
-                result.Add(new RecipeDiagnostic("SFT0022", RecipeSeverity.Error, f.ReaderProblem + ".", f.File, f.Line, 1));
-                continue;
-            }
-            var severity = quality.For(check.Name) switch
-            {
-                QualitySeverity.Off => FindingSeverity.Off,
-                QualitySeverity.Info => FindingSeverity.Info,
-                QualitySeverity.Warning => FindingSeverity.Warning,
-                QualitySeverity.Error => FindingSeverity.Error,
-                _ => check.DefaultSeverity,
-            };
-            if (severity == FindingSeverity.Off) continue;
-            var descriptor = RecipeDiagnostics.All.First(d => d.Id == check.Id);
-            var message = descriptor.At(f.File, new SourcePosition(f.Line, 1), f.Arguments).Message;
-            result.Add(new RecipeDiagnostic(check.Id, severity switch
-            {
-                FindingSeverity.Error => RecipeSeverity.Error,
-                FindingSeverity.Warning => RecipeSeverity.Warning,
-                _ => RecipeSeverity.Info,
-            }, message, f.File, f.Line, 1));
-        }
-        return result.OrderBy(d => d.FilePath, StringComparer.Ordinal).ThenBy(d => d.Line).ToList();
-    }
-
     private static FindingSeverity Severity(RecipeSeverity s) =>
         s == RecipeSeverity.Error ? FindingSeverity.Error : s == RecipeSeverity.Warning ? FindingSeverity.Warning : FindingSeverity.Info;
-
-    private static int SourceLine(RecipeSourceMap map, int i)
-    {
-        foreach (var key in new[] { $"data.train[{i}].path", $"data.train[{i}]", "data.train" })
-            if (map.Has(key)) return map.ValueOf(key).Line;
-        return 1;
-    }
 }

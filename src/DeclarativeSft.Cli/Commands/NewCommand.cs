@@ -155,23 +155,14 @@ internal static partial class NewCommand
 
         """;
 
-    /// <summary>A few dozen short arithmetic chats: enough for the split, the batch size and the warmup to be valid.</summary>
+    /// <summary>The template's starter data (src/DeclarativeSft.Templates/content/sft-recipe/data/train.jsonl, embedded):
+    /// a few dozen arithmetic chats with answers of varied length, enough for the split, the batch size and the warmup
+    /// to be valid and clean under the dataset checks.</summary>
     private static string SampleData()
     {
-        var text = new StringBuilder();
-        for (int a = 1; a <= 6; a++)
-            for (int b = 2; b <= 6; b++)
-            {
-                var example = new
-                {
-                    messages = new[]
-                    {
-                        new { role = "user", content = $"What is {a} plus {b}?" },
-                        new { role = "assistant", content = $"{a} plus {b} is {a + b}." },
-                    },
-                };
-                text.Append(JsonSerializer.Serialize(example)).Append('\n');
-            }
-        return text.ToString();
+        using var stream = typeof(NewCommand).Assembly.GetManifestResourceStream("DeclarativeSft.Cli.StarterData.jsonl")
+            ?? throw new InvalidOperationException("the starter data resource is missing from sft.dll");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }

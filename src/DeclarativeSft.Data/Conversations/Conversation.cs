@@ -10,6 +10,10 @@ public sealed record Conversation(IReadOnlyList<ChatMessage> Messages, string So
     /// <summary><c>file:line</c>, the way errors and the inspection view refer to an example.</summary>
     public string Location => $"{SourceFile}:{SourceLine}";
 
+    /// <summary>The top-level field names of the data line, in order ("messages, id"): the dataset checks compare
+    /// lines' layouts without parsing them again.</summary>
+    public string Layout { get; init; } = "";
+
     /// <summary>Returns this conversation with <paramref name="systemPrompt"/> as its first message when it
     /// has no system message (the recipe's <c>template.system</c> default); unchanged otherwise.</summary>
     public Conversation WithDefaultSystem(string? systemPrompt)

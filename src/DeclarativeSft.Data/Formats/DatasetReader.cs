@@ -105,7 +105,7 @@ public static partial class DatasetReader
         string? orderProblem = checkOrder ? ConversationRules.FindOrderProblem(messages, out culprit) : null;
         if (orderProblem != null)
             throw at.Error(culprit >= 0 ? turns[culprit].Offset : root.Offset, DataProblemKind.WrongOrder, orderProblem);
-        return new Conversation(messages, file, lineNumber);
+        return new Conversation(messages, file, lineNumber) { Layout = string.Join(", ", root.Members!.Select(m => m.Key)) };
     }
 
     /// <summary>A message and the offset of its role (where order problems are reported).</summary>

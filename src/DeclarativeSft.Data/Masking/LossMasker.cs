@@ -26,6 +26,8 @@ public sealed class LossMasker
 
     public ChatTemplate Template => _template;
 
+    public ITokenizer Tokenizer => _tokenizer;
+
     /// <summary>Renders, tokenizes and labels one conversation.</summary>
     public LabeledExample Label(Conversation conversation)
     {

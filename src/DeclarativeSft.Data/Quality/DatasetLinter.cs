@@ -39,6 +39,8 @@ public static class DatasetLinter
 {
     /// <summary>An answer given to at least this many different prompts is format collapse.</summary>
     public const int CollapseMinPrompts = 4;
+    /// <summary>Answers shorter than this many words (a number, a name, "yes") are expected to recur and are no collapse.</summary>
+    public const int CollapseMinWords = 3;
     /// <summary>Estimated Jaccard similarity from which two examples are near duplicates.</summary>
     public const double NearDuplicateSimilarity = 0.8;
     /// <summary>Responses cluster tightly when their 10th–90th percentile range is at most this share of the median.</summary>
@@ -58,92 +60,74 @@ public static class DatasetLinter
         "<|assistant|>", "<|system|>", "<|end|>",
     };
 
-    private sealed class Example
-    {
-        public Example(SourceDeclaration source, int sourceIndex, int line, Conversation conversation)
-        {
-            Source = source;
-            SourceIndex = sourceIndex;
-            Line = line;
-            Conversation = conversation;
-        }
-
-        public SourceDeclaration Source { get; }
-        public int SourceIndex { get; }
-        public int Line { get; }
-        public Conversation Conversation { get; }
-        public string Text = "";
-        public string Prompt = "";
-        public string Answer = "";
-        public ulong[] Signature = Array.Empty<ulong>();
-    }
-
-    /// <summary>Checks every source; <paramref name="masker"/> renders, tokenizes and labels as training does.</summary>
+    /// <summary>Checks every source; <paramref name="masker"/> renders, tokenizes and labels as training does.
+    /// Reads each line on its own (leniently: roles out of order are a finding whose severity the recipe sets).</summary>
     /// <param name="sources">The recipe's data.train sources, in order.</param>
     /// <param name="masker">The recipe's loss masker (its template and tokenizer).</param>
     /// <param name="tokenizer">The recipe's tokenizer (its BOS/EOS strings are looked for in content).</param>
     /// <param name="settings">Format, max_seq_len, truncation, default system prompt, mask name.</param>
-    /// <param name="readText">The text of a data file by path, for callers that must not read the disk (a source
-    /// generator passes its AdditionalFiles; null = not available). Null: files are read from disk, as strict UTF-8.</param>
+    /// <param name="readText">The text of a data file by path, for callers that must not read the disk (null = not
+    /// available). Null: files are read from disk, as strict UTF-8.</param>
     public static QualityReport Run(IReadOnlyList<SourceDeclaration> sources, LossMasker masker, ITokenizer tokenizer, LintSettings settings,
         Func<string, string?>? readText = null)
     {
-        var findings = new List<QualityFinding>();
-        var stats = new List<SourceStatistics>();
-        var examples = new List<Example>();
-        var markers = Markers(masker.Template, tokenizer);
+        var readerFindings = new List<QualityFinding>();
+        var linted = new List<SourceLintResult>();
+        var markers = SourceLint.Markers(masker.Template, tokenizer);
         for (int s = 0; s < sources.Count; s++)
         {
             var source = sources[s];
-            var stat = new SourceStatistics(source.Tag, source.Path);
-            stats.Add(stat);
-            var lines = readText is null ? ReadLines(source.Path, settings.Format, findings) : SplitLines(readText(source.Path));
-            if (lines is null) continue;
-            var layouts = new List<(int Line, string Layout, bool HasSystem)>();
-            var responses = new List<int>();
-            for (int i = 0; i < lines.Length; i++)
+            var lint = new SourceLint(source, s, settings, markers);
+            var lines = readText is null ? ReadLines(source.Path, settings.Format, readerFindings) : SplitLines(readText(source.Path));
+            for (int i = 0; lines is not null && i < lines.Length; i++)
             {
                 var text = lines[i];
                 int lineNumber = i + 1;
                 if (text.Trim().Length == 0) continue;
                 Conversation conversation;
                 try { conversation = DatasetReader.ParseLine(text, source.Path, lineNumber, settings.Format, checkOrder: false); }
-                catch (DataFormatException e) { findings.Add(new QualityFinding(null, e.File, e.Line, new object[0], e.Problem)); continue; }
+                catch (DataFormatException e) { readerFindings.Add(new QualityFinding(null, e.File, e.Line, new object[0], e.Problem)); continue; }
                 var order = ConversationRules.FindOrderProblem(conversation.Messages);
                 if (order is not null)
                 {
-                    findings.Add(new QualityFinding(QualityCheck.RoleOrder, source.Path, lineNumber, new object[] { Capitalize(order) }));
+                    readerFindings.Add(new QualityFinding(QualityCheck.RoleOrder, source.Path, lineNumber, new object[] { Capitalize(order) }));
                     continue;
                 }
-                layouts.Add((lineNumber, Layout(text), conversation.Messages[0].Role == ChatRoles.System));
-                CheckMessages(conversation, source.Path, lineNumber, markers, findings);
-
                 LabeledExample labeled;
                 try { labeled = masker.Label(conversation.WithDefaultSystem(settings.DefaultSystem)); }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    findings.Add(new QualityFinding(null, source.Path, lineNumber, new object[0], e.Message));
+                    lint.Observe(conversation, null);
+                    readerFindings.Add(new QualityFinding(null, source.Path, lineNumber, new object[0], e.Message));
                     continue;
                 }
-                stat.Examples++;
-                Count(labeled, stat, responses);
-                CheckLength(labeled, settings, source.Path, lineNumber, findings);
-
-                var example = new Example(source, s, lineNumber, conversation);
-                var messages = conversation.Messages;
-                example.Text = TextFingerprint.Normalize(string.Join("\n", messages.Select(m => m.Role + ": " + m.Content)));
-                example.Prompt = TextFingerprint.Normalize(string.Join("\n", messages.Take(messages.Count - 1).Select(m => m.Role + ": " + m.Content)));
-                example.Answer = TextFingerprint.Normalize(messages[messages.Count - 1].Content);
-                example.Signature = TextFingerprint.Signature(example.Text);
-                examples.Add(example);
+                lint.Observe(conversation, labeled);
             }
-            CheckCalibration(source, responses, findings);
-            CheckTrainedShare(source, stat, findings);
-            CheckConsistency(source, layouts, findings);
+            linted.Add(lint.Finish());
         }
-        CheckDuplicates(examples, findings);
-        CheckCollapse(examples, findings);
-        return new QualityReport(findings, stats);
+        var report = Conclude(sources, linted);
+        return new QualityReport(readerFindings.Concat(report.Findings).ToList(), report.Sources);
+    }
+
+    /// <summary>The dataset as a whole from each source's one-pass lint: the sources' own findings, then exact and
+    /// near duplicates and format collapse across all of them.</summary>
+    /// <param name="sources">The declarations, in the order of <paramref name="linted"/> (fingerprints name them by index).</param>
+    /// <param name="linted">Each source's <see cref="SourceLint.Finish"/>.</param>
+    public static QualityReport Conclude(IReadOnlyList<SourceDeclaration> sources, IReadOnlyList<SourceLintResult> linted)
+    {
+        var findings = linted.SelectMany(l => l.Findings).ToList();
+        findings.AddRange(CrossSourceFindings(sources, linted.SelectMany(l => l.Fingerprints).ToList()));
+        return new QualityReport(findings, linted.Select(l => l.Statistics).ToList());
+    }
+
+    /// <summary>Exact and near duplicates and format collapse among <paramref name="examples"/> (in source, then line
+    /// order: the earlier of two duplicates is the one named).</summary>
+    public static List<QualityFinding> CrossSourceFindings(IReadOnlyList<SourceDeclaration> sources, IReadOnlyList<ExampleFingerprint> examples)
+    {
+        var findings = new List<QualityFinding>();
+        CheckDuplicates(sources, examples, findings);
+        CheckCollapse(sources, examples, findings);
+        return findings;
     }
 
     // ---- reading ----
@@ -186,129 +170,21 @@ public static class DatasetLinter
         return text.Split('\n').Select(l => l.EndsWith("\r", StringComparison.Ordinal) ? l.Substring(0, l.Length - 1) : l).ToArray();
     }
 
-    /// <summary>The line's top-level field names and the shape of its turns (roles in order are checked elsewhere).</summary>
-    private static string Layout(string line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            return string.Join(", ", document.RootElement.EnumerateObject().Select(p => p.Name));
-        }
-        catch (JsonException) { return ""; }
-    }
-
-    // ---- per-line checks ----
-
-    private static Dictionary<string, string> Markers(ChatTemplate template, ITokenizer tokenizer)
-    {
-        var markers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var m in template.SpecialTokens) if (m.Length > 0) markers[m] = $"a marker of the {template.Name} template";
-        if (tokenizer.BosTokenId is int bos && tokenizer.IdToToken(bos) is { Length: > 0 } b) markers[b] = "the tokenizer's BOS token";
-        if (tokenizer.EosTokenId is int eos && tokenizer.IdToToken(eos) is { Length: > 0 } e) markers[e] = "the tokenizer's EOS token";
-        foreach (var m in KnownMarkers)
-            if (!markers.ContainsKey(m)) markers[m] = "a chat-template marker of another model family";
-        return markers;
-    }
-
-    private static void CheckMessages(Conversation conversation, string file, int line, Dictionary<string, string> markers, List<QualityFinding> findings)
-    {
-        for (int m = 0; m < conversation.Messages.Count; m++)
-        {
-            var message = conversation.Messages[m];
-            var content = message.Content;
-            foreach (var marker in markers)
-            {
-                if (content.IndexOf(marker.Key, StringComparison.Ordinal) < 0) continue;
-                var effect = marker.Value.Contains("BOS") ? "a second BOS in the sequence"
-                    : marker.Value.Contains("EOS") ? "an end of sequence inside the example"
-                    : "a turn that opens or closes inside the message";
-                findings.Add(new QualityFinding(QualityCheck.TemplateMarkers, file, line, new object[] { m + 1, message.Role, marker.Key, marker.Value, effect }));
-                break;
-            }
-            if (message.Role == ChatRoles.Assistant && content.Trim().Length == 0)
-                findings.Add(new QualityFinding(QualityCheck.EmptyTurns, file, line, new object[]
-                {
-                    m + 1, message.Role, "is empty or whitespace only",
-                    "An empty answer teaches the model to end its turn at once; write the answer or remove the example.",
-                }));
-            if (BadCharacter(content) is { } bad)
-                findings.Add(new QualityFinding(QualityCheck.BadCharacters, file, line, new object[] { m + 1, message.Role, bad.What, bad.Fix }));
-        }
-    }
-
-    private static (string What, string Fix)? BadCharacter(string content)
-    {
-        for (int i = 0; i < content.Length; i++)
-        {
-            char ch = content[i];
-            if (ch == '\uFFFD')
-                return ($"contains U+FFFD, the replacement character, at character {i + 1}",
-                    "It stands for text lost in a wrong decoding; re-export the source as UTF-8 or remove the example.");
-            bool control = (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7F || (ch >= 0x80 && ch <= 0x9F);
-            if (control)
-                return ($"contains the control character U+{(int)ch:X4} at character {i + 1}",
-                    "Control characters are invisible in the text and tokenize to rare tokens; remove them (e.g. with tr -d).");
-        }
-        return null;
-    }
-
-    private static void Count(LabeledExample labeled, SourceStatistics stat, List<int> responses)
-    {
-        var perMessage = new Dictionary<int, int>();
-        foreach (var span in labeled.TokenSpans)
-            if (span.MessageIndex >= 0) perMessage[span.MessageIndex] = (perMessage.TryGetValue(span.MessageIndex, out var n) ? n : 0) + 1;
-        var messages = labeled.Source.Messages;
-        foreach (var pair in perMessage)
-        {
-            var role = messages[pair.Key].Role;
-            if (!stat.MessageTokens.TryGetValue(role, out var list)) stat.MessageTokens[role] = list = new List<int>();
-            list.Add(pair.Value);
-            if (role == ChatRoles.Assistant) responses.Add(pair.Value);
-        }
-        int trained = labeled.TrainedTokenCount;
-        stat.Tokens += labeled.Length;
-        stat.TrainedTokens += trained;
-        stat.TrainedShare.Add(labeled.Length == 0 ? 0 : (double)trained / labeled.Length);
-    }
-
-    private static void CheckLength(LabeledExample labeled, LintSettings settings, string file, int line, List<QualityFinding> findings)
-    {
-        int max = settings.MaxSeqLen;
-        if (labeled.Length <= max) return;
-        string what;
-        switch (settings.Truncation)
-        {
-            case TruncationMode.Drop:
-                what = "data.truncation: drop leaves it out of training";
-                break;
-            case TruncationMode.Truncate:
-                var cut = labeled.Truncate(max);
-                int lost = labeled.TrainedTokenCount - cut.TrainedTokenCount;
-                what = cut.TrainedTokenCount == 0
-                    ? $"data.truncation: truncate keeps its first {max} tokens and none of them is trained, so nothing of it is learned"
-                    : $"data.truncation: truncate cuts it: {lost} of its {labeled.TrainedTokenCount} trained tokens" +
-                      (labeled.EndOfTurnTrained && !cut.EndOfTurnTrained ? " and its end of turn are lost, so the model learns answers that do not stop" : " are lost");
-                break;
-            default:
-                what = "data.truncation: error stops training at this line";
-                break;
-        }
-        findings.Add(new QualityFinding(QualityCheck.Truncation, file, line, new object[] { labeled.Length, max, what }));
-    }
-
     // ---- dataset-level checks ----
 
-    private static void CheckDuplicates(List<Example> examples, List<QualityFinding> findings)
+    private static void CheckDuplicates(IReadOnlyList<SourceDeclaration> sources, IReadOnlyList<ExampleFingerprint> examples, List<QualityFinding> findings)
     {
-        var firstOf = new Dictionary<string, Example>(StringComparer.Ordinal);
-        var exact = new HashSet<Example>();
-        foreach (var e in examples)
+        string FileOf(ExampleFingerprint e) => Path.GetFileName(sources[e.SourceIndex].Path);
+        var firstOf = new Dictionary<ulong, ExampleFingerprint>();
+        var exact = new HashSet<int>();
+        for (int i = 0; i < examples.Count; i++)
         {
+            var e = examples[i];
             if (firstOf.TryGetValue(e.Text, out var first))
             {
-                exact.Add(e);
-                findings.Add(new QualityFinding(QualityCheck.Duplicates, e.Source.Path, e.Line, new object[]
-                    { "is identical (after normalising case and whitespace) to", first.Line, Path.GetFileName(first.Source.Path), QualityCheck.Duplicates.Name }));
+                exact.Add(i);
+                findings.Add(new QualityFinding(QualityCheck.Duplicates, sources[e.SourceIndex].Path, e.Line, new object[]
+                    { "is identical (after normalising case and whitespace) to", first.Line, FileOf(first), QualityCheck.Duplicates.Name }));
             }
             else firstOf[e.Text] = e;
         }
@@ -317,7 +193,7 @@ public static class DatasetLinter
         var best = new Dictionary<int, (int Other, double Similarity)>();
         for (int i = 0; i < examples.Count; i++)
         {
-            if (exact.Contains(examples[i])) continue;
+            if (exact.Contains(i)) continue;
             var seen = new HashSet<int>();
             for (int band = 0; band < TextFingerprint.Bands; band++)
             {
@@ -336,79 +212,26 @@ public static class DatasetLinter
         {
             var e = examples[pair.Key];
             var other = examples[pair.Value.Other];
-            findings.Add(new QualityFinding(QualityCheck.NearDuplicates, e.Source.Path, e.Line, new object[]
+            findings.Add(new QualityFinding(QualityCheck.NearDuplicates, sources[e.SourceIndex].Path, e.Line, new object[]
             {
                 $"is a near duplicate (MinHash similarity {pair.Value.Similarity.ToString("0.00", CultureInfo.InvariantCulture)} of word {TextFingerprint.ShingleWords}-shingles) of",
-                other.Line, Path.GetFileName(other.Source.Path), QualityCheck.NearDuplicates.Name,
+                other.Line, FileOf(other), QualityCheck.NearDuplicates.Name,
             }));
         }
     }
 
-    private static void CheckCollapse(List<Example> examples, List<QualityFinding> findings)
+    private static void CheckCollapse(IReadOnlyList<SourceDeclaration> sources, IReadOnlyList<ExampleFingerprint> examples, List<QualityFinding> findings)
     {
-        foreach (var group in examples.Where(e => e.Answer.Length > 0).GroupBy(e => e.Answer, StringComparer.Ordinal))
+        foreach (var group in examples.Where(e => e.AnswerWords >= CollapseMinWords).GroupBy(e => e.Answer))
         {
-            var byPrompt = group.GroupBy(e => e.Prompt, StringComparer.Ordinal).Select(g => g.First()).ToList();
+            var byPrompt = group.GroupBy(e => e.Prompt).Select(g => g.First()).ToList();
             if (byPrompt.Count < CollapseMinPrompts) continue;
             var first = byPrompt[0];
-            var others = byPrompt.Skip(1).Select(e => e.SourceIndex == first.SourceIndex ? e.Line.ToString(CultureInfo.InvariantCulture) : $"{Path.GetFileName(e.Source.Path)}:{e.Line}").ToList();
+            var others = byPrompt.Skip(1).Select(e => e.SourceIndex == first.SourceIndex ? e.Line.ToString(CultureInfo.InvariantCulture) : $"{Path.GetFileName(sources[e.SourceIndex].Path)}:{e.Line}").ToList();
             var list = string.Join(", ", others.Take(8)) + (others.Count > 8 ? ", …" : "");
-            findings.Add(new QualityFinding(QualityCheck.FormatCollapse, first.Source.Path, first.Line, new object[] { others.Count, list }));
+            findings.Add(new QualityFinding(QualityCheck.FormatCollapse, sources[first.SourceIndex].Path, first.Line, new object[] { others.Count, list }));
         }
     }
 
-    private static void CheckCalibration(SourceDeclaration source, List<int> responses, List<QualityFinding> findings)
-    {
-        if (responses.Count < CalibrationMinResponses) return;
-        var sorted = responses.OrderBy(x => x).ToArray();
-        double p10 = Percentile(sorted, 0.10), p90 = Percentile(sorted, 0.90), median = Percentile(sorted, 0.5);
-        if (median <= 0 || p90 - p10 > TightSpread * median) return;
-        string F(double v) => v.ToString("0", CultureInfo.InvariantCulture);
-        findings.Add(new QualityFinding(QualityCheck.LengthCalibration, source.RecipePath, source.RecipeLine, new object[]
-        {
-            source.Tag,
-            $"assistant responses cluster tightly: 80 % of its {responses.Count} responses are {F(p10)}–{F(p90)} tokens (median {F(median)})",
-            $"A model trained on it learns to stop near {F(median)} tokens whatever the task; add shorter and longer answers.",
-        }));
-    }
-
-    private static void CheckTrainedShare(SourceDeclaration source, SourceStatistics stat, List<QualityFinding> findings)
-    {
-        if (stat.Tokens == 0) return;
-        double share = (double)stat.TrainedTokens / stat.Tokens;
-        if (share >= LowTrainedShare) return;
-        findings.Add(new QualityFinding(QualityCheck.TrainedShare, source.RecipePath, source.RecipeLine, new object[]
-        {
-            source.Tag,
-            $"only {share.ToString("P1", CultureInfo.InvariantCulture)} of its {stat.Tokens.ToString("N0", CultureInfo.InvariantCulture)} tokens are trained",
-            "Most of each step goes to tokens without loss (long prompts or system messages); check mask.train_on, or shorten the prompts.",
-        }));
-    }
-
-    private static void CheckConsistency(SourceDeclaration source, List<(int Line, string Layout, bool HasSystem)> lines, List<QualityFinding> findings)
-    {
-        if (lines.Count < 10) return;
-        void Minority<T>(Func<(int Line, string Layout, bool HasSystem), T> key, Func<T, string> describe, string fix)
-        {
-            var groups = lines.GroupBy(key).OrderByDescending(g => g.Count()).ToList();
-            if (groups.Count < 2) return;
-            int majority = groups[0].Count();
-            var minority = groups.Skip(1).SelectMany(g => g).OrderBy(l => l.Line).ToList();
-            if (minority.Count > lines.Count / 10) return; // a real mix, not stray lines
-            foreach (var l in minority.Take(ConsistencyLinesReported))
-                findings.Add(new QualityFinding(QualityCheck.Consistency, source.Path, l.Line, new object[] { describe(key(l)), majority, lines.Count, source.Tag, fix }));
-        }
-        Minority(l => l.HasSystem, has => has ? "has a system message" : "has no system message",
-            "Give every example the same layout, or leave the system message out everywhere and set template.system.");
-        Minority(l => l.Layout, layout => $"has the fields {{{layout}}}", "Use the same fields on every line; an extra or missing field often means a line from another export.");
-    }
-
-    private static double Percentile(int[] sorted, double q)
-    {
-        double at = q * (sorted.Length - 1);
-        int lo = (int)Math.Floor(at), hi = Math.Min(sorted.Length - 1, lo + 1);
-        return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
-    }
-
-    private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
+    internal static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s.Substring(1);
 }

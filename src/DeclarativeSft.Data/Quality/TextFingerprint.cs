@@ -72,6 +72,9 @@ public static class TextFingerprint
         return h;
     }
 
+    /// <summary>A 64-bit hash of a (normalised) text, fixed by this code (FNV-1a over UTF-16 units, then mixed).</summary>
+    public static ulong Hash(string text) => Mix(Fnv1a(text));
+
     private static ulong Fnv1a(string s)
     {
         ulong h = 0xCBF29CE484222325UL;

@@ -179,6 +179,30 @@ public class LintCommandTests
     }
 
     [Fact]
+    public void The_build_reports_the_same_dataset_findings_except_those_its_own_data_checks_make()
+    {
+        var (folder, recipe, planted) = Setup();
+        using var _ = folder;
+        var lint = Sft.Run(["lint", recipe]);
+        // What the build reports is what `sft validate` prints: the same validator over the same files.
+        var validate = Sft.Run(["validate", recipe]);
+        static HashSet<string> Findings(CliResult r, string recipe) => r.StdoutLines.Concat(r.StderrLines)
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^(.*)\((\d+),1\): (\w+) (SFT005[3-9]|SFT0024):"))
+            .Where(m => m.Success)
+            .Select(m => $"{Path.GetFileName(m.Groups[1].Value)}:{m.Groups[2].Value} {m.Groups[3].Value} {m.Groups[4].Value}").ToHashSet();
+        var linted = Findings(lint, recipe);
+        var built = Findings(validate, recipe);
+        // Left to the build's own checks at the same lines: the turn order (SFT0024, an error of the reader) and
+        // truncation (SFT0040 and SFT0042 at lines 15 and 14).
+        var leftToTheBuild = new HashSet<string> { "planted.jsonl:13 error SFT0024", "planted.jsonl:14 warning SFT0057", "planted.jsonl:15 warning SFT0057" };
+        Assert.True(leftToTheBuild.IsSubsetOf(linted), lint.ToString());
+        Assert.Equal(linted.Except(leftToTheBuild).OrderBy(x => x), built.Except(["planted.jsonl:13 error SFT0024"]).OrderBy(x => x));
+        Assert.Contains(validate.StderrLines, l => l.StartsWith($"{planted}(13,", StringComparison.Ordinal) && l.Contains("error SFT0024"));
+        Assert.Contains(validate.StdoutLines, l => l.StartsWith($"{planted}(15,1): warning SFT0040", StringComparison.Ordinal));
+        Assert.Contains(validate.StdoutLines, l => l.StartsWith($"{planted}(14,1): warning SFT0042", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_shipped_default_recipe_lints_without_errors()
     {
         var recipe = Path.Combine(RepoPaths.Root, "recipes", "code-assistant", "recipe.sft.yaml");

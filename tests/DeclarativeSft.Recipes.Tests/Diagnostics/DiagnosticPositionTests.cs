@@ -52,6 +52,7 @@ public class DiagnosticPositionTests
         yield return new object[] { C("SFT0018", added, null, r, 7, 23) };
         yield return new object[] { C("SFT0019", With("  train_eos: true", "  train_eos: false"), null, r, 8, 14) };
         yield return new object[] { C("SFT0020", Recipe, f => f.Remove(DataPath), r, 10, 10) };
+        yield return new object[] { C("SFT0047", Recipe, f => f[DataPath] = CharacterDevice, r, 10, 10, "is a character device, not a regular file") };
         yield return new object[] { C("SFT0021", Recipe, f => f[DataPath] = DataWithLine(3, "not json"), DataPath, 3, 1) };
         yield return new object[] { C("SFT0022", Recipe, f => f[DataPath] = DataWithLine(2, "{\"msgs\": []}"), DataPath, 2, 1, "\"messages\"") };
         yield return new object[] { C("SFT0023", Recipe, f => f[DataPath] = DataWithLine(4, Line.Replace("\"user\"", "\"usr\"")), DataPath, 4, 22, "Did you mean 'user'?") };

@@ -57,7 +57,15 @@ public static class RecipeFixture
 
     public const string Line = "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":\"b\"}]}";
 
-    public static string Data(int lines = 40) => string.Concat(Enumerable.Repeat(Line + "\n", lines));
+    /// <summary>Line <paramref name="i"/> (0-based) of the fixture data: <see cref="Line"/> first, then chats that differ
+    /// from each other in prompt and answer length, so the dataset checks (duplicates, length calibration) stay quiet.</summary>
+    /// <param name="prompt">The user message (another source's data differs from this one's by it).</param>
+    public static string DataLine(int i, string prompt) => i == 0 && prompt == "a" ? Line
+        : "{\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"},{\"role\":\"assistant\",\"content\":\"" + new string('b', 1 + i % 3 * 2) + i + "\"}]}";
+
+    public static string DataLine(int i) => DataLine(i, "a");
+
+    public static string Data(int lines = 40, string prompt = "a") => string.Concat(Enumerable.Range(0, lines).Select(i => DataLine(i, prompt) + "\n"));
 
     public static Dictionary<string, string> Files(int dataLines = 40) => new()
     {
@@ -68,7 +76,12 @@ public static class RecipeFixture
     };
 
     public static IReadOnlyList<RecipeDiagnostic> Validate(string recipe, IDictionary<string, string> files, ComponentCatalog? components = null) =>
-        RecipeValidator.Validate(RecipePath, recipe, new InMemoryRecipeFiles(files), components);
+        RecipeValidator.Validate(RecipePath, recipe,
+            new InMemoryRecipeFiles(files.Where(f => f.Value != CharacterDevice).ToDictionary(),
+                files.Where(f => f.Value == CharacterDevice).ToDictionary(f => f.Key, _ => "a character device")), components);
+
+    /// <summary>Put as a file's content: the path is a character device (like /dev/zero), not a regular file.</summary>
+    public const string CharacterDevice = "\0(character device)";
 
     /// <summary>The fixture recipe with one literal replacement (which must match).</summary>
     public static string With(string oldText, string newText)
@@ -80,7 +93,7 @@ public static class RecipeFixture
     /// <summary>The data with line <paramref name="lineNumber"/> (1-based) replaced.</summary>
     public static string DataWithLine(int lineNumber, string line, int lines = 40)
     {
-        var all = Enumerable.Repeat(Line, lines).ToArray();
+        var all = Enumerable.Range(0, lines).Select(DataLine).ToArray();
         all[lineNumber - 1] = line;
         return string.Join("\n", all) + "\n";
     }

@@ -15,7 +15,7 @@ public class DataSourceTests
     private static Dictionary<string, string> WithGeneral()
     {
         var files = Files();
-        files[GeneralPath] = RecipeFixture.Data(40);
+        files[GeneralPath] = RecipeFixture.Data(40, prompt: "g");
         return files;
     }
 

@@ -1,9 +1,12 @@
+using System;
+using System.IO;
 using System.Runtime.InteropServices;
 
-namespace DeclarativeSft.Runtime;
+namespace DeclarativeSft.Recipes;
 
 /// <summary>What a path names on disk: a regular file, a folder, or something else (a device such as /dev/zero, a
-/// pipe, a socket) that must never be read as data — reading /dev/zero would never end.</summary>
+/// pipe, a socket) that must never be read as data — reading /dev/zero never ends, opening a FIFO blocks until a
+/// writer comes. The build's inputs step, <c>sft validate</c> and the run ask this one question before reading.</summary>
 public static class FileKinds
 {
     private const int IfMt = 0xF000, IfReg = 0x8000;
@@ -26,10 +29,11 @@ public static class FileKinds
         };
     }
 
-    /// <summary>st_mode of <paramref name="path"/> (following links), or null where it cannot be read.</summary>
+    /// <summary>st_mode of <paramref name="path"/> (following links), or null where it cannot be read. Linux only:
+    /// elsewhere devices and pipes do not pass File.Exists (Windows) or are not worth a second struct layout.</summary>
     private static int? Mode(string path)
     {
-        if (!OperatingSystem.IsLinux()) return null;
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return null;
         int offset = RuntimeInformation.ProcessArchitecture switch
         {
             Architecture.X64 => 24,   // st_dev, st_ino, st_nlink (8 bytes each), then st_mode
@@ -45,7 +49,7 @@ public static class FileKinds
             catch (EntryPointNotFoundException) { rc = XStat(1, path, buffer); } // glibc before 2.33
             return rc == 0 ? BitConverter.ToInt32(buffer, offset) : null;
         }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException) { return null; }
+        catch (Exception e) when (e is EntryPointNotFoundException || e is DllNotFoundException) { return null; }
     }
 
     [DllImport("libc", EntryPoint = "stat", SetLastError = true)]
