@@ -51,6 +51,17 @@ public class ExportedTokenizerTests
         Assert.Contains("give exactly their training ids", printed);
     }
 
+    /// <summary>Full fine-tuning writes full/ with the same files.</summary>
+    [Fact]
+    public void Full_export_carries_the_same_files()
+    {
+        using var temp = new TempFolder();
+        var spec = WriteRecipe(temp.Path, "human-assistant", TinyChat, lora: false);
+        var (folders, _) = Export(spec, temp.Path);
+        Assert.Equal(["full"], folders.Select(Path.GetFileName));
+        AssertOraclesReproduceTrainingIds(spec, folders[0]);
+    }
+
     /// <summary>Must show: the custom-tokens recipe's export knows its six markers, as added special tokens at the ids
     /// training gave them, and its chat_template renders (Python Jinja2) text the exported tokenizer turns into the
     /// training ids.</summary>
@@ -124,7 +135,7 @@ public class ExportedTokenizerTests
         Assert.Equal(before, File.ReadAllText(Path.Combine(folders[1], "tokenizer_config.json")));
     }
 
-    private static RecipeSpec WriteRecipe(string dir, string format, string modelDir)
+    private static RecipeSpec WriteRecipe(string dir, string format, string modelDir, bool lora = true)
     {
         File.WriteAllText(Path.Combine(dir, "data.jsonl"), DataJsonl);
         bool custom = format == "custom";
@@ -146,14 +157,11 @@ public class ExportedTokenizerTests
               max_seq_len: 512
               truncation: drop
               packing: false
-            lora:
-              r: 4
-              alpha: 8
-              target_modules: [q_proj]
-            {(custom ? "  modules_to_save: [embed_tokens, lm_head]" : "")}
+            {(lora ? "lora:\n  r: 4\n  alpha: 8\n  target_modules: [q_proj]" : "")}
+            {(lora && custom ? "  modules_to_save: [embed_tokens, lm_head]" : "")}
             output:
               dir: out
-              save: [adapter, merged]
+              save: [{(lora ? "adapter, merged" : "full")}]
             """;
         var path = Path.Combine(dir, "recipe.sft.yaml");
         File.WriteAllText(path, yaml);
