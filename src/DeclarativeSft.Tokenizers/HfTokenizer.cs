@@ -272,6 +272,9 @@ public sealed class HfTokenizer : SftTokenizer, ITokenizer
         return CleanUpTokenizationSpaces ? TextCleanup.CleanUpTokenization(decoded) : decoded;
     }
 
+    /// <summary>The added tokens: those of tokenizer.json and those <see cref="AddSpecialTokens"/> added since.</summary>
+    internal IReadOnlyList<AddedToken> AddedTokenList => _addedTokens;
+
     /// <inheritdoc/>
     public IReadOnlyList<int> AddSpecialTokens(IEnumerable<string> tokens)
     {

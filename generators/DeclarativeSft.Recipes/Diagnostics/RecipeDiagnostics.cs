@@ -49,7 +49,7 @@ public static class RecipeDiagnostics
     public static readonly RecipeDiagnosticDescriptor NoChatTemplate = E("SFT0015", "No chat_template for from-tokenizer",
         "template.format is from-tokenizer, but '{0}' has no chat_template. Choose a named format (chatml, llama3, alpaca, human-assistant) or format: custom with tokens.");
     public static readonly RecipeDiagnosticDescriptor TemplateMismatch = W("SFT0016", "Template differs from the model's",
-        "template.format '{0}' differs from the model's own chat_template (it has no '{1}'{2}). Use format: from-tokenizer{3} unless you mean to teach a new format.");
+        "template.format '{0}' differs from the model's own chat_template (it has no '{1}'{2}). Use format: from-tokenizer{3} unless you mean to teach a new format; the export will carry the recipe's format ('{0}') as its chat_template, not the model's.");
     public static readonly RecipeDiagnosticDescriptor TokenNotInVocab = E("SFT0017", "Template token not in vocabulary",
         "Custom template token '{0}' is not in the tokenizer's vocabulary ('{1}'); it would be split into pieces. Set template.add_special_tokens: true, or use tokens the vocabulary has.");
     public static readonly RecipeDiagnosticDescriptor NewTokensFrozenEmbeddings = E("SFT0018", "New tokens need trainable embeddings",

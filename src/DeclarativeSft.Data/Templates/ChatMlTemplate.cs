@@ -1,3 +1,5 @@
+using static DeclarativeSft.Data.HfChatTemplateText;
+
 namespace DeclarativeSft.Data;
 
 /// <summary>ChatML (Qwen2/2.5, many others): <c>&lt;|im_start|&gt;role\ncontent&lt;|im_end|&gt;\n</c> per message; generation prompt
@@ -25,4 +27,8 @@ public sealed class ChatMlTemplate : ChatTemplate
         if (addGenerationPrompt) b.Append(Start + ChatRoles.Assistant + "\n", SpanKind.Markup);
         return b.Build();
     }
+
+    protected override string HfChatTemplateBody()
+        => ForMessages(Output(Literal(Start), Role, Literal("\n"), Content, Literal(End + "\n")))
+         + If("add_generation_prompt", Text(Start + ChatRoles.Assistant + "\n"));
 }

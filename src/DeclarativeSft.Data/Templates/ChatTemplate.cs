@@ -17,6 +17,21 @@ public abstract class ChatTemplate
     /// <summary>Renders <paramref name="messages"/>; with <paramref name="addGenerationPrompt"/> the text ends with
     /// the opening of an assistant turn, as at inference.</summary>
     public abstract RenderedConversation Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = false);
+
+    /// <summary>
+    /// This template as a Hugging Face <c>chat_template</c> (Jinja over <c>messages</c> and <c>add_generation_prompt</c>)
+    /// whose rendering of a conversation is exactly <see cref="Render"/>'s text for that conversation with
+    /// <paramref name="defaultSystem"/> put first when it has no system message (the recipe's <c>template.system</c>,
+    /// as <see cref="Conversation.WithDefaultSystem"/> applies it in training). Written into exported tokenizer_config.json
+    /// files, so inference prompts the model the way it was trained.
+    /// </summary>
+    /// <exception cref="ChatTemplateException">The template has no Jinja form.</exception>
+    public string ToHfChatTemplate(string? defaultSystem = null) =>
+        HfChatTemplateText.DefaultSystemPrelude(defaultSystem) + (HfChatTemplateBody()
+            ?? throw new ChatTemplateException($"template {Name} cannot be written as a Hugging Face chat_template"));
+
+    /// <summary>The Jinja source of <see cref="ToHfChatTemplate"/> without the default-system prelude; null when there is none.</summary>
+    protected virtual string? HfChatTemplateBody() => null;
 }
 
 /// <summary>A template that cannot be used to build loss masks (e.g. a Jinja template whose renderings of

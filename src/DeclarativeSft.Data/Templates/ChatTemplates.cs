@@ -50,7 +50,7 @@ public static class ChatTemplates
         if (template.EosToken != null) special.Add(template.EosToken);
         return new JinjaChatTemplate(name,
             (messages, prompt) => template.Render(messages.Select(m => new ChatTurn(m.Role, m.Content)).ToList(), prompt),
-            special);
+            special, template.Template.Source);
     }
 
     private static string? BosText(ITokenizer tokenizer) =>

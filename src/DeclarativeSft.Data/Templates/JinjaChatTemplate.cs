@@ -17,13 +17,16 @@ public sealed class JinjaChatTemplate : ChatTemplate
     private const string Sentinel = "\u2063SFT-CONTENT-SENTINEL\u2063";
     private readonly Func<IReadOnlyList<ChatMessage>, bool, string> _render;
     private readonly IReadOnlyList<string> _specialTokens;
+    private readonly string? _source;
 
     /// <param name="name">Shown in errors, e.g. the tokenizer_config.json path.</param>
     /// <param name="render">Renders messages to text (the Jinja interpreter), with or without the generation prompt.</param>
     /// <param name="specialTokens">Special tokens the template text uses (BOS/EOS from the config), for vocabulary checks.</param>
+    /// <param name="source">The Jinja source <paramref name="render"/> runs, written into exported tokenizer_config.json files.</param>
     public JinjaChatTemplate(string name, Func<IReadOnlyList<ChatMessage>, bool, string> render,
-        IReadOnlyList<string>? specialTokens = null)
+        IReadOnlyList<string>? specialTokens = null, string? source = null)
     {
+        _source = source;
         Name = name;
         _render = render;
         _specialTokens = specialTokens ?? [];
@@ -32,6 +35,9 @@ public sealed class JinjaChatTemplate : ChatTemplate
     public override string Name { get; }
 
     public override IReadOnlyList<string> SpecialTokens => _specialTokens;
+
+    /// <summary>The model's own template, unchanged.</summary>
+    protected override string? HfChatTemplateBody() => _source;
 
     public override RenderedConversation Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt = false)
     {

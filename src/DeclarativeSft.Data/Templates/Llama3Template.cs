@@ -1,3 +1,5 @@
+using static DeclarativeSft.Data.HfChatTemplateText;
+
 namespace DeclarativeSft.Data;
 
 /// <summary>Llama 3 / 3.1 instruct: <c>&lt;|begin_of_text|&gt;</c> once, then per message
@@ -30,4 +32,11 @@ public sealed class Llama3Template : ChatTemplate
             b.Append(StartHeader + ChatRoles.Assistant + EndHeader + "\n\n", SpanKind.Markup);
         return b.Build();
     }
+
+    // Jinja's trim filter where Render uses TextTrim.Trim: Python's str.strip and JavaScript's trim agree except on a
+    // few rare characters (U+001C..U+001F, U+FEFF at the ends of a message).
+    protected override string HfChatTemplateBody()
+        => If("messages", Text(BeginOfText))
+         + ForMessages(Output(Literal(StartHeader), Role, Literal(EndHeader + "\n\n"), "(" + Content + " | trim)", Literal(EndOfTurn)))
+         + If("add_generation_prompt", Text(StartHeader + ChatRoles.Assistant + EndHeader + "\n\n"));
 }

@@ -1,3 +1,5 @@
+using static DeclarativeSft.Data.HfChatTemplateText;
+
 namespace DeclarativeSft.Data;
 
 /// <summary>The opening and closing token of one role in a <see cref="RoleTokenTemplate"/>.</summary>
@@ -51,5 +53,13 @@ public sealed class RoleTokenTemplate : ChatTemplate
         }
         if (addGenerationPrompt) b.Append(_assistant.Open, SpanKind.Markup);
         return b.Build();
+    }
+
+    protected override string HfChatTemplateBody()
+    {
+        static string Turn(RoleTokens t) => Output(Literal(t.Open), Content, Literal(t.Close));
+        return Text(_bos)
+             + ForMessages(ByRole(Turn(_system), Turn(_user), Turn(_assistant)))
+             + If("add_generation_prompt", Text(_assistant.Open));
     }
 }

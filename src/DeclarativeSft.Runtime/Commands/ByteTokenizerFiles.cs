@@ -13,7 +13,7 @@ namespace DeclarativeSft.Runtime.Commands;
 /// </summary>
 public static class ByteTokenizerFiles
 {
-    /// <summary>tokenizer.json and tokenizer_config.json (with a chat_template when the template is ChatML) by file name.</summary>
+    /// <summary>tokenizer.json and tokenizer_config.json (with the template's chat_template) by file name.</summary>
     public static IReadOnlyDictionary<string, string> Create(ByteTokenizer tokenizer, ChatTemplate template)
     {
         var byteChars = GptByteCharacters();
@@ -54,8 +54,7 @@ public static class ByteTokenizerFiles
             ["model_max_length"] = 1_000_000,
             ["clean_up_tokenization_spaces"] = false,
         };
-        if (template is ChatMlTemplate)
-            config["chat_template"] = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+        config["chat_template"] = template.ToHfChatTemplate();
         var indented = new JsonSerializerOptions { WriteIndented = true };
         return new Dictionary<string, string>
         {

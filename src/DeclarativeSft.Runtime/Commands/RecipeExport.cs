@@ -9,7 +9,9 @@ namespace DeclarativeSft.Runtime.Commands;
 /// <summary>
 /// <c>export</c>, and the last step of <c>train</c>: the formats of <c>output.save</c> under the output folder —
 /// <c>adapter/</c> (PEFT), <c>merged/</c> (adapters merged into the base) and <c>full/</c> (the whole model), the last
-/// two as Hugging Face checkpoint folders with the tokenizer files of the model folder.
+/// two as Hugging Face checkpoint folders. Each carries the recipe's tokenizer files (<see cref="ExportedTokenizer"/>:
+/// its added tokens, its chat template as chat_template, its end-of-turn token as EOS), proven on training examples
+/// (<see cref="ExportProof"/>) before any folder is written.
 /// </summary>
 public static class RecipeExport
 {
@@ -29,18 +31,13 @@ public static class RecipeExport
         var spec = session.Spec;
         var written = new List<(string, string)>();
         var save = spec.Output.Save;
-        string? tokenizerDir = spec.Tokenizer.Source switch
-        {
-            TokenizerSource.Path when spec.Tokenizer.Path is { } p => Directory.Exists(p) ? p : Path.GetDirectoryName(p),
-            TokenizerSource.Model => spec.Model.Path,
-            _ => null,
-        };
+        var tokenizer = ProvenTokenizerFiles(spec, session.Tokenizer, session.Template, session.Masker, output);
         if (save.HasFlag(SaveKind.Adapter))
         {
             if (spec.Lora is { } lora)
             {
                 var dir = Path.Combine(session.OutputDir, "adapter");
-                ExportFolder.Replace(dir, tmp => PeftAdapter.Save(tmp, session.Model, lora, spec.Model.Path), Inputs(spec), "adapter", "output.save adapter folder");
+                ExportFolder.Replace(dir, tmp => PeftAdapter.Save(tmp, session.Model, lora, spec.Model.Path, tokenizer), Inputs(spec), "adapter", "output.save adapter folder");
                 written.Add(("adapter", dir));
             }
             else output.WriteLine("note: output.save has adapter, but the recipe has no lora block (full fine-tuning): nothing to write");
@@ -52,14 +49,25 @@ public static class RecipeExport
             {
                 var name = kind == SaveKind.Merged ? "merged" : "full";
                 var dir = Path.Combine(session.OutputDir, name);
-                var tokenizerFiles = session.Tokenizer is ByteTokenizer bytes ? ByteTokenizerFiles.Create(bytes, session.Template) : null;
-                HfCheckpointWriter.Save(dir, session.Model, tokenizerDir, tokenizerFiles, inputs: Inputs(spec), kind: name);
+                HfCheckpointWriter.Save(dir, session.Model, RecipeTextPipeline.TokenizerFolder(spec), tokenizer, inputs: Inputs(spec), kind: name);
                 written.Add((name, dir));
             }
         }
-        if (spec.Template.AddSpecialTokens && tokenizerDir is not null && written.Count > 0)
-            output.WriteLine("note: the exported tokenizer files are the model folder's; the special tokens this recipe added are not written into them yet");
         return written;
+    }
+
+    /// <summary>The recipe's tokenizer files for its exports, checked against its training examples
+    /// (<see cref="ExportProof"/>); prints what they carry and what they leave out.</summary>
+    /// <exception cref="InvalidDataException">The files would not reproduce the training ids (nothing is written then).</exception>
+    public static ExportedTokenizer ProvenTokenizerFiles(RecipeSpec spec, ITokenizer tokenizer, Data.ChatTemplate template, Data.LossMasker masker, TextWriter output)
+    {
+        var files = ExportedTokenizer.Create(tokenizer, template, spec.Template.System);
+        int proven = ExportProof.Verify(files, RecipeTextPipeline.ProofSamples(spec), spec.Template.System, masker, tokenizer);
+        output.WriteLine($"tokenizer files: chat_template of template {template.Name}" +
+                         (files.EndOfTurnToken is { } eot ? $", eos_token {eot}" : "") +
+                         $"; rendered and tokenized from the exported files, {proven} training example(s) give exactly their training ids");
+        foreach (var note in files.Notes) output.WriteLine($"note: {note}");
+        return files;
     }
 
     /// <summary>What an export must never replace: the model, tokenizer, data folders and the checkpoints it reads.</summary>

@@ -89,18 +89,33 @@ public static class RecipeTextPipeline
         yield return S("mask.train_eos", spec.Mask.TrainEos);
         yield return S("tokenizer", spec.Tokenizer.Source);
         yield return S("pad token id", padTokenId);
-        var folder = spec.Tokenizer.Source switch
-        {
-            TokenizerSource.Path when spec.Tokenizer.Path is { } p => Directory.Exists(p) ? p : Path.GetDirectoryName(p),
-            TokenizerSource.Model => spec.Model.Path,
-            _ => null,
-        };
+        var folder = TokenizerFolder(spec);
         var tokenizerJson = spec.Tokenizer.Source == TokenizerSource.Path && spec.Tokenizer.Path is { } file && !Directory.Exists(file)
             ? file
             : folder is null ? null : Path.Combine(folder, "tokenizer.json");
         yield return F("tokenizer.json", tokenizerJson);
         foreach (var name in new[] { "tokenizer_config.json", "special_tokens_map.json" })
             yield return F(name, folder is null ? null : Path.Combine(folder, name));
+    }
+
+    /// <summary>The folder of the recipe's tokenizer files (tokenizer path or model folder), or null for <c>builtin:bytes</c>.</summary>
+    public static string? TokenizerFolder(RecipeSpec spec) => spec.Tokenizer.Source switch
+    {
+        TokenizerSource.Path when spec.Tokenizer.Path is { } p => Directory.Exists(p) ? p : Path.GetDirectoryName(p),
+        TokenizerSource.Model => spec.Model.Path,
+        _ => null,
+    };
+
+    /// <summary>The training conversations an export is proven on (<see cref="Export.ExportProof"/>): the first
+    /// <paramref name="perFile"/> records of each training file and of the validation file, as read (before the
+    /// default system prompt).</summary>
+    public static IEnumerable<Conversation> ProofSamples(RecipeSpec spec, int perFile = 8)
+    {
+        var format = RecipeText.Format(spec.Data.Format);
+        foreach (var path in spec.Data.TrainPaths.Append(spec.Data.Validation?.Path).Distinct())
+            if (path is not null && File.Exists(path))
+                foreach (var conversation in DatasetReader.ReadFile(path, format).Take(perFile))
+                    yield return conversation;
     }
 
     /// <summary>The label view of the first <paramref name="count"/> training examples (what <c>inspect</c> shows).</summary>

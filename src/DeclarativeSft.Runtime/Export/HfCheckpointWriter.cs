@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 namespace DeclarativeSft.Runtime.Export;
 
 /// <summary>
-/// Writes a model as a Hugging Face checkpoint folder (config.json, model.safetensors or shards, tokenizer files
-/// copied from the source folder). LoRA adapters are merged on the way out (W + s·B·A) without changing the
+/// Writes a model as a Hugging Face checkpoint folder (config.json, model.safetensors or shards, and the tokenizer files:
+/// a recipe's <see cref="ExportedTokenizer"/>, or those of a source folder copied as they are). LoRA adapters are merged on the way out (W + s·B·A) without changing the
 /// in-memory model. The folder is assembled beside the target and swapped into place (<see cref="ExportFolder"/>):
 /// a target that holds anything but an earlier export is refused, never deleted.
 /// </summary>
@@ -18,17 +18,17 @@ public static class HfCheckpointWriter
     public static readonly string[] TokenizerFiles =
         ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json", "chat_template.jinja"];
 
-    /// <summary>Writes <paramref name="model"/> (adapters merged) to <paramref name="folder"/>; copies tokenizer files from
-    /// <paramref name="tokenizerSourceDir"/>, and <paramref name="extraFiles"/> (name → content) such as a tokenizer.json made for a from-scratch model.</summary>
+    /// <summary>Writes <paramref name="model"/> (adapters merged) to <paramref name="folder"/> with the tokenizer files of
+    /// <paramref name="tokenizer"/>, or else those of <paramref name="tokenizerSourceDir"/> copied unchanged.</summary>
     /// <param name="inputs">Folders the export reads (base model, adapter, checkpoint): the target may be none of them nor hold one.</param>
-    public static void Save(string folder, LlamaForCausalLM model, string? tokenizerSourceDir, IReadOnlyDictionary<string, string>? extraFiles = null,
+    public static void Save(string folder, LlamaForCausalLM model, string? tokenizerSourceDir, ExportedTokenizer? tokenizer = null,
         SafetensorsDType dtype = SafetensorsDType.F32, IEnumerable<string?>? inputs = null, string kind = "hf-checkpoint")
     {
-        ExportFolder.Replace(folder, tmp => WriteInto(tmp, model, tokenizerSourceDir, extraFiles, dtype),
+        ExportFolder.Replace(folder, tmp => WriteInto(tmp, model, tokenizerSourceDir, tokenizer, dtype),
             (inputs ?? []).Append(tokenizerSourceDir), kind);
     }
 
-    private static void WriteInto(string tmp, LlamaForCausalLM model, string? tokenizerSourceDir, IReadOnlyDictionary<string, string>? extraFiles,
+    private static void WriteInto(string tmp, LlamaForCausalLM model, string? tokenizerSourceDir, ExportedTokenizer? tokenizer,
         SafetensorsDType dtype)
     {
         var entries = new List<SafetensorsWriteEntry>();
@@ -46,10 +46,9 @@ public static class HfCheckpointWriter
         var config = model.Config.ToJson();
         config["torch_dtype"] = dtype switch { SafetensorsDType.BF16 => "bfloat16", SafetensorsDType.F16 => "float16", _ => "float32" };
         AtomicFile.WriteAllText(Path.Combine(tmp, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        if (tokenizerSourceDir is not null && Directory.Exists(tokenizerSourceDir))
+        if (tokenizer is not null) tokenizer.WriteInto(tmp);
+        else if (tokenizerSourceDir is not null && Directory.Exists(tokenizerSourceDir))
             foreach (var f in TokenizerFiles)
                 if (File.Exists(Path.Combine(tokenizerSourceDir, f))) File.Copy(Path.Combine(tokenizerSourceDir, f), Path.Combine(tmp, f), true);
-        foreach (var (name, content) in extraFiles ?? new Dictionary<string, string>())
-            AtomicFile.WriteAllText(Path.Combine(tmp, name), content);
     }
 }

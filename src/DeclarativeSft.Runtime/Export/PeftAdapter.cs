@@ -20,8 +20,9 @@ public static class PeftAdapter
     public const string WeightsFile = "adapter_model.safetensors";
     private const string Prefix = "base_model.model.";
 
-    /// <summary>Writes the adapters attached to <paramref name="model"/> into <paramref name="folder"/>.</summary>
-    public static void Save(string folder, LlamaForCausalLM model, LoraSpec spec, string? baseModelNameOrPath)
+    /// <summary>Writes the adapters attached to <paramref name="model"/> into <paramref name="folder"/>, with the recipe's
+    /// tokenizer files when given (PEFT loads the tokenizer from the adapter folder; <c>sft merge</c> carries them on).</summary>
+    public static void Save(string folder, LlamaForCausalLM model, LoraSpec spec, string? baseModelNameOrPath, ExportedTokenizer? tokenizer = null)
     {
         Directory.CreateDirectory(folder);
         var entries = new List<SafetensorsWriteEntry>();
@@ -39,6 +40,7 @@ public static class PeftAdapter
         }
         SafetensorsWriter.Write(Path.Combine(folder, WeightsFile), entries);
         AtomicFile.WriteAllText(Path.Combine(folder, ConfigFile), ConfigJson(spec, baseModelNameOrPath).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        tokenizer?.WriteInto(folder);
     }
 
     /// <summary>adapter_config.json's content.</summary>

@@ -45,7 +45,7 @@ public class DiagnosticPositionTests
         yield return new object[] { C("SFT0013", With("[q_proj, v_proj]", "[q_proj, v_prj]"), null, r, 17, 28, "Qwen2ForCausalLM") };
         yield return new object[] { C("SFT0014", Recipe, f => f.Remove(TokenizerPath), r, 3, 9) };
         yield return new object[] { C("SFT0015", With("  format: chatml", "  format: from-tokenizer"), f => f[TokenizerConfigPath] = "{\"eos_token\": \"x\"}", r, 5, 11) };
-        yield return new object[] { C("SFT0016", With("  format: chatml", "  format: llama3"), null, r, 5, 11, "chatml") };
+        yield return new object[] { C("SFT0016", With("  format: chatml", "  format: llama3"), null, r, 5, 11, "the export will carry the recipe's format ('llama3')") };
         var custom = With("  format: chatml", CustomTokens);
         yield return new object[] { C("SFT0017", custom, null, r, 6, custom.Split('\n')[5].IndexOf("\"</A>\"", StringComparison.Ordinal) + 1, "'</A>'") };
         var added = With("  format: chatml", CustomTokens + "\n  add_special_tokens: true");
