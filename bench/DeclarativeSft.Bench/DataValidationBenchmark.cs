@@ -40,6 +40,9 @@ internal static class DataValidationBenchmark
         var recipe = "name: bench\nmodel:\n  init: { preset: tiny, seed: 1 }\n" +
                      $"tokenizer: {Path.Combine(tokenizerDir, "tokenizer.json")}\ntemplate:\n  format: chatml\n" +
                      "data:\n  train: data/train.jsonl\n  validation: { split: 0.05 }\n  max_seq_len: 1024\ntraining:\n  micro_batch_size: 8\n";
+        // The same recipe with every dataset check (data.quality) off: what the per-line pipeline alone costs.
+        var recipeNoLint = recipe.Replace("  max_seq_len: 1024\n", "  max_seq_len: 1024\n  quality: { " +
+            string.Join(", ", DeclarativeSft.Data.Quality.QualityCheck.All.Select(c => c.Name + ": off")) + " }\n");
         var files = new Dictionary<string, string>
         {
             [recipePath] = recipe,
@@ -65,6 +68,10 @@ internal static class DataValidationBenchmark
         var diagnostics = generatorValidate(recipePath, recipe, files);
         build.Stop();
         if (diagnostics.Count > 0) { Console.Error.WriteLine("unexpected diagnostics:\n" + string.Join("\n", diagnostics.Take(5))); return 1; }
+        generatorValidate(recipePath, recipeNoLint, warmFiles);
+        var noLint = Stopwatch.StartNew();
+        generatorValidate(recipePath, recipeNoLint, new Dictionary<string, string>(files) { [recipePath] = recipeNoLint });
+        noLint.Stop();
         var cli = Stopwatch.StartNew();
         net10Validate(files);
         cli.Stop();
@@ -75,10 +82,11 @@ internal static class DataValidationBenchmark
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
         Console.WriteLine($"lines: {lines}, size: {data.Length / 1e6:0.0} MB chars, tokenizer: Qwen3 tokenizer.json (byte-level BPE, 151k tokens)");
         Console.WriteLine($"build (generator's netstandard2.0 pipeline: read, render chatml, tokenize, mask, judge): {build.Elapsed.TotalSeconds:0.000} s (budget 5 s)");
+        Console.WriteLine($"build with data.quality all off (no dataset checks):                             {noLint.Elapsed.TotalSeconds:0.000} s");
         Console.WriteLine($"sft validate (the same code, net10.0 build):                                       {cli.Elapsed.TotalSeconds:0.000} s");
         Console.WriteLine($"System.Text.Json parse only ({parsed} lines):                                     {reference.Elapsed.TotalSeconds:0.000} s");
         Console.WriteLine($"build_validation_s={build.Elapsed.TotalSeconds:0.00} ratio_vs_stj_parse={build.Elapsed.TotalSeconds / reference.Elapsed.TotalSeconds:0.00} " +
-                          $"net10_ratio_vs_stj_parse={cli.Elapsed.TotalSeconds / reference.Elapsed.TotalSeconds:0.00} load_average={load}");
+                          $"net10_ratio_vs_stj_parse={cli.Elapsed.TotalSeconds / reference.Elapsed.TotalSeconds:0.00} dataset_checks_share={(build.Elapsed.TotalSeconds - noLint.Elapsed.TotalSeconds) / build.Elapsed.TotalSeconds:0.00} load_average={load}");
         return 0;
     }
 
@@ -109,11 +117,11 @@ internal static class DataValidationBenchmark
         var recipes = context.LoadFromAssemblyPath(Path.Combine(generatorDir, "DeclarativeSft.Recipes.dll"));
         var validator = recipes.GetType("DeclarativeSft.Recipes.RecipeValidator", true)!;
         var filesType = recipes.GetType("DeclarativeSft.Recipes.InMemoryRecipeFiles", true)!;
-        var validate = validator.GetMethods().Single(m => m.Name == "Validate" && m.GetParameters().Length == 3);
+        var validate = validator.GetMethods().Single(m => m.Name == "Validate" && m.GetParameters().Length == 4); // (path, text, files, components)
         return (path, text, files) =>
         {
-            var inMemory = Activator.CreateInstance(filesType, new object[] { files })!;
-            var result = (System.Collections.IEnumerable)validate.Invoke(null, new[] { path, text, inMemory })!;
+            var inMemory = Activator.CreateInstance(filesType, new object?[] { files, null })!;
+            var result = (System.Collections.IEnumerable)validate.Invoke(null, new[] { path, text, inMemory, null })!;
             return result.Cast<object>().Select(d => d.ToString()!).ToList();
         };
     }

@@ -41,7 +41,8 @@ public static class DataFileCheck
         var rejected = new List<int>();
         var masker = MaskerFor(spec, tokenizerFiles);
         var lint = masker is not null && source is not null && !DatasetQuality.AllOff(spec.Data.Quality)
-            ? new SourceLint(source, sourceIndex, DatasetQuality.Settings(spec), SourceLint.Markers(masker.Template, masker.Tokenizer))
+            ? new SourceLint(source, sourceIndex, DatasetQuality.Settings(spec), SourceLint.Markers(masker.Template, masker.Tokenizer),
+                DatasetQuality.CrossSourceChecks(spec.Data.Quality))
             : null;
         var format = RecipeText.Format(spec.Data.Format);
         var truncation = RecipeText.Truncation(spec.Data.Truncation);

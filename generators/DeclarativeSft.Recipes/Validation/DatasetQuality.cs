@@ -21,6 +21,15 @@ public static class DatasetQuality
     public static IReadOnlyList<SourceDeclaration> Sources(RecipeSpec spec, RecipeSourceMap map) =>
         spec.Data.Train.Select((s, i) => new SourceDeclaration(s.Tag, s.Path, spec.RecipePath, SourceLine(map, i))).ToList();
 
+    /// <summary>Which cross-source checks are on: duplicates or format collapse need fingerprints, near duplicates
+    /// also MinHash signatures.</summary>
+    public static (bool Fingerprints, bool Signatures) CrossSourceChecks(QualitySpec quality)
+    {
+        bool On(QualityCheck c) => quality.For(c.Name) != QualitySeverity.Off;
+        bool near = On(QualityCheck.NearDuplicates);
+        return (near || On(QualityCheck.Duplicates) || On(QualityCheck.FormatCollapse), near);
+    }
+
     /// <summary>Whether every check is off (then nothing needs to be observed).</summary>
     public static bool AllOff(QualitySpec quality) => QualityCheck.All.All(c => quality.For(c.Name) == QualitySeverity.Off);
 

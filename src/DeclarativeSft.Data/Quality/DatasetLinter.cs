@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -43,6 +44,8 @@ public static class DatasetLinter
     public const int CollapseMinWords = 3;
     /// <summary>Estimated Jaccard similarity from which two examples are near duplicates.</summary>
     public const double NearDuplicateSimilarity = 0.8;
+    /// <summary>Earlier examples of one MinHash band bucket compared with each new one.</summary>
+    public const int MaxBucketComparisons = 16;
     /// <summary>Responses cluster tightly when their 10th–90th percentile range is at most this share of the median.</summary>
     public const double TightSpread = 0.25;
     /// <summary>Fewest responses a source needs before its length spread is judged.</summary>
@@ -172,6 +175,7 @@ public static class DatasetLinter
 
     // ---- dataset-level checks ----
 
+    [MethodImpl(HotLoop.FullyOptimized)] // runs once per build over every example: no tier-0 pass
     private static void CheckDuplicates(IReadOnlyList<SourceDeclaration> sources, IReadOnlyList<ExampleFingerprint> examples, List<QualityFinding> findings)
     {
         string FileOf(ExampleFingerprint e) => Path.GetFileName(sources[e.SourceIndex].Path);
@@ -188,24 +192,32 @@ public static class DatasetLinter
             }
             else firstOf[e.Text] = e;
         }
-        // Near duplicates: candidates share a band of their MinHash signature; each example names its most similar earlier one.
-        var buckets = new Dictionary<ulong, List<int>>();
+        // Near duplicates: candidates share a band of their MinHash signature; each example names its most similar
+        // earlier one. Buckets are chains through one array (the newest member first), not a list per bucket.
+        var newest = new Dictionary<ulong, int>();
+        var older = new int[examples.Count * TextFingerprint.Bands];
         var best = new Dictionary<int, (int Other, double Similarity)>();
+        var seen = new HashSet<int>();
         for (int i = 0; i < examples.Count; i++)
         {
             if (exact.Contains(i)) continue;
-            var seen = new HashSet<int>();
+            seen.Clear();
             for (int band = 0; band < TextFingerprint.Bands; band++)
             {
                 ulong key = TextFingerprint.BandKey(examples[i].Signature, band);
-                if (!buckets.TryGetValue(key, out var members)) buckets[key] = members = new List<int>();
-                foreach (int j in members)
+                int slot = i * TextFingerprint.Bands + band;
+                older[slot] = newest.TryGetValue(key, out var head) ? head : -1;
+                newest[key] = slot;
+                // The newest members of a crowded bucket only: a bucket of thousands (a boilerplate system prompt
+                // shared by every example) would make this quadratic.
+                int compared = 0;
+                for (int at = older[slot]; at >= 0 && compared < MaxBucketComparisons; at = older[at], compared++)
                 {
+                    int j = at / TextFingerprint.Bands;
                     if (!seen.Add(j) || examples[j].Text == examples[i].Text) continue;
-                    double similarity = TextFingerprint.Similarity(examples[i].Signature, examples[j].Signature);
-                    if (similarity >= NearDuplicateSimilarity && (!best.TryGetValue(i, out var b) || similarity > b.Similarity)) best[i] = (j, similarity);
+                    double similarity = TextFingerprint.SimilarityAtLeast(examples[i].Signature, examples[j].Signature, NearDuplicateSimilarity);
+                    if (similarity >= 0 && (!best.TryGetValue(i, out var b) || similarity > b.Similarity)) best[i] = (j, similarity);
                 }
-                members.Add(i);
             }
         }
         foreach (var pair in best.OrderBy(p => p.Key))

@@ -16,6 +16,9 @@ namespace DeclarativeSft.Data.Quality;
 /// </summary>
 public sealed class SourceLint
 {
+    private static readonly ulong[] NoSignature = new ulong[TextFingerprint.Slots];
+    private readonly bool _fingerprint, _signature;
+    private readonly char[] _markerStarts;
     private readonly SourceDeclaration _source;
     private readonly int _sourceIndex;
     private readonly LintSettings _settings;
@@ -30,12 +33,18 @@ public sealed class SourceLint
     /// <param name="sourceIndex">Its position in data.train.</param>
     /// <param name="settings">What the reader, the mask and truncation do.</param>
     /// <param name="markers">See <see cref="Markers"/>.</param>
-    public SourceLint(SourceDeclaration source, int sourceIndex, LintSettings settings, Dictionary<string, string> markers)
+    /// <param name="crossSourceChecks">Whether the duplicate and collapse checks are on (else no fingerprints are
+    /// made), and the near-duplicate one (else no MinHash signatures).</param>
+    public SourceLint(SourceDeclaration source, int sourceIndex, LintSettings settings, Dictionary<string, string> markers,
+        (bool Fingerprints, bool Signatures)? crossSourceChecks = null)
     {
+        _fingerprint = crossSourceChecks?.Fingerprints ?? true;
+        _signature = _fingerprint && (crossSourceChecks?.Signatures ?? true);
         _source = source;
         _sourceIndex = sourceIndex;
         _settings = settings;
         _markers = markers;
+        _markerStarts = markers.Keys.Where(k => k.Length > 0).Select(k => k[0]).Distinct().ToArray();
         _statistics = new SourceStatistics(source.Tag, source.Path);
     }
 
@@ -50,12 +59,19 @@ public sealed class SourceLint
         _statistics.Examples++;
         Count(labeled, _statistics, _responses);
         CheckLength(labeled, _settings, _source.Path, line, _findings);
+        if (!_fingerprint) return;
+        // Normalising "role: content" of each message once gives the text (all), the prompt (all but the last) and
+        // the answer: normalising joins whitespace, so the normalised join is the join of the normalised parts.
         var messages = conversation.Messages;
-        var text = TextFingerprint.Normalize(string.Join("\n", messages.Select(m => m.Role + ": " + m.Content)));
-        var prompt = TextFingerprint.Normalize(string.Join("\n", messages.Take(messages.Count - 1).Select(m => m.Role + ": " + m.Content)));
+        var parts = new string[messages.Count];
+        for (int m = 0; m < parts.Length; m++) parts[m] = TextFingerprint.Normalize(messages[m].Role + ": " + messages[m].Content);
+        var text = string.Join(" ", parts.Where(p => p.Length > 0));
+        var prompt = string.Join(" ", parts.Take(parts.Length - 1).Where(p => p.Length > 0));
         var answer = TextFingerprint.Normalize(messages[messages.Count - 1].Content);
+        int answerWords = answer.Length == 0 ? 0 : 1;
+        foreach (char ch in answer) if (ch == ' ') answerWords++;
         _fingerprints.Add(new ExampleFingerprint(_sourceIndex, line, TextFingerprint.Hash(text), TextFingerprint.Hash(prompt),
-            TextFingerprint.Hash(answer), answer.Length == 0 ? 0 : answer.Split(' ').Length, TextFingerprint.Signature(text)));
+            TextFingerprint.Hash(answer), answerWords, _signature ? TextFingerprint.Signature(text) : NoSignature));
     }
 
     /// <summary>The source's findings (per line, then per source), statistics and fingerprints.</summary>
@@ -81,12 +97,14 @@ public sealed class SourceLint
         return markers;
     }
 
-    private static void CheckMessages(Conversation conversation, string file, int line, Dictionary<string, string> markers, List<QualityFinding> findings)
+    private void CheckMessages(Conversation conversation, string file, int line, Dictionary<string, string> markers, List<QualityFinding> findings)
     {
         for (int m = 0; m < conversation.Messages.Count; m++)
         {
             var message = conversation.Messages[m];
             var content = message.Content;
+            // Most content holds no character a marker starts with: one scan instead of one per marker.
+            if (content.IndexOfAny(_markerStarts) >= 0)
             foreach (var marker in markers)
             {
                 if (content.IndexOf(marker.Key, StringComparison.Ordinal) < 0) continue;
@@ -125,16 +143,17 @@ public sealed class SourceLint
 
     private static void Count(LabeledExample labeled, SourceStatistics stat, List<int> responses)
     {
-        var perMessage = new Dictionary<int, int>();
-        foreach (var span in labeled.TokenSpans)
-            if (span.MessageIndex >= 0) perMessage[span.MessageIndex] = (perMessage.TryGetValue(span.MessageIndex, out var n) ? n : 0) + 1;
         var messages = labeled.Source.Messages;
-        foreach (var pair in perMessage)
+        var perMessage = new int[messages.Count];
+        foreach (var span in labeled.TokenSpans)
+            if (span.MessageIndex >= 0 && span.MessageIndex < perMessage.Length) perMessage[span.MessageIndex]++;
+        for (int m = 0; m < perMessage.Length; m++)
         {
-            var role = messages[pair.Key].Role;
+            if (perMessage[m] == 0) continue;
+            var role = messages[m].Role;
             if (!stat.MessageTokens.TryGetValue(role, out var list)) stat.MessageTokens[role] = list = new List<int>();
-            list.Add(pair.Value);
-            if (role == ChatRoles.Assistant) responses.Add(pair.Value);
+            list.Add(perMessage[m]);
+            if (role == ChatRoles.Assistant) responses.Add(perMessage[m]);
         }
         int trained = labeled.TrainedTokenCount;
         stat.Tokens += labeled.Length;
