@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using DeclarativeSft.Data;
 
 namespace DeclarativeSft.Recipes;
 
@@ -60,7 +61,7 @@ public sealed record TemplateTokens(TokenPair System, TokenPair User, TokenPair 
 public sealed record TemplateSpec(TemplateFormat Format, string? System, TemplateTokens? Tokens, bool AddSpecialTokens);
 
 /// <summary><c>mask</c>: which tokens carry loss.</summary>
-public sealed record MaskSpec(MaskMode TrainOn, bool TrainEos);
+public sealed record MaskSpec(LossMaskMode TrainOn, bool TrainEos);
 
 /// <summary><c>data.validation</c>: a fraction split off the training data, or a separate file.</summary>
 public sealed record ValidationSpec(double? Split, string? Path);
@@ -100,7 +101,7 @@ public sealed record QualitySetting(string Check, QualitySeverity Severity);
 /// <param name="Quality">Severities of the dataset checks of <c>sft lint</c>.</param>
 public sealed record DataSpec(
     EquatableArray<DataSourceSpec> Train,
-    DataFormat Format,
+    DatasetFormat Format,
     ValidationSpec? Validation,
     int MaxSeqLen,
     TruncationMode Truncation,

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
+using DeclarativeSft.Data;
 using DeclarativeSft.Recipes.Yaml;
 
 namespace DeclarativeSft.Recipes;
@@ -157,8 +158,8 @@ public static class RecipeParser
     private static MaskSpec ParseMask(ParseContext c, Section top)
     {
         var s = c.SubSection(top, "mask");
-        if (s is null) return new MaskSpec(MaskMode.Assistant, true);
-        return new MaskSpec(c.Enum(s, "train_on", RecipeNames.MaskModes, MaskMode.Assistant, "mask mode"), c.Bool(s, "train_eos") ?? true);
+        if (s is null) return new MaskSpec(LossMaskMode.Assistant, true);
+        return new MaskSpec(c.Enum(s, "train_on", RecipeNames.MaskModes, LossMaskMode.Assistant, "mask mode"), c.Bool(s, "train_eos") ?? true);
     }
 
     private static DataSpec? ParseData(ParseContext c, Section top)
@@ -173,7 +174,7 @@ public static class RecipeParser
         var train = DataSources.Parse(c, s);
         if (train is null && !s.Has("train"))
             c.Report(RecipeDiagnostics.MissingKey, s.Position, "train", "data", "train: data/train.jsonl");
-        var format = c.Enum(s, "format", RecipeNames.DataFormats, DataFormat.Messages, "data format");
+        var format = c.Enum(s, "format", RecipeNames.DataFormats, DatasetFormat.Messages, "data format");
 
         ValidationSpec? validation = null;
         var v = c.SubSection(s, "validation");

@@ -33,8 +33,8 @@ public static class DataFileCheck
         var diagnostics = new List<RecipeDiagnostic>();
         var rejected = new List<int>();
         var masker = MaskerFor(spec, tokenizerFiles);
-        var format = RecipeText.Format(spec.Data.Format);
-        var truncation = RecipeText.Truncation(spec.Data.Truncation);
+        var format = spec.Data.Format;
+        var truncation = spec.Data.Truncation;
         int examples = 0;
         long trained = masker is null ? -1 : 0;
         var dropped = new List<int>();

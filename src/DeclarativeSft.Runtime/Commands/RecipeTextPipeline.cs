@@ -46,9 +46,9 @@ public static class RecipeTextPipeline
         var data = spec.Data;
         return new DataPipelineOptions(
             data.Train.Select(s => new TrainingSource(s.Path, s.Weight, s.Tag)).ToArray(),
-            RecipeText.Format(data.Format),
+            data.Format,
             data.MaxSeqLen,
-            RecipeText.Truncation(data.Truncation),
+            data.Truncation,
             data.Packing,
             PackingStrategy.BestFit,
             data.Validation?.Split,
