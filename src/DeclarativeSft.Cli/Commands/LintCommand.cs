@@ -50,7 +50,7 @@ internal static class LintCommand
                 RecipeNames.NameOf(RecipeNames.MaskModes, spec.Mask.TrainOn));
             report = DatasetLinter.Run(sources, masker, tokenizer, settings);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (UserErrorException e)
         {
             error.WriteLine($"{spec.RecipePath}: error: {e.Message}");
             return 1;

@@ -223,14 +223,14 @@ public sealed class RecipeSession : IDisposable
     {
         var path = Path.Combine(checkpointDir, CheckpointStore.TrainableFile);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: not found; {checkpointDir} is not a complete checkpoint of this recipe.");
+            throw new UserErrorException($"{path}: not found; {checkpointDir} is not a complete checkpoint of this recipe.");
         using var weights = SafetensorsFile.Open(path);
         using var noGrad = torch.no_grad();
         // Each copy disposes its temporaries (TensorSafetensors.CopyInto has its own scope).
         foreach (var (name, t) in Trainable.Trainable)
         {
             if (!weights.Contains(name))
-                throw new InvalidDataException($"{path}: tensor '{name}' missing: the checkpoint was written with different trainable parameters (LoRA targets or freeze_layers changed). Train again with --resume never.");
+                throw new UserErrorException($"{path}: tensor '{name}' missing: the checkpoint was written with different trainable parameters (LoRA targets or freeze_layers changed). Train again with --resume never.");
             TensorSafetensors.CopyInto(weights, name, t);
         }
     }

@@ -106,7 +106,7 @@ public sealed class Trainer
         {
             var statePath = Path.Combine(_resumeFrom, CheckpointStore.StateFile);
             if (!File.Exists(statePath))
-                throw new InvalidDataException($"{_resumeFrom}: not a complete checkpoint ({CheckpointStore.StateFile} missing).");
+                throw new UserErrorException($"{_resumeFrom}: not a complete checkpoint ({CheckpointStore.StateFile} missing).");
             RunFolder.CheckSameRun(_resumeFrom, TrainerState.Load(statePath), Identity(), _output.Dir);
         }
         else MovedAside = RunFolder.MoveAside(_output.Dir);
@@ -144,8 +144,7 @@ public sealed class Trainer
 
     private TrainingResult RunLocked()
     {
-        Directory.CreateDirectory(_output.Dir);
-        PrepareOutput();
+        PrepareOutput(); // creates the output folder (ProcessLock.Acquire; a user error naming it when it cannot)
         var runIdentity = Identity();
         var tags = _batches.Mix.Tags;
         var checkpointsDir = Path.Combine(_output.Dir, "checkpoints");

@@ -126,7 +126,7 @@ public class RunOwnershipTests
             while ((line = child.StandardOutput.ReadLine()) is not null && line != "blocked") { }
             Assert.Equal("blocked", line);
 
-            var e = Assert.Throws<IOException>(() => Run(baseDir, outDir));
+            var e = Assert.Throws<UserErrorException>(() => Run(baseDir, outDir));
             Assert.Contains($"pid {child.Id}", e.Message);
             Assert.Contains("--output", e.Message);
         }
@@ -151,7 +151,7 @@ public class RunOwnershipTests
         try
         {
             File.WriteAllText(dir[ProcessLock.FileName], sleeper.Id + "\n");
-            var e = Assert.Throws<IOException>(() => ProcessLock.Acquire(dir.Path));
+            var e = Assert.Throws<UserErrorException>(() => ProcessLock.Acquire(dir.Path));
             Assert.Contains($"pid {sleeper.Id}", e.Message);
         }
         finally { sleeper.Kill(); sleeper.WaitForExit(); }
