@@ -99,6 +99,8 @@ public sealed record QualitySetting(string Check, QualitySeverity Severity);
 /// <param name="Train">The training sources, in recipe order (the first one is seen exactly once per epoch when
 /// sources have weights; see <c>docs/data-mixing.md</c>).</param>
 /// <param name="Quality">Severities of the dataset checks of <c>sft lint</c>.</param>
+/// <param name="Transform"><c>data.transform</c>: a class of the recipe project (<c>IExampleTransform</c>) the run applies
+/// to every conversation before rendering, or null.</param>
 public sealed record DataSpec(
     EquatableArray<DataSourceSpec> Train,
     DatasetFormat Format,
@@ -106,7 +108,8 @@ public sealed record DataSpec(
     int MaxSeqLen,
     TruncationMode Truncation,
     bool Packing,
-    QualitySpec Quality)
+    QualitySpec Quality,
+    string? Transform = null)
 {
     /// <summary>The training files, in recipe order.</summary>
     public IEnumerable<string> TrainPaths => Train.Select(s => s.Path);

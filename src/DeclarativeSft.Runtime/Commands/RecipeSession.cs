@@ -46,8 +46,11 @@ public sealed class RecipeSession : IDisposable
     /// <summary><c>--device</c> or training.device, with <c>auto</c> resolved.</summary>
     public Device Device { get; }
 
-    private RecipeSession(RecipeSpec spec, RecipeRunOptions options)
+    private readonly IExampleTransform? _transform;
+
+    private RecipeSession(RecipeSpec spec, RecipeRunOptions options, IExampleTransform? transform)
     {
+        _transform = transform;
         TorchRuntime.EnsureInitialized();
         Spec = spec;
         Options = options;
@@ -58,17 +61,21 @@ public sealed class RecipeSession : IDisposable
         Tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
         Template = RecipeTextPipeline.CreateTemplate(spec, Tokenizer);
         Masker = new LossMasker(Tokenizer, Template, RecipeTextPipeline.MaskOptions(spec));
-        DataOptions = RecipeTextPipeline.DataOptions(spec, Seed);
+        DataOptions = RecipeTextPipeline.DataOptions(spec, Seed) with { Transform = transform is null ? null : transform.Transform };
     }
 
     /// <summary>Builds the text side of <paramref name="spec"/> (tokenizer, template, masker); data and model follow on use.</summary>
-    public static RecipeSession Open(RecipeSpec spec, RecipeRunOptions options) => new(spec, options);
+    /// <param name="transform">The recipe's <c>data.transform</c> (its generated program constructs it); needed to read
+    /// the data of a recipe that names one.</param>
+    public static RecipeSession Open(RecipeSpec spec, RecipeRunOptions options, IExampleTransform? transform = null) => new(spec, options, transform);
 
     /// <summary>Training mix and validation rows (read, split, labelled, truncated, mixed, packed).</summary>
     public PreparedData Data => _data ??= PrepareData();
 
     /// <summary>Where the prepared data is cached (<c>cache/</c> in the output folder), or null with SFT_DATA_CACHE=off.</summary>
-    public string? DataCacheFolder => Environment.GetEnvironmentVariable("SFT_DATA_CACHE") is "off" or "0" ? null : Path.Combine(OutputDir, "cache");
+    /// <remarks>Off with a <c>data.transform</c>: its code can change without any input of the cache key changing.</remarks>
+    public string? DataCacheFolder => Environment.GetEnvironmentVariable("SFT_DATA_CACHE") is "off" or "0" || Spec.Data.Transform is not null
+        ? null : Path.Combine(OutputDir, "cache");
 
     /// <summary>True when <see cref="Data"/> was read from the preparation cache (nothing it depends on changed).</summary>
     public bool DataFromCache { get; private set; }
@@ -76,6 +83,8 @@ public sealed class RecipeSession : IDisposable
     /// <summary>The prepared data from the cache when its key matches, else prepared and stored for the next run.</summary>
     private PreparedData PrepareData()
     {
+        if (Spec.Data.Transform is { } name && _transform is null)
+            throw new RecipeRunException($"data.transform names '{name}': its data can be read only through the recipe's generated program (dotnet run --project {Spec.RecipeDirectory}), which constructs it.");
         int pad = RecipeTextPipeline.PadTokenId(Tokenizer);
         if (DataCacheFolder is not { } folder) return DataPipeline.Prepare(DataOptions, Masker, pad);
         var key = Caching.PreparationCache.Key(RecipeTextPipeline.PreparationInputs(Spec, DataOptions, pad));

@@ -42,7 +42,8 @@ namespace DeclarativeSft.Recipes.Generated
                 Truncation: global::DeclarativeSft.Data.TruncationMode.Drop,
                 Packing: false,
                 Quality: new global::DeclarativeSft.Recipes.QualitySpec(
-                    Severities: global::DeclarativeSft.Recipes.EquatableArray.Of<global::DeclarativeSft.Recipes.QualitySetting>())),
+                    Severities: global::DeclarativeSft.Recipes.EquatableArray.Of<global::DeclarativeSft.Recipes.QualitySetting>()),
+                Transform: null),
             Lora: new global::DeclarativeSft.Recipes.LoraSpec(
                 R: 8,
                 Alpha: 16d,

@@ -42,7 +42,8 @@ namespace DeclarativeSft.Recipes.Generated
                 Truncation: global::DeclarativeSft.Data.TruncationMode.Drop,
                 Packing: false,
                 Quality: new global::DeclarativeSft.Recipes.QualitySpec(
-                    Severities: global::DeclarativeSft.Recipes.EquatableArray.Of<global::DeclarativeSft.Recipes.QualitySetting>())),
+                    Severities: global::DeclarativeSft.Recipes.EquatableArray.Of<global::DeclarativeSft.Recipes.QualitySetting>()),
+                Transform: null),
             Lora: new global::DeclarativeSft.Recipes.LoraSpec(
                 R: 8,
                 Alpha: 16d,
@@ -85,7 +86,7 @@ namespace DeclarativeSft.Recipes.Generated
                 KeepCheckpoints: 3),
             Hooks: global::DeclarativeSft.Recipes.EquatableArray.Of<string>("Demo.LogHook"));
 
-        /// <summary>The recipe's evaluators (eval.evaluators) and hooks, constructed directly; <paramref name="recipe"/> is
+        /// <summary>The recipe's evaluators (eval.evaluators), hooks and data.transform, constructed directly; <paramref name="recipe"/> is
         /// the recipe with its paths resolved for this run.</summary>
         public static global::DeclarativeSft.Runtime.Components.RecipeComponents CreateComponents(global::DeclarativeSft.Recipes.RecipeSpec recipe) => new(
             Evaluators: new global::DeclarativeSft.Runtime.Components.IEvaluator[]
