@@ -30,6 +30,7 @@ internal static class ComponentCandidates
             var name = i.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
             if (name == BuiltInComponents.EvaluatorInterface) kinds |= ComponentKinds.Evaluator;
             else if (name == BuiltInComponents.HookInterface) kinds |= ComponentKinds.Hook;
+            else if (name == BuiltInComponents.TransformInterface) kinds |= ComponentKinds.Transform;
         }
         var (notConstructible, takesRecipe) = Construction(type);
         return new ComponentCandidate(FullName(type), type.Name, kinds, Inaccessible(type), notConstructible, takesRecipe);

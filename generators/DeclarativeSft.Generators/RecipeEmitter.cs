@@ -70,12 +70,13 @@ internal static class RecipeEmitter
             w.Line(last ? "});" : "},");
         }
         w.Line();
-        w.Line("/// <summary>The recipe's evaluators (eval.evaluators) and hooks, constructed directly; <paramref name=\"recipe\"/> is");
+        w.Line("/// <summary>The recipe's evaluators (eval.evaluators), hooks and data.transform, constructed directly; <paramref name=\"recipe\"/> is");
         w.Line("/// the recipe with its paths resolved for this run.</summary>");
         w.Line($"public static {C}RecipeComponents CreateComponents({R}RecipeSpec recipe) => new(");
         w.Indent();
         List("Evaluators", "IEvaluator", components.Evaluators, last: false);
-        List("Hooks", "ITrainingHook", components.Hooks, last: true);
+        List("Hooks", "ITrainingHook", components.Hooks, last: components.Transform is null);
+        if (components.Transform is { } transform) w.Line($"Transform: {New(transform)});");
         w.Dedent();
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeclarativeSft.Cli.Commands;
+using DeclarativeSft.Runtime.Hosting;
 
 // `sft`: utilities over the same runtime and validator that recipe programs use.
 // Each command lives in Commands/<Name>Command.cs and exposes Create().
@@ -16,4 +17,6 @@ var root = new RootCommand("DeclarativeSft: declarative supervised fine-tuning f
     ExportCommand.Create(),
     NewCommand.Create(),
 };
-return root.Parse(args).Invoke();
+// A user error (UserErrorException) is one line; anything else is reported as a bug, with its stack (ErrorReport).
+try { return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }); }
+catch (Exception e) { return ErrorReport.Write(e, Console.Error); }

@@ -4,7 +4,7 @@ namespace DeclarativeSft.Jinja;
 /// A template could not be parsed or rendered. Carries the template position (1-based line and column) when known,
 /// so a user can find the offending tag in a model's chat template.
 /// </summary>
-public class JinjaException : Exception
+public class JinjaException : UserErrorException
 {
     /// <summary>Creates an error without a position yet (the interpreter attaches one as it unwinds).</summary>
     public JinjaException(string reason) : base(reason) { Reason = reason; }

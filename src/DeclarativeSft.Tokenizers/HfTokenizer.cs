@@ -64,8 +64,14 @@ public sealed class HfTokenizer : SftTokenizer, ITokenizer
             throw new TokenizerLoadException(tokenizerJsonPath, "file not found. Pass the path of a Hugging Face tokenizer.json or of the model folder that contains it.");
         var configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenizerJsonPath))!, "tokenizer_config.json");
         ReadOnlyMemory<byte>? config = null; // (a conditional expression would turn null into an empty buffer)
-        if (File.Exists(configPath)) config = File.ReadAllBytes(configPath);
-        return FromJson(File.ReadAllBytes(tokenizerJsonPath), config, tokenizerJsonPath, configPath);
+        byte[] json;
+        try
+        {
+            if (File.Exists(configPath)) config = File.ReadAllBytes(configPath);
+            json = File.ReadAllBytes(tokenizerJsonPath);
+        }
+        catch (Exception e) when (UserErrorException.FromIo(e, tokenizerJsonPath, "cannot read the tokenizer files") is { } user) { throw user; }
+        return FromJson(json, config, tokenizerJsonPath, configPath);
     }
 
     /// <summary>Loads <c>tokenizer.json</c> (and <c>tokenizer_config.json</c> if present) from a model folder.</summary>

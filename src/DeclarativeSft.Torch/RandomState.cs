@@ -20,7 +20,7 @@ public static class RandomState
         // corrupt or foreign checkpoint is refused here with an exception instead.
         using (var current = generator.get_state())
             if (state.Length != current.numel())
-                throw new ArgumentException($"a generator state has {current.numel()} bytes here, this one {state.Length}: it comes from another libtorch or a damaged file", nameof(state));
+                throw new UserErrorException($"a generator state has {current.numel()} bytes here, this one {state.Length}: it comes from another libtorch or a damaged file");
         using var t = TensorBytes.FromBytes(state, new long[] { state.Length }, ScalarType.Byte);
         generator.set_state(t);
     }

@@ -14,4 +14,9 @@ public static class TorchErrors
         if (cut >= 0) message = message[..cut];
         return string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
+
+    /// <summary>Whether a libtorch error is an allocation failure (CPU or CUDA): the machine's limit, not a bug.</summary>
+    public static bool IsOutOfMemory(Exception e) =>
+        e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("DefaultCPUAllocator: can't allocate memory", StringComparison.Ordinal);
 }

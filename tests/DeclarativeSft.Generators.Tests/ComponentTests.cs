@@ -42,6 +42,10 @@ public class ComponentTests
                 }
             }
             public sealed class Helper { }
+            public sealed class LowercaseTransform : IExampleTransform
+            {
+                public DeclarativeSft.Data.Conversation? Transform(DeclarativeSft.Data.Conversation c) => c;
+            }
             public sealed class LengthEvaluator : IEvaluator
             {
                 public bool NeedsAnswers => true;
@@ -62,6 +66,10 @@ public class ComponentTests
     // Recipe lines 26-28 (the fixture has 25 lines).
     private static string WithComponents(string evaluators, string hooks = "[]") =>
         Recipe + "eval:\n" + $"  evaluators: {evaluators}\n" + $"hooks: {hooks}\n";
+
+    // data.transform goes on line 14, after max_seq_len; everything below moves down one line.
+    private static string WithTransform(string transform) =>
+        Recipe.Replace("  max_seq_len: 512\n", $"  max_seq_len: 512\n  transform: {transform}\n");
 
     private static List<AdditionalText> Inputs(string recipe) =>
         Files().Select(f => (AdditionalText)new InMemoryAdditionalText(f.Key, f.Value)).Prepend(new InMemoryAdditionalText(RecipePath, recipe)).ToList();
@@ -94,6 +102,35 @@ public class ComponentTests
         var source = Assert.Single(result.GeneratedTrees).ToString();
         ExpectedFile.Match(source, "DemoRecipeWithComponents.g.cs");
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void A_data_transform_is_constructed_directly_and_the_build_says_its_checks_see_the_untransformed_data()
+    {
+        var (result, output, diagnostics) = Run(WithTransform("LowercaseTransform"));
+
+        var info = Single(diagnostics, "SFT0077");
+        Assert.Equal(DiagnosticSeverity.Info, info.Severity);
+        Assert.Equal((14, 14), At(info));
+        Assert.Contains("before the transform", info.GetMessage());
+        Assert.Single(diagnostics);
+        var source = Assert.Single(result.GeneratedTrees).ToString();
+        Assert.Contains("Transform: new global::Demo.LowercaseTransform());", source);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Theory]
+    [InlineData("LowercaseTransfrom", "SFT0070", "Did you mean 'LowercaseTransform'?")]
+    [InlineData("Demo.ScoreEvaluator", "SFT0071", "it is an IEvaluator: name it under eval.evaluators")]
+    [InlineData("Helper", "SFT0071", "does not implement DeclarativeSft.Runtime.Components.IExampleTransform")]
+    public void A_data_transform_that_cannot_be_used_fails_at_its_yaml_line(string transform, string id, string part)
+    {
+        var (_, _, diagnostics) = Run(WithTransform(transform));
+
+        var d = Single(diagnostics, id);
+        Assert.Equal((14, 14), At(d));
+        Assert.Contains(part, d.GetMessage());
+        Assert.DoesNotContain(diagnostics, x => x.Id == "SFT0077");
     }
 
     [Fact]

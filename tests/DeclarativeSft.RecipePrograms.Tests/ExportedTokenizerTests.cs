@@ -129,7 +129,7 @@ public class ExportedTokenizerTests
         var masker = new LossMasker(tokenizer, template, RecipeTextPipeline.MaskOptions(spec));
         // The proof must see a template that is not the training one: Llama 3's instead of ChatML.
         var wrong = ExportedTokenizer.Create(tokenizer, new Llama3Template(), spec.Template.System);
-        var e = Assert.Throws<InvalidDataException>(() => ExportProof.Verify(wrong, RecipeTextPipeline.ProofSamples(spec), spec.Template.System, masker, tokenizer));
+        var e = Assert.Throws<ExportProofException>(() => ExportProof.Verify(wrong, RecipeTextPipeline.ProofSamples(spec), spec.Template.System, masker, tokenizer));
         Assert.Contains("data.jsonl:1", e.Message);
         Assert.Contains("first difference at token 0", e.Message);
         Assert.Equal(before, File.ReadAllText(Path.Combine(folders[1], "tokenizer_config.json")));
@@ -186,7 +186,7 @@ public class ExportedTokenizerTests
         var tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
         var template = RecipeTextPipeline.CreateTemplate(spec, tokenizer);
         var masker = new LossMasker(tokenizer, template, RecipeTextPipeline.MaskOptions(spec));
-        var examples = spec.Data.TrainPaths.SelectMany(p => DatasetReader.ReadFile(p, RecipeText.Format(spec.Data.Format))).ToList();
+        var examples = spec.Data.TrainPaths.SelectMany(p => DatasetReader.ReadFile(p, spec.Data.Format)).ToList();
         Assert.NotEmpty(examples);
 
         var requests = new List<(IReadOnlyList<ChatMessage> Messages, bool Prompt, int[] Expected, string Where)>();

@@ -89,15 +89,13 @@ public class MixedSourcesTests
     {
         // 16 rows per micro-batch: an epoch (270 dates + 68 general) is 22 batches, so 30 steps cross into epoch 1,
         // whose general examples are a new draw. Stop at step 15, resume from the checkpoint at step 10.
-        var spec = TwoSources(microBatch: 16) with { Training = TwoSources(16).Training with { MaxSteps = 30 } };
+        var two = TwoSources(microBatch: 16);
+        var spec = two with { Training = two.Training with { MaxSteps = 30 }, Eval = two.Eval with { Samples = EquatableArray<string>.Empty } };
         using var temp = new TempFolder();
         List<string> Run(string output, int? stopAfter)
         {
             using var session = RecipeSession.Open(spec, new RecipeRunOptions(RecipeCommand.Train, Output: output));
-            var options = session.TrainerOptions() with { StopAfterSteps = stopAfter, SamplePrompts = [] };
-            var trainer = new Trainer(session.Model, session.Trainable, options, new EpochBatcher(session.Data.Mix, spec.Training.MicroBatchSize),
-                session.Data.ValidationRows, spec.Training.MicroBatchSize, null, new PlainTrainingProgress(TextWriter.Null));
-            trainer.Run();
+            session.CreateTrainer(new PlainTrainingProgress(TextWriter.Null), stopAfterSteps: stopAfter).Run();
             return MetricsLog.Read(Path.Combine(output, "metrics.jsonl")).Select(r => FormattableString.Invariant(
                 $"{r.Step} {r.Loss:R} {r.ValLoss:R} {r.GradNorm:R} {r.TrainedTokens} {Tags(r.LossByTag)} {Tags(r.ValLossByTag)}")).ToList();
         }

@@ -84,10 +84,10 @@ public class PreparationCacheTests
         ("tokenizer_config.json (chat template)", s => { File.AppendAllText(Path.Combine(s.ModelDir, "tokenizer_config.json"), "\n"); return s.Spec; }),
         ("template.format", s => s.Spec with { Template = s.Spec.Template with { Format = TemplateFormat.ChatMl } }),
         ("template.system", s => s.Spec with { Template = s.Spec.Template with { System = "Be brief." } }),
-        ("mask.train_on", s => s.Spec with { Mask = s.Spec.Mask with { TrainOn = MaskMode.LastAssistant } }),
+        ("mask.train_on", s => s.Spec with { Mask = s.Spec.Mask with { TrainOn = LossMaskMode.LastAssistant } }),
         ("mask.train_eos", s => s.Spec with { Mask = s.Spec.Mask with { TrainEos = false } }),
         ("data.max_seq_len", s => s.Spec with { Data = s.Spec.Data with { MaxSeqLen = 200 } }),
-        ("data.truncation", s => s.Spec with { Data = s.Spec.Data with { Truncation = Recipes.TruncationMode.Truncate, MaxSeqLen = 64 } }),
+        ("data.truncation", s => s.Spec with { Data = s.Spec.Data with { Truncation = TruncationMode.Truncate, MaxSeqLen = 64 } }),
         ("data.packing", s => s.Spec with { Data = s.Spec.Data with { Packing = true } }),
         ("data.validation.split", s => s.Spec with { Data = s.Spec.Data with { Validation = new ValidationSpec(0.2, null) } }),
         ("mixing (a second weighted source)", s =>

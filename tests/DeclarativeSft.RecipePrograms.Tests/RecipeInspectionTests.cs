@@ -48,19 +48,19 @@ public class RecipeInspectionTests
     }
 
     /// <summary>The final answer and the last request of a data line, read straight from the JSON.</summary>
-    private static (string Answer, string Request) AnswerAndRequest(DataFormat format, string file, int line)
+    private static (string Answer, string Request) AnswerAndRequest(DatasetFormat format, string file, int line)
     {
         var o = JsonNode.Parse(File.ReadLines(file).Skip(line - 1).First())!.AsObject();
         switch (format)
         {
-            case DataFormat.Messages:
+            case DatasetFormat.Messages:
                 var messages = o["messages"]!.AsArray().Select(m => m!.AsObject()).ToList();
                 var answer = messages.Last(m => (string?)m["role"] == "assistant");
                 var request = messages.Take(messages.IndexOf(answer)).Last(m => (string?)m["role"] == "user");
                 return ((string)answer["content"]!, (string)request["content"]!);
-            case DataFormat.Alpaca:
+            case DatasetFormat.Alpaca:
                 return ((string)o["output"]!, (string)o["instruction"]!);
-            case DataFormat.UserAssistant:
+            case DatasetFormat.UserAssistant:
                 return ((string)o["Assistant"]!, (string)o["User"]!);
             default:
                 throw new NotSupportedException(format.ToString());

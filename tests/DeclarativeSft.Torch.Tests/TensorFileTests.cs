@@ -94,17 +94,17 @@ public class TensorFileTests : TorchTest
         try
         {
             File.WriteAllBytes(path, new byte[] { 1, 2, 3 });
-            Assert.Throws<InvalidDataException>(() => TensorFile.Load(path));
+            Assert.Throws<UserErrorException>(() => TensorFile.Load(path));
             var huge = new byte[16];
             BinaryPrimitives.WriteUInt64LittleEndian(huge, 1000);
             File.WriteAllBytes(path, huge);
-            Assert.Throws<InvalidDataException>(() => TensorFile.Load(path));
+            Assert.Throws<UserErrorException>(() => TensorFile.Load(path));
             var json = Encoding.UTF8.GetBytes("{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}");
             var file = new byte[8 + json.Length + 8];
             BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
             json.CopyTo(file, 8);
             File.WriteAllBytes(path, file);
-            Assert.Throws<InvalidDataException>(() => TensorFile.Load(path)); // data past the end
+            Assert.Throws<UserErrorException>(() => TensorFile.Load(path)); // data past the end
         }
         finally
         {

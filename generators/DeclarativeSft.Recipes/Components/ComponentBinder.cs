@@ -4,7 +4,7 @@ using System.Linq;
 namespace DeclarativeSft.Recipes;
 
 /// <summary>
-/// Resolves the component names of a recipe (<c>eval.evaluators</c>, <c>hooks</c>) against the built-ins and the
+/// Resolves the component names of a recipe (<c>eval.evaluators</c>, <c>hooks</c>, <c>data.transform</c>) against the built-ins and the
 /// recipe project's classes, and reports at the YAML item what cannot be used: unknown (with a suggestion), of the
 /// wrong kind, not accessible, not constructible, ambiguous, named twice.
 /// </summary>
@@ -17,6 +17,15 @@ public static class ComponentBinder
         BuiltInComponents.EvaluatorInterface, "ITrainingHook (hooks)", BuiltInComponents.Evaluators);
     private static readonly Slot Hooks = new("hooks", "hook", ComponentKinds.Hook,
         BuiltInComponents.HookInterface, "IEvaluator (eval.evaluators)", new BuiltInComponent[0]);
+    private static readonly Slot Transforms = new("data.transform", "transform", ComponentKinds.Transform,
+        BuiltInComponents.TransformInterface, "", new BuiltInComponent[0]);
+
+    /// <summary>Each kind's interface and the key that names it, for "it is an X: name it under Y".</summary>
+    private static readonly (ComponentKinds Kind, string Interface, string Key)[] KindNames =
+    {
+        (ComponentKinds.Evaluator, "IEvaluator", "eval.evaluators"), (ComponentKinds.Hook, "ITrainingHook", "hooks"),
+        (ComponentKinds.Transform, "IExampleTransform", "data.transform"),
+    };
 
     /// <summary>Binds the names of <paramref name="spec"/> (positions from <paramref name="map"/>).</summary>
     public static ComponentBinding Bind(RecipeSpec spec, RecipeSourceMap map, ComponentCatalog catalog)
@@ -24,7 +33,15 @@ public static class ComponentBinder
         var diagnostics = new List<RecipeDiagnostic>();
         var evaluators = BindSlot(Evaluators, spec.Eval.Evaluators, map, catalog, diagnostics);
         var hooks = BindSlot(Hooks, spec.Hooks, map, catalog, diagnostics);
-        return new ComponentBinding(evaluators.ToEquatableArray(), hooks.ToEquatableArray(), diagnostics.ToEquatableArray());
+        BoundComponent? transform = null;
+        if (spec.Data.Transform is { } name)
+        {
+            var at = map.ValueOf(Transforms.Key);
+            void Report(RecipeDiagnosticDescriptor d, params object?[] args) => diagnostics.Add(d.At(map.RecipePath, at, args));
+            transform = Resolve(Transforms, name, catalog, Report);
+            if (transform is not null) Report(RecipeDiagnostics.TransformNotSeenByBuild, name);
+        }
+        return new ComponentBinding(evaluators.ToEquatableArray(), hooks.ToEquatableArray(), diagnostics.ToEquatableArray(), transform);
     }
 
     private static List<BoundComponent> BindSlot(Slot slot, EquatableArray<string> names, RecipeSourceMap map, ComponentCatalog catalog,
@@ -82,7 +99,8 @@ public static class ComponentBinder
         }
         if ((c.Kinds & slot.Kind) == 0)
         {
-            string other = c.Kinds != ComponentKinds.None ? $" (it is an {(c.Kinds.HasFlag(ComponentKinds.Evaluator) ? "IEvaluator" : "ITrainingHook")}: name it under {(c.Kinds.HasFlag(ComponentKinds.Evaluator) ? "eval.evaluators" : "hooks")})" : "";
+            var kind = KindNames.FirstOrDefault(k => (c.Kinds & k.Kind) != 0);
+            string other = kind.Interface is null ? "" : $" (it is an {kind.Interface}: name it under {kind.Key})";
             report(RecipeDiagnostics.WrongComponentKind, new object?[] { slot.Key, name, c.FullName, slot.Interface, other });
             return null;
         }

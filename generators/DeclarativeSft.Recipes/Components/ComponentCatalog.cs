@@ -12,6 +12,8 @@ public enum ComponentKinds
     Evaluator = 1,
     /// <summary><c>DeclarativeSft.Runtime.Components.ITrainingHook</c> (<c>hooks</c>).</summary>
     Hook = 2,
+    /// <summary><c>DeclarativeSft.Runtime.Components.IExampleTransform</c> (<c>data.transform</c>).</summary>
+    Transform = 4,
 }
 
 /// <summary>A class of the recipe project, as far as naming it in a recipe goes. Values only (the generator reads them
@@ -40,7 +42,9 @@ public sealed record ComponentCatalog(bool HasRuntime, EquatableArray<ComponentC
 public sealed record BoundComponent(string TypeName, bool TakesRecipe);
 
 /// <summary>The recipe's components resolved: what to construct, in order, and what is wrong with the names.</summary>
-public sealed record ComponentBinding(EquatableArray<BoundComponent> Evaluators, EquatableArray<BoundComponent> Hooks, EquatableArray<RecipeDiagnostic> Diagnostics)
+/// <param name="Transform"><c>data.transform</c>, or null.</param>
+public sealed record ComponentBinding(EquatableArray<BoundComponent> Evaluators, EquatableArray<BoundComponent> Hooks, EquatableArray<RecipeDiagnostic> Diagnostics,
+    BoundComponent? Transform = null)
 {
     /// <summary>No components, no diagnostics.</summary>
     public static ComponentBinding Empty { get; } =

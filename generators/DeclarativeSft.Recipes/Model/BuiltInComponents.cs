@@ -35,6 +35,8 @@ public static class BuiltInComponents
 
     /// <summary>The metadata name of the interface an evaluator class implements.</summary>
     public const string EvaluatorInterface = "DeclarativeSft.Runtime.Components.IEvaluator";
+    /// <summary>The metadata name of the interface a <c>data.transform</c> class implements.</summary>
+    public const string TransformInterface = "DeclarativeSft.Runtime.Components.IExampleTransform";
     /// <summary>The metadata name of the interface a hook class implements.</summary>
     public const string HookInterface = "DeclarativeSft.Runtime.Components.ITrainingHook";
 }

@@ -19,14 +19,8 @@ public enum TokenizerSource
 /// <summary>Chat template (<c>template.format</c>).</summary>
 public enum TemplateFormat { ChatMl, Llama3, Alpaca, HumanAssistant, FromTokenizer, Custom }
 
-/// <summary>Which tokens carry loss (<c>mask.train_on</c>).</summary>
-public enum MaskMode { Assistant, LastAssistant, Completion, All }
-
-/// <summary>Layout of one JSONL line (<c>data.format</c>).</summary>
-public enum DataFormat { Messages, ShareGpt, Alpaca, PromptCompletion, UserAssistant }
-
-/// <summary>What happens to an example longer than <c>max_seq_len</c> (<c>data.truncation</c>).</summary>
-public enum TruncationMode { Drop, Truncate, Error }
+// mask.train_on, data.format and data.truncation are DeclarativeSft.Data's LossMaskMode, DatasetFormat and
+// TruncationMode: the data pipeline that trains (and that the build runs) owns them, with their recipe spellings.
 
 /// <summary>Learning-rate schedule (<c>training.lr_scheduler</c>).</summary>
 public enum LrScheduler { Cosine, Linear, Constant }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DeclarativeSft.Data;
 
 namespace DeclarativeSft.Recipes;
 
@@ -17,22 +18,14 @@ public static class RecipeNames
         ("custom", TemplateFormat.Custom),
     };
 
-    public static readonly IReadOnlyList<(string Name, MaskMode Value)> MaskModes = new[]
-    {
-        ("assistant", MaskMode.Assistant), ("last_assistant", MaskMode.LastAssistant),
-        ("completion", MaskMode.Completion), ("all", MaskMode.All),
-    };
+    /// <summary><c>mask.train_on</c> (spelled where the data pipeline defines the modes).</summary>
+    public static readonly IReadOnlyList<(string Name, LossMaskMode Value)> MaskModes = LossMaskOptions.ModeNames;
 
-    public static readonly IReadOnlyList<(string Name, DataFormat Value)> DataFormats = new[]
-    {
-        ("messages", DataFormat.Messages), ("sharegpt", DataFormat.ShareGpt), ("alpaca", DataFormat.Alpaca),
-        ("prompt_completion", DataFormat.PromptCompletion), ("user_assistant", DataFormat.UserAssistant),
-    };
+    /// <summary><c>data.format</c>.</summary>
+    public static readonly IReadOnlyList<(string Name, DatasetFormat Value)> DataFormats = DatasetFormats.Names;
 
-    public static readonly IReadOnlyList<(string Name, TruncationMode Value)> TruncationModes = new[]
-    {
-        ("drop", TruncationMode.Drop), ("truncate", TruncationMode.Truncate), ("error", TruncationMode.Error),
-    };
+    /// <summary><c>data.truncation</c>.</summary>
+    public static readonly IReadOnlyList<(string Name, TruncationMode Value)> TruncationModes = Truncation.ModeNames;
 
     public static readonly IReadOnlyList<(string Name, LrScheduler Value)> LrSchedulers = new[]
     {

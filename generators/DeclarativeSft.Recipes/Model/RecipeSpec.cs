@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using DeclarativeSft.Data;
 
 namespace DeclarativeSft.Recipes;
 
@@ -60,7 +61,7 @@ public sealed record TemplateTokens(TokenPair System, TokenPair User, TokenPair 
 public sealed record TemplateSpec(TemplateFormat Format, string? System, TemplateTokens? Tokens, bool AddSpecialTokens);
 
 /// <summary><c>mask</c>: which tokens carry loss.</summary>
-public sealed record MaskSpec(MaskMode TrainOn, bool TrainEos);
+public sealed record MaskSpec(LossMaskMode TrainOn, bool TrainEos);
 
 /// <summary><c>data.validation</c>: a fraction split off the training data, or a separate file.</summary>
 public sealed record ValidationSpec(double? Split, string? Path);
@@ -98,14 +99,17 @@ public sealed record QualitySetting(string Check, QualitySeverity Severity);
 /// <param name="Train">The training sources, in recipe order (the first one is seen exactly once per epoch when
 /// sources have weights; see <c>docs/data-mixing.md</c>).</param>
 /// <param name="Quality">Severities of the dataset checks of <c>sft lint</c>.</param>
+/// <param name="Transform"><c>data.transform</c>: a class of the recipe project (<c>IExampleTransform</c>) the run applies
+/// to every conversation before rendering, or null.</param>
 public sealed record DataSpec(
     EquatableArray<DataSourceSpec> Train,
-    DataFormat Format,
+    DatasetFormat Format,
     ValidationSpec? Validation,
     int MaxSeqLen,
     TruncationMode Truncation,
     bool Packing,
-    QualitySpec Quality)
+    QualitySpec Quality,
+    string? Transform = null)
 {
     /// <summary>The training files, in recipe order.</summary>
     public IEnumerable<string> TrainPaths => Train.Select(s => s.Path);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
+using DeclarativeSft.Data;
 using DeclarativeSft.Recipes.Yaml;
 
 namespace DeclarativeSft.Recipes;
@@ -157,8 +158,8 @@ public static class RecipeParser
     private static MaskSpec ParseMask(ParseContext c, Section top)
     {
         var s = c.SubSection(top, "mask");
-        if (s is null) return new MaskSpec(MaskMode.Assistant, true);
-        return new MaskSpec(c.Enum(s, "train_on", RecipeNames.MaskModes, MaskMode.Assistant, "mask mode"), c.Bool(s, "train_eos") ?? true);
+        if (s is null) return new MaskSpec(LossMaskMode.Assistant, true);
+        return new MaskSpec(c.Enum(s, "train_on", RecipeNames.MaskModes, LossMaskMode.Assistant, "mask mode"), c.Bool(s, "train_eos") ?? true);
     }
 
     private static DataSpec? ParseData(ParseContext c, Section top)
@@ -173,7 +174,7 @@ public static class RecipeParser
         var train = DataSources.Parse(c, s);
         if (train is null && !s.Has("train"))
             c.Report(RecipeDiagnostics.MissingKey, s.Position, "train", "data", "train: data/train.jsonl");
-        var format = c.Enum(s, "format", RecipeNames.DataFormats, DataFormat.Messages, "data format");
+        var format = c.Enum(s, "format", RecipeNames.DataFormats, DatasetFormat.Messages, "data format");
 
         ValidationSpec? validation = null;
         var v = c.SubSection(s, "validation");
@@ -194,8 +195,15 @@ public static class RecipeParser
         var packing = c.Bool(s, "packing") ?? false;
         if (train is not null) train = DataSources.WithReplay(c, s, train);
         var quality = ParseQuality(c, s);
+        var transform = c.String(s, "transform");
+        if (transform is not null && !ComponentName.IsMatch(transform))
+        {
+            c.Report(RecipeDiagnostics.OutOfRange, c.ValueAt(s, "transform"), "data.transform", $"'{transform}'",
+                "a C# class name (Namespace.ClassName)", "e.g. MyTransform, a class of the recipe project implementing IExampleTransform.");
+            transform = null;
+        }
         if (train is null) return null;
-        return new DataSpec(train.ToEquatableArray(), format, validation, maxSeqLen, truncation, packing, quality);
+        return new DataSpec(train.ToEquatableArray(), format, validation, maxSeqLen, truncation, packing, quality, transform);
     }
 
     private static QualitySpec ParseQuality(ParseContext c, Section data)
@@ -275,13 +283,15 @@ public static class RecipeParser
 
     /// <summary>A list of component names (built-in names or C# class names). Whether each names something is checked
     /// by the generator against the recipe project's compilation; here only the shape.</summary>
+    private static readonly Regex ComponentName = new(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$");
+
     private static EquatableArray<string>? ParseComponentNames(ParseContext c, Section s, string key)
     {
         var names = c.StringList(s, key);
         if (names is null) return null;
         for (int i = 0; i < names.Count; i++)
         {
-            if (!Regex.IsMatch(names[i], @"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"))
+            if (!ComponentName.IsMatch(names[i]))
             {
                 c.Report(RecipeDiagnostics.OutOfRange, c.Map().ValueOf($"{s.PathOf(key)}[{i}]"), s.PathOf(key) + $"[{i}]", $"'{names[i]}'",
                     "a built-in name or a C# class name (Namespace.ClassName)", "e.g. validation_loss, or MyEvaluator for a class in the recipe project.");

@@ -38,6 +38,7 @@ public static class RecipeSchema
         S("data",
             K("train", "data/train.jsonl", "datasets"),
             K("format", "messages"),
+            K("transform", "MyTransform"),
             S("validation", K("split", "0.05"), K("path", "data/val.jsonl")),
             K("max_seq_len", "1024", "max_seq_length", "cutoff_len", "sequence_len"),
             K("truncation", "drop"),

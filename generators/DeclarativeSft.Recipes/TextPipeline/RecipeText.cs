@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using DeclarativeSft.Data;
 using DeclarativeSft.Tokenizers;
-using DataTruncation = DeclarativeSft.Data.TruncationMode;
 
 namespace DeclarativeSft.Recipes;
 
@@ -63,33 +62,7 @@ public static class RecipeText
     };
 
     /// <summary><c>mask.train_on</c> and <c>mask.train_eos</c>.</summary>
-    public static LossMaskOptions MaskOptions(RecipeSpec spec) => new(MaskMode(spec.Mask.TrainOn), spec.Mask.TrainEos);
-
-    /// <summary><c>data.format</c>.</summary>
-    public static DatasetFormat Format(DataFormat format) => format switch
-    {
-        DataFormat.Messages => DatasetFormat.Messages,
-        DataFormat.ShareGpt => DatasetFormat.ShareGpt,
-        DataFormat.Alpaca => DatasetFormat.Alpaca,
-        DataFormat.PromptCompletion => DatasetFormat.PromptCompletion,
-        _ => DatasetFormat.UserAssistant,
-    };
-
-    /// <summary><c>data.truncation</c>.</summary>
-    public static DataTruncation Truncation(TruncationMode mode) => mode switch
-    {
-        TruncationMode.Drop => DataTruncation.Drop,
-        TruncationMode.Truncate => DataTruncation.Truncate,
-        _ => DataTruncation.Error,
-    };
-
-    private static LossMaskMode MaskMode(MaskMode mode) => mode switch
-    {
-        Recipes.MaskMode.Assistant => LossMaskMode.Assistant,
-        Recipes.MaskMode.LastAssistant => LossMaskMode.LastAssistant,
-        Recipes.MaskMode.Completion => LossMaskMode.Completion,
-        _ => LossMaskMode.All,
-    };
+    public static LossMaskOptions MaskOptions(RecipeSpec spec) => new(spec.Mask.TrainOn, spec.Mask.TrainEos);
 
     private static IEnumerable<string> ByteTokenizerSpecials(TemplateSpec template) => template.Format switch
     {

@@ -44,8 +44,8 @@ public static class DataFileCheck
             ? new SourceLint(source, sourceIndex, DatasetQuality.Settings(spec), SourceLint.Markers(masker.Template, masker.Tokenizer),
                 DatasetQuality.CrossSourceChecks(spec.Data.Quality))
             : null;
-        var format = RecipeText.Format(spec.Data.Format);
-        var truncation = RecipeText.Truncation(spec.Data.Truncation);
+        var format = spec.Data.Format;
+        var truncation = spec.Data.Truncation;
         int examples = 0;
         long trained = masker is null ? -1 : 0;
         var dropped = new List<int>();

@@ -14,8 +14,8 @@ namespace DeclarativeSft.Recipes;
 public static class DatasetQuality
 {
     /// <summary>The settings of the checks: what the reader, the mask and truncation of <paramref name="spec"/> do.</summary>
-    public static LintSettings Settings(RecipeSpec spec) => new(RecipeText.Format(spec.Data.Format), spec.Data.MaxSeqLen,
-        RecipeText.Truncation(spec.Data.Truncation), spec.Template.System, RecipeNames.NameOf(RecipeNames.MaskModes, spec.Mask.TrainOn));
+    public static LintSettings Settings(RecipeSpec spec) => new(spec.Data.Format, spec.Data.MaxSeqLen,
+        spec.Data.Truncation, spec.Template.System, RecipeNames.NameOf(RecipeNames.MaskModes, spec.Mask.TrainOn));
 
     /// <summary>Each data.train source with the recipe line that names it (where per-source findings point).</summary>
     public static IReadOnlyList<SourceDeclaration> Sources(RecipeSpec spec, RecipeSourceMap map) =>

@@ -52,8 +52,7 @@ internal static class InspectCommand
             }
             return 0;
         }
-        catch (Exception e) when (e is DataFormatException or ChatTemplateException or FileNotFoundException
-                                      or TokenizerLoadException or JinjaException or InvalidOperationException or ArgumentException)
+        catch (UserErrorException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

@@ -46,7 +46,7 @@ internal static class LintCommand
             var masker = new LossMasker(tokenizer, template, RecipeTextPipeline.MaskOptions(spec));
             report = DatasetLinter.Run(DatasetQuality.Sources(spec, parsed.Map), masker, tokenizer, DatasetQuality.Settings(spec));
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (UserErrorException e)
         {
             error.WriteLine($"{spec.RecipePath}: error: {e.Message}");
             return 1;

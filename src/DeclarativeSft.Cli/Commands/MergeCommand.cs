@@ -75,8 +75,7 @@ internal static class MergeCommand
                 Console.WriteLine($"merged LoRA r={spec.R} alpha={spec.Alpha} into {b}; wrote {outDir}");
                 return 0;
             }
-            catch (Exception e) when (e is ModelConfigException or SafetensorsException or IOException or InvalidDataException or TorchRuntimeException
-                                          or UnauthorizedAccessException or DataFormatException or ChatTemplateException or TokenizerLoadException or JinjaException)
+            catch (UserErrorException e)
             {
                 Console.Error.WriteLine($"sft {name}: {e.Message}");
                 return 1;

@@ -44,8 +44,7 @@ internal static class ScoreCommand
                 }
                 return 0;
             }
-            catch (Exception e) when (e is ModelConfigException or SafetensorsException or FormatException or TorchRuntimeException
-                or InvalidDataException or IOException or UnauthorizedAccessException)
+            catch (UserErrorException e)
             {
                 Console.Error.WriteLine($"sft score: {e.Message}");
                 return 1;

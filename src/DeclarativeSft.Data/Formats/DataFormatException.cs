@@ -24,7 +24,7 @@ public enum DataProblemKind
 /// <summary>A data file line that cannot be used. The message starts with <c>file:line:</c> and says what is
 /// wrong and what to do, so that callers can print it as is. The same reader raises it at build time (where it
 /// becomes an SFT diagnostic at <see cref="Line"/>:<see cref="Column"/>) and at run time.</summary>
-public sealed class DataFormatException : Exception
+public sealed class DataFormatException : UserErrorException
 {
     public DataFormatException(string file, int line, string problem, DataProblemKind kind = DataProblemKind.TemplateFailed, int column = 1, string? value = null)
         : base($"{file}:{line}: {problem}")

@@ -18,15 +18,15 @@ public enum DatasetFormat
 /// <summary>Recipe spellings of <see cref="DatasetFormat"/>, and what each layout looks like.</summary>
 public static class DatasetFormats
 {
+    /// <summary>The recipe spellings of <c>data.format</c> (the recipe parser reads these).</summary>
+    public static IReadOnlyList<(string Name, DatasetFormat Value)> Names { get; } =
+    [
+        ("messages", DatasetFormat.Messages), ("sharegpt", DatasetFormat.ShareGpt), ("alpaca", DatasetFormat.Alpaca),
+        ("prompt_completion", DatasetFormat.PromptCompletion), ("user_assistant", DatasetFormat.UserAssistant),
+    ];
+
     /// <summary>The recipe spelling of <paramref name="format"/>.</summary>
-    public static string NameOf(DatasetFormat format) => format switch
-    {
-        DatasetFormat.Messages => "messages",
-        DatasetFormat.ShareGpt => "sharegpt",
-        DatasetFormat.Alpaca => "alpaca",
-        DatasetFormat.PromptCompletion => "prompt_completion",
-        _ => "user_assistant",
-    };
+    public static string NameOf(DatasetFormat format) => Names.First(f => f.Value == format).Name;
 
     /// <summary>The role names a line of <paramref name="format"/> may use (empty for formats without roles).</summary>
     public static IReadOnlyList<string> RolesOf(DatasetFormat format) => format switch
@@ -46,17 +46,7 @@ public static class DatasetFormats
         DatasetFormat.ShareGpt => "{\"conversations\": [{\"from\": \"human\", \"value\": \"…\"}, {\"from\": \"gpt\", \"value\": \"…\"}]}",
         DatasetFormat.Alpaca => "{\"instruction\": \"…\", \"input\": \"…\", \"output\": \"…\"}",
         DatasetFormat.PromptCompletion => "{\"prompt\": \"…\", \"completion\": \"…\"}",
-        _ => "{\"User\": \"…\", \"Assistant\": \"…\", \"Template\": \"optional system text\"}",
-    };
-
-    public static DatasetFormat Parse(string name) => name switch
-    {
-        "messages" => DatasetFormat.Messages,
-        "sharegpt" => DatasetFormat.ShareGpt,
-        "alpaca" => DatasetFormat.Alpaca,
-        "prompt_completion" => DatasetFormat.PromptCompletion,
-        "user_assistant" => DatasetFormat.UserAssistant,
-        _ => throw new ArgumentException(
-            $"unknown data format '{name}'; use one of messages, sharegpt, alpaca, prompt_completion, user_assistant"),
+        DatasetFormat.UserAssistant => "{\"User\": \"…\", \"Assistant\": \"…\", \"Template\": \"optional system text\"}",
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 }

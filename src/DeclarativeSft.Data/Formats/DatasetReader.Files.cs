@@ -7,8 +7,9 @@ public static partial class DatasetReader
     public static List<Conversation> ReadFile(string path, DatasetFormat format)
     {
         if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: data file not found; check data.train / data.validation / data.replay paths in the recipe (relative paths resolve against the recipe folder)", path);
-        CheckNotBinary(path);
+            throw new UserErrorException($"{path}: data file not found; check data.train / data.validation / data.replay paths in the recipe (relative paths resolve against the recipe folder)");
+        try { CheckNotBinary(path); }
+        catch (Exception e) when (UserErrorException.FromIo(e, path, "cannot read the data file") is { } user) { throw user; }
         try
         {
             // Strict UTF-8: invalid bytes are an error at their line, not silently U+FFFD.
@@ -19,6 +20,7 @@ public static partial class DatasetReader
         {
             throw InvalidUtf8(path);
         }
+        catch (Exception e) when (UserErrorException.FromIo(e, path, "cannot read the data file") is { } user) { throw user; }
     }
 
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

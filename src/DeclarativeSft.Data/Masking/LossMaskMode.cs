@@ -16,12 +16,13 @@ public enum LossMaskMode
 /// <summary>Loss-mask settings: the mode and whether the assistant's closing end-of-turn marker is trained.</summary>
 public sealed record LossMaskOptions(LossMaskMode Mode = LossMaskMode.Assistant, bool TrainEos = true)
 {
-    public static LossMaskMode ParseMode(string name) => name switch
-    {
-        "assistant" => LossMaskMode.Assistant,
-        "last_assistant" => LossMaskMode.LastAssistant,
-        "completion" => LossMaskMode.Completion,
-        "all" => LossMaskMode.All,
-        _ => throw new ArgumentException($"unknown mask.train_on '{name}'; use assistant, last_assistant, completion or all"),
-    };
+    /// <summary>The recipe spellings of <c>mask.train_on</c> (the recipe parser reads these).</summary>
+    public static IReadOnlyList<(string Name, LossMaskMode Value)> ModeNames { get; } =
+    [
+        ("assistant", LossMaskMode.Assistant), ("last_assistant", LossMaskMode.LastAssistant),
+        ("completion", LossMaskMode.Completion), ("all", LossMaskMode.All),
+    ];
+
+    /// <summary>The recipe spelling of <paramref name="mode"/>.</summary>
+    public static string NameOf(LossMaskMode mode) => ModeNames.First(m => m.Value == mode).Name;
 }

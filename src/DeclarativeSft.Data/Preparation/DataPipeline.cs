@@ -40,9 +40,13 @@ public sealed record PreparedData(TrainingMix Mix, IReadOnlyList<PackedRow> Vali
 /// </summary>
 public static class DataPipeline
 {
-    /// <summary>Reads all examples of <paramref name="files"/> (no splitting, no truncation).</summary>
-    public static List<Conversation> Read(IEnumerable<string> files, DatasetFormat format, string? defaultSystem) =>
-        files.SelectMany(f => DatasetReader.ReadFile(f, format)).Select(c => c.WithDefaultSystem(defaultSystem)).ToList();
+    /// <summary>Reads all examples of <paramref name="files"/> (no splitting, no truncation), each passed through
+    /// <paramref name="transform"/> when there is one (a null result leaves the example out).</summary>
+    public static List<Conversation> Read(IEnumerable<string> files, DatasetFormat format, string? defaultSystem,
+        Func<Conversation, Conversation?>? transform = null) =>
+        files.SelectMany(f => DatasetReader.ReadFile(f, format))
+            .Select(c => transform is null ? c : transform(c)).OfType<Conversation>()
+            .Select(c => c.WithDefaultSystem(defaultSystem)).ToList();
 
     /// <summary>Reads, splits, labels and truncates every source.</summary>
     public static LabeledData Label(DataPipelineOptions options, LossMasker masker)
@@ -52,7 +56,7 @@ public static class DataPipeline
         var validation = new List<TruncationResult>();
         foreach (var source in options.Sources)
         {
-            var all = Read([source.Path], options.Format, options.DefaultSystem);
+            var all = Read([source.Path], options.Format, options.DefaultSystem, options.Transform);
             if (all.Count == 0)
                 throw new InvalidOperationException($"no examples in {source.Path}; add JSON lines to it or remove it from data.train");
             List<Conversation> kept = all, held = [];
@@ -62,7 +66,7 @@ public static class DataPipeline
             if (options.ValidationFile is null) validation.Add(Truncation.Apply(held.Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true));
         }
         if (options.ValidationFile is not null)
-            validation = [Truncation.Apply(Read([options.ValidationFile], options.Format, options.DefaultSystem).Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true)];
+            validation = [Truncation.Apply(Read([options.ValidationFile], options.Format, options.DefaultSystem, options.Transform).Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true)];
         return new LabeledData(options.Sources.Select(s => s.Tag).ToList(), train, validation);
     }
 

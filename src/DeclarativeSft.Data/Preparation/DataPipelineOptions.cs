@@ -12,6 +12,8 @@ namespace DeclarativeSft.Data;
 /// <param name="ValidationFile">A separate validation file (same format), or null.</param>
 /// <param name="Seed">Seed of the validation split, the mixing draws and the epoch order.</param>
 /// <param name="DefaultSystem">template.system: the system prompt of examples that have none.</param>
+/// <param name="Transform">data.transform: applied to each conversation as it is read (null result: left out), before
+/// the default system prompt; null: none.</param>
 public sealed record DataPipelineOptions(
     IReadOnlyList<TrainingSource> Sources,
     DatasetFormat Format,
@@ -22,7 +24,8 @@ public sealed record DataPipelineOptions(
     double? ValidationSplit = null,
     string? ValidationFile = null,
     int Seed = 42,
-    string? DefaultSystem = null)
+    string? DefaultSystem = null,
+    Func<Conversation, Conversation?>? Transform = null)
 {
     /// <summary>Options for unweighted training files, each its own source tagged by its file name.</summary>
     public static DataPipelineOptions ForFiles(IReadOnlyList<string> files, DatasetFormat format, int maxSeqLen) =>

@@ -46,13 +46,11 @@ public sealed record TruncationResult(IReadOnlyList<LabeledExample> Kept, IReadO
 /// data line) and the run (what is trained) both take.</summary>
 public static class Truncation
 {
-    public static TruncationMode Parse(string name) => name switch
-    {
-        "drop" => TruncationMode.Drop,
-        "truncate" => TruncationMode.Truncate,
-        "error" => TruncationMode.Error,
-        _ => throw new ArgumentException($"unknown data.truncation '{name}'; use drop, truncate or error"),
-    };
+    /// <summary>The recipe spellings of <c>data.truncation</c> (the recipe parser reads these).</summary>
+    public static IReadOnlyList<(string Name, TruncationMode Value)> ModeNames { get; } =
+    [
+        ("drop", TruncationMode.Drop), ("truncate", TruncationMode.Truncate), ("error", TruncationMode.Error),
+    ];
 
     /// <summary>Decides about one example.</summary>
     /// <exception cref="DataFormatException">It is longer than <paramref name="maxSeqLen"/> under
@@ -70,17 +68,19 @@ public static class Truncation
             case TruncationMode.Truncate:
                 var cut = example.Truncate(maxSeqLen);
                 return new ExampleVerdict(cut, cut.TrainedTokenCount == 0 ? ExampleFate.TruncatedToNothing : ExampleFate.Truncated);
-            default:
+            case TruncationMode.Error:
                 throw new DataFormatException(example.Source.SourceFile, example.Source.SourceLine,
                     $"example has {example.Length} tokens, more than data.max_seq_len {maxSeqLen}; raise max_seq_len, shorten the example, or set data.truncation: drop or truncate",
                     DataProblemKind.TooLong, 1, example.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            default:
+                throw new ArgumentOutOfRangeException(nameof(mode), mode, "not a truncation mode");
         }
     }
 
     /// <summary>The error training raises for an example whose verdict is <see cref="ExampleFate.NothingToTrain"/>.</summary>
     public static DataFormatException NothingToTrain(LabeledExample example, LossMaskOptions mask) =>
         new(example.Source.SourceFile, example.Source.SourceLine,
-            $"example has no trained token under mask.train_on: {MaskName(mask.Mode)}{(mask.TrainEos ? "" : " with train_eos: false")}; it would add nothing to training. " +
+            $"example has no trained token under mask.train_on: {LossMaskOptions.NameOf(mask.Mode)}{(mask.TrainEos ? "" : " with train_eos: false")}; it would add nothing to training. " +
             (example.Source.Messages.Any(m => m.Role == ChatRoles.Assistant)
                 ? "Give the assistant turn some content, or set mask.train_eos: true."
                 : "Add an assistant turn, or use mask.train_on: all."), DataProblemKind.NoTrainedToken);
@@ -104,13 +104,4 @@ public static class Truncation
         }
         return new TruncationResult(kept, dropped, truncated);
     }
-
-    /// <summary>The recipe spelling of <paramref name="mode"/>.</summary>
-    public static string MaskName(LossMaskMode mode) => mode switch
-    {
-        LossMaskMode.Assistant => "assistant",
-        LossMaskMode.LastAssistant => "last_assistant",
-        LossMaskMode.Completion => "completion",
-        _ => "all",
-    };
 }

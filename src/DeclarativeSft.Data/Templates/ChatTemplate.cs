@@ -36,4 +36,4 @@ public abstract class ChatTemplate
 
 /// <summary>A template that cannot be used to build loss masks (e.g. a Jinja template whose renderings of
 /// successive prefixes of a conversation are not prefixes of each other).</summary>
-public sealed class ChatTemplateException(string message) : Exception(message);
+public sealed class ChatTemplateException(string message) : UserErrorException(message);

@@ -6,7 +6,7 @@ namespace DeclarativeSft.Jinja;
 
 /// <summary>A line of a conversations JSONL file is malformed, or its conversation made the template fail.</summary>
 public sealed class ChatInputException(string file, int line, string message)
-    : Exception($"{file}:{line}: error: {message}")
+    : UserErrorException($"{file}:{line}: error: {message}")
 {
     /// <summary>The input file (as named by the caller).</summary>
     public string File { get; } = file;

@@ -16,7 +16,8 @@ namespace DeclarativeSft.Runtime.Commands;
 
 /// <summary>
 /// The commands of a generated recipe program — train (default), inspect, eval, generate, export — and the one
-/// place where their failures become a single "error: …" line on stderr and exit code 1 (never a stack trace).
+/// place where their failures are reported (<see cref="ErrorReport"/>: a user error is one "error: …" line and exit
+/// code 1; anything else is reported as a bug, with its stack).
 /// </summary>
 public static class RecipeCommands
 {
@@ -54,24 +55,9 @@ public static class RecipeCommands
                 _ => throw new RecipeRunException($"unknown command {options.Command}"),
             };
         }
-        catch (Exception e) when (IsUserError(e))
+        catch (Exception e)
         {
-            error.WriteLine($"error: {TorchErrors.Headline(e)}");
-            return 1;
-        }
-        catch (Exception e) when (Environment.GetEnvironmentVariable("SFT_DEBUG") != "1")
-        {
-            error.WriteLine($"error: {e.GetType().Name}: {TorchErrors.Headline(e)}");
-            error.WriteLine("This looks like a bug in DeclarativeSft rather than in the recipe; run again with SFT_DEBUG=1 for the stack trace and report it.");
-            return 1;
+            return ErrorReport.Write(e, error);
         }
     }
-
-    /// <summary>Failures whose message already says what is wrong with the recipe, its files or the machine.</summary>
-    private static bool IsUserError(Exception e) => e is DataFormatException or ChatTemplateException or TokenizerLoadException
-        or JinjaException or ModelConfigException or SafetensorsException or RecipeRunException or FileNotFoundException
-        or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException or TorchRuntimeException
-        or ResumeMismatchException or TrainingDivergedException
-        or ExternalException // a libtorch error as TorchSharp reports it (torch.CheckForErrors), e.g. a shape mismatch
-        or InvalidOperationException or ArgumentException or IOException;
 }

@@ -10,7 +10,7 @@ public static class RecipeEval
     /// <summary>Evaluates the newest checkpoint of the output folder; returns the exit code.</summary>
     public static int Run(RecipeSpec spec, RecipeRunOptions options, RecipeComponents components, TextWriter output, int? heldOutItems = null)
     {
-        using var session = RecipeSession.Open(spec, options);
+        using var session = RecipeSession.Open(spec, options, components.Transform);
         var checkpoint = session.LoadLatestCheckpoint();
         output.WriteLine($"recipe {spec.Name}: evaluating {checkpoint} on {session.Device}");
         var loss = session.CreateTrainer(new TrainingProgressLines(TextWriter.Null)).Evaluate();

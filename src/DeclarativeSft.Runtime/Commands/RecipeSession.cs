@@ -40,36 +40,42 @@ public sealed class RecipeSession : IDisposable
     /// <summary>The recipe's data section, resolved.</summary>
     public DataPipelineOptions DataOptions { get; }
     /// <summary><c>--seed</c> or training.seed.</summary>
-    public int Seed { get; }
+    public int Seed => RunSpec.Training.Seed;
     /// <summary><c>--output</c> or output.dir, absolute.</summary>
-    public string OutputDir { get; }
+    public string OutputDir => RunSpec.Output.Dir;
     /// <summary><c>--device</c> or training.device, with <c>auto</c> resolved.</summary>
     public Device Device { get; }
 
-    private RecipeSession(RecipeSpec spec, RecipeRunOptions options)
+    private readonly IExampleTransform? _transform;
+
+    private RecipeSession(RecipeSpec spec, RecipeRunOptions options, IExampleTransform? transform)
     {
+        _transform = transform;
         TorchRuntime.EnsureInitialized();
         Spec = spec;
         Options = options;
-        Seed = options.Seed ?? spec.Training.Seed;
-        OutputDir = Path.GetFullPath(options.Output ?? spec.Output.Dir);
+        RunSpec = ApplyOverrides(spec, options);
         CheckDataFiles(spec);
         if (options.Output is not null) CheckOutputOverride(spec, OutputDir);
         Device = ResolveDevice(options.Device ?? spec.Training.Device);
         Tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
         Template = RecipeTextPipeline.CreateTemplate(spec, Tokenizer);
         Masker = new LossMasker(Tokenizer, Template, RecipeTextPipeline.MaskOptions(spec));
-        DataOptions = RecipeTextPipeline.DataOptions(spec, Seed);
+        DataOptions = RecipeTextPipeline.DataOptions(spec, Seed) with { Transform = transform is null ? null : transform.Transform };
     }
 
     /// <summary>Builds the text side of <paramref name="spec"/> (tokenizer, template, masker); data and model follow on use.</summary>
-    public static RecipeSession Open(RecipeSpec spec, RecipeRunOptions options) => new(spec, options);
+    /// <param name="transform">The recipe's <c>data.transform</c> (its generated program constructs it); needed to read
+    /// the data of a recipe that names one.</param>
+    public static RecipeSession Open(RecipeSpec spec, RecipeRunOptions options, IExampleTransform? transform = null) => new(spec, options, transform);
 
     /// <summary>Training mix and validation rows (read, split, labelled, truncated, mixed, packed).</summary>
     public PreparedData Data => _data ??= PrepareData();
 
     /// <summary>Where the prepared data is cached (<c>cache/</c> in the output folder), or null with SFT_DATA_CACHE=off.</summary>
-    public string? DataCacheFolder => Environment.GetEnvironmentVariable("SFT_DATA_CACHE") is "off" or "0" ? null : Path.Combine(OutputDir, "cache");
+    /// <remarks>Off with a <c>data.transform</c>: its code can change without any input of the cache key changing.</remarks>
+    public string? DataCacheFolder => Environment.GetEnvironmentVariable("SFT_DATA_CACHE") is "off" or "0" || Spec.Data.Transform is not null
+        ? null : Path.Combine(OutputDir, "cache");
 
     /// <summary>True when <see cref="Data"/> was read from the preparation cache (nothing it depends on changed).</summary>
     public bool DataFromCache { get; private set; }
@@ -77,6 +83,8 @@ public sealed class RecipeSession : IDisposable
     /// <summary>The prepared data from the cache when its key matches, else prepared and stored for the next run.</summary>
     private PreparedData PrepareData()
     {
+        if (Spec.Data.Transform is { } name && _transform is null)
+            throw new RecipeRunException($"data.transform names '{name}': its data can be read only through the recipe's generated program (dotnet run --project {Spec.RecipeDirectory}), which constructs it.");
         int pad = RecipeTextPipeline.PadTokenId(Tokenizer);
         if (DataCacheFolder is not { } folder) return DataPipeline.Prepare(DataOptions, Masker, pad);
         var key = Caching.PreparationCache.Key(RecipeTextPipeline.PreparationInputs(Spec, DataOptions, pad));
@@ -129,44 +137,37 @@ public sealed class RecipeSession : IDisposable
     /// <summary>The newest complete checkpoint of this recipe's output folder, or null.</summary>
     public string? LatestCheckpoint => CheckpointStore.Latest(CheckpointsDir);
 
-    /// <summary>The trainer's options: the recipe's training/regularization/eval/output sections with the overrides applied.</summary>
-    public TrainerOptions TrainerOptions()
+    /// <summary>The recipe as this run trains it: <see cref="Spec"/> with the command line's overrides applied, each
+    /// where the recipe would say it (<c>--seed</c> → training.seed, <c>--max-steps</c> → training.max_steps,
+    /// <c>--output</c> → output.dir (absolute), <c>--resume</c> → output.resume_from_checkpoint).</summary>
+    public RecipeSpec RunSpec { get; }
+
+    /// <summary>What the trainer needs besides <see cref="RunSpec"/>: this run's identity and validation tags.</summary>
+    /// <param name="stopAfterSteps">Stop as if killed after this many steps (resume tests); null: run to the end.</param>
+    public RunContext RunContext(int? stopAfterSteps = null) => new()
     {
-        var t = Spec.Training;
-        var (resumeAuto, resumeFrom) = ResumePolicy();
-        return new TrainerOptions
+        StopAfterSteps = stopAfterSteps,
+        RunIdentity = RunIdentity(),
+        ValidationTags = Spec.Data.Validation?.Split is not null && Data.Mix.Tags.Count > 1 ? Data.Mix.Tags : null,
+    };
+
+    private static RecipeSpec ApplyOverrides(RecipeSpec spec, RecipeRunOptions options)
+    {
+        var (resume, resumePath) = options.Resume switch
         {
-            OutputDir = OutputDir,
-            Epochs = t.Epochs,
-            GradientAccumulationSteps = t.GradientAccumulationSteps,
-            LearningRate = t.LearningRate,
-            Scheduler = t.LrScheduler,
-            WarmupRatio = t.WarmupRatio,
-            WarmupSteps = t.WarmupSteps,
-            WeightDecay = t.WeightDecay,
-            MaxGradNorm = t.MaxGradNorm,
-            MaxSteps = Options.MaxSteps ?? t.MaxSteps,
-            Seed = Seed,
-            GradientCheckpointing = t.GradientCheckpointing,
-            L2ToBase = Spec.Regularization.L2ToBase,
-            KlToBase = Spec.Regularization.KlToBase,
-            EvalEverySteps = Spec.Eval.EverySteps,
-            EarlyStoppingPatience = Spec.Eval.EarlyStoppingPatience,
-            CheckpointEverySteps = Spec.Output.CheckpointEverySteps,
-            SamplePrompts = Spec.Eval.Samples.ToArray(),
-            MaxNewTokens = Spec.Eval.MaxNewTokens,
-            ResumeAuto = resumeAuto,
-            ResumeFrom = resumeFrom,
-            AdapterConfigJson = Spec.Lora is { } lora
-                ? PeftAdapter.ConfigJson(lora, Spec.Model.Path).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })
-                : null,
-            KeepCheckpoints = Spec.Output.KeepCheckpoints,
-            RunIdentity = RunIdentity(),
-            ValidationTags = Spec.Data.Validation?.Split is not null && Data.Mix.Tags.Count > 1 ? Data.Mix.Tags : null,
+            null => (spec.Output.Resume, spec.Output.ResumePath),
+            var o when o.Equals("auto", StringComparison.OrdinalIgnoreCase) => (ResumeMode.Auto, null),
+            var o when o.Equals("never", StringComparison.OrdinalIgnoreCase) => (ResumeMode.Never, null),
+            var o => (ResumeMode.Path, (string?)Path.GetFullPath(o)),
+        };
+        return spec with
+        {
+            Training = spec.Training with { Seed = options.Seed ?? spec.Training.Seed, MaxSteps = options.MaxSteps ?? spec.Training.MaxSteps },
+            Output = spec.Output with { Dir = Path.GetFullPath(options.Output ?? spec.Output.Dir), Resume = resume, ResumePath = resumePath },
         };
     }
 
-    /// <summary>What, besides the trainer's options, decides what this run trains: recipe, model, adapters, frozen
+    /// <summary>What, besides the training settings the trainer reads itself, decides what this run trains: recipe, model, adapters, frozen
     /// layers, precision and the training rows themselves (a digest of their ids, labels and positions, so a change of
     /// data, template, mask, tokenizer or max_seq_len shows).</summary>
     private Dictionary<string, string> RunIdentity()
@@ -194,11 +195,12 @@ public sealed class RecipeSession : IDisposable
         };
     }
 
-    /// <summary>A trainer over this session's model, data and options.</summary>
-    public Trainer CreateTrainer(ITrainingProgress progress)
+    /// <summary>A trainer over this session's model, data and <see cref="RunSpec"/>.</summary>
+    /// <param name="stopAfterSteps">Stop as if killed after this many steps (resume tests); null: run to the end.</param>
+    public Trainer CreateTrainer(ITrainingProgress progress, int? stopAfterSteps = null)
     {
         var batches = new EpochBatcher(Data.Mix, Spec.Training.MicroBatchSize);
-        return new Trainer(Model, Trainable, TrainerOptions(), batches, Data.ValidationRows, Spec.Training.MicroBatchSize, SampleCodec, progress);
+        return new Trainer(Model, Trainable, RunSpec, RunContext(stopAfterSteps), batches, Data.ValidationRows, SampleCodec, progress);
     }
 
     /// <summary>Prompt encoding, decoding and stop tokens for sample generations.</summary>
@@ -230,14 +232,14 @@ public sealed class RecipeSession : IDisposable
     {
         var path = Path.Combine(checkpointDir, CheckpointStore.TrainableFile);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: not found; {checkpointDir} is not a complete checkpoint of this recipe.");
+            throw new UserErrorException($"{path}: not found; {checkpointDir} is not a complete checkpoint of this recipe.");
         using var weights = SafetensorsFile.Open(path);
         using var noGrad = torch.no_grad();
         // Each copy disposes its temporaries (TensorSafetensors.CopyInto has its own scope).
         foreach (var (name, t) in Trainable.Trainable)
         {
             if (!weights.Contains(name))
-                throw new InvalidDataException($"{path}: tensor '{name}' missing: the checkpoint was written with different trainable parameters (LoRA targets or freeze_layers changed). Train again with --resume never.");
+                throw new UserErrorException($"{path}: tensor '{name}' missing: the checkpoint was written with different trainable parameters (LoRA targets or freeze_layers changed). Train again with --resume never.");
             TensorSafetensors.CopyInto(weights, name, t);
         }
     }
@@ -283,21 +285,6 @@ public sealed class RecipeSession : IDisposable
         }
         if (Why() is { } why)
             throw new RecipeRunException($"--output '{output}' is {why}; checkpoints would mix with inputs. Choose a folder outside it, e.g. out/{spec.Name}.");
-    }
-
-    private (bool Auto, string? From) ResumePolicy()
-    {
-        string? o = Options.Resume;
-        if (o is not null)
-            return o.Equals("auto", StringComparison.OrdinalIgnoreCase) ? (true, null)
-                 : o.Equals("never", StringComparison.OrdinalIgnoreCase) ? (false, null)
-                 : (false, Path.GetFullPath(o));
-        return Spec.Output.Resume switch
-        {
-            ResumeMode.Auto => (true, null),
-            ResumeMode.Path => (false, Spec.Output.ResumePath),
-            _ => (false, null),
-        };
     }
 
     private LlamaForCausalLM CreateBaseModel()

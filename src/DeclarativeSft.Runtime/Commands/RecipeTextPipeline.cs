@@ -46,9 +46,9 @@ public static class RecipeTextPipeline
         var data = spec.Data;
         return new DataPipelineOptions(
             data.Train.Select(s => new TrainingSource(s.Path, s.Weight, s.Tag)).ToArray(),
-            RecipeText.Format(data.Format),
+            data.Format,
             data.MaxSeqLen,
-            RecipeText.Truncation(data.Truncation),
+            data.Truncation,
             data.Packing,
             PackingStrategy.BestFit,
             data.Validation?.Split,
@@ -111,7 +111,7 @@ public static class RecipeTextPipeline
     /// default system prompt).</summary>
     public static IEnumerable<Conversation> ProofSamples(RecipeSpec spec, int perFile = 8)
     {
-        var format = RecipeText.Format(spec.Data.Format);
+        var format = spec.Data.Format;
         foreach (var path in spec.Data.TrainPaths.Append(spec.Data.Validation?.Path).Distinct())
             if (path is not null && File.Exists(path))
                 foreach (var conversation in DatasetReader.ReadFile(path, format).Take(perFile))

@@ -20,7 +20,7 @@ public static class RecipeTrain
     public static int Run(RecipeSpec spec, RecipeRunOptions options, RecipeComponents components, TextWriter output, int? heldOutItems = null)
     {
         var clock = Stopwatch.StartNew();
-        using var session = RecipeSession.Open(spec, options);
+        using var session = RecipeSession.Open(spec, options, components.Transform);
         var data = session.Data;
         var model = session.Model;
         var trainable = session.Trainable;

@@ -36,7 +36,7 @@ public sealed class RecipeEvaluation
         Func<IReadOnlyList<int>, string> decode, IReadOnlySet<int> stopIds, int? heldOutLimit)
     {
         (_spec, _evaluators, _encode, _decode, _stopIds) = (spec, evaluators, encode, decode, stopIds);
-        if (evaluators.Any(e => e.NeedsAnswers) && spec.Data.Validation?.Path is { } path && spec.Data.Format == DataFormat.Messages)
+        if (evaluators.Any(e => e.NeedsAnswers) && spec.Data.Validation?.Path is { } path && spec.Data.Format == DatasetFormat.Messages)
             (_heldOutPath, _prompts) = (path, HeldOutAnswering.Read(path, heldOutLimit));
         else _prompts = [];
     }

@@ -55,7 +55,7 @@ public static class ExportProof
         try { return chat.Render(messages.Select(m => new ChatTurn(m.Role, m.Content)).ToList(), addGenerationPrompt); }
         catch (JinjaException e)
         {
-            throw new InvalidDataException($"{sample.Location}: the exported chat_template fails on this training example: {e.Message}; nothing was exported.");
+            throw new ExportProofException($"{sample.Location}: the exported chat_template fails on this training example: {e.Message}; nothing was exported.");
         }
     }
 
@@ -72,7 +72,7 @@ public static class ExportProof
         string textDiff = c == trainingText.Length && c == exportedText.Length
             ? "the texts are the same, so the tokenizers differ"
             : $"the texts differ from character {c}: training {Quote(Snippet(trainingText, c))}, export {Quote(Snippet(exportedText, c))}";
-        throw new InvalidDataException(
+        throw new ExportProofException(
             $"{sample.Location}: the exported chat_template and tokenizer.json do not reproduce the training ids of this example{what}: " +
             $"first difference at token {at} of {expected.Length} (training {Token(trainingTokenizer, expected)}, export {Token(exportedTokenizer, actual)}); " +
             $"{textDiff}. Nothing was exported; the previous export, if any, is unchanged.");
@@ -89,3 +89,6 @@ public static class ExportProof
         return -1;
     }
 }
+
+/// <summary>The exported tokenizer files and chat_template do not reproduce a training example's ids: nothing was exported.</summary>
+public sealed class ExportProofException(string message) : UserErrorException(message);

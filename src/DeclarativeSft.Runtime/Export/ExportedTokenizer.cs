@@ -171,11 +171,11 @@ public sealed class ExportedTokenizer
         try
         {
             return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true }) as JsonObject
-                ?? throw new InvalidDataException($"{path}: expected a JSON object; restore the file of the checkpoint.");
+                ?? throw new UserErrorException($"{path}: expected a JSON object; restore the file of the checkpoint.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}); restore the file of the checkpoint.");
+            throw new UserErrorException($"{path}: not valid JSON ({e.Message}); restore the file of the checkpoint.");
         }
     }
 }

@@ -70,18 +70,18 @@ public static class PeftAdapter
     public static LoraSpec LoadSpec(string folder)
     {
         var path = Path.Combine(folder, ConfigFile);
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: adapter_config.json not found; point at a PEFT adapter folder (or a LoRA checkpoint).");
+        if (!File.Exists(path)) throw new UserErrorException($"{path}: adapter_config.json not found; point at a PEFT adapter folder (or a LoRA checkpoint).");
         JsonObject o;
         try
         {
             o = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new InvalidDataException($"{path}: adapter_config.json must be a JSON object.");
+                ?? throw new UserErrorException($"{path}: adapter_config.json must be a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: adapter_config.json is not valid JSON ({e.Message}). Restore the file the adapter was saved with.");
+            throw new UserErrorException($"{path}: adapter_config.json is not valid JSON ({e.Message}). Restore the file the adapter was saved with.");
         }
-        if ((string?)o["peft_type"] is { } t && t != "LORA") throw new InvalidDataException($"{path}: peft_type '{t}' is not LORA.");
+        if ((string?)o["peft_type"] is { } t && t != "LORA") throw new UserErrorException($"{path}: peft_type '{t}' is not LORA.");
         ModelModules Modules(JsonNode? n, IReadOnlyList<(string Name, ModelModules Value)> table)
         {
             if (n is JsonValue v && (string?)v == "all-linear") return ModelModules.AllLinear;
@@ -90,7 +90,7 @@ public static class PeftAdapter
             {
                 var name = (string?)item;
                 var hit = table.FirstOrDefault(x => x.Name == name);
-                if (hit.Name is null) throw new InvalidDataException($"{path}: module '{name}' is not one of {string.Join(", ", table.Select(x => x.Name))}.");
+                if (hit.Name is null) throw new UserErrorException($"{path}: module '{name}' is not one of {string.Join(", ", table.Select(x => x.Name))}.");
                 m |= hit.Value;
             }
             return m;
@@ -99,11 +99,11 @@ public static class PeftAdapter
         {
             try
             {
-                return o[key] is { } node ? node.GetValue<T>() : throw new InvalidDataException($"{path}: '{key}' is missing; a PEFT LoRA adapter_config.json has r, lora_alpha and target_modules.");
+                return o[key] is { } node ? node.GetValue<T>() : throw new UserErrorException($"{path}: '{key}' is missing; a PEFT LoRA adapter_config.json has r, lora_alpha and target_modules.");
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException)
             {
-                throw new InvalidDataException($"{path}: '{key}' has the wrong type ({o[key]!.ToJsonString()}).");
+                throw new UserErrorException($"{path}: '{key}' has the wrong type ({o[key]!.ToJsonString()}).");
             }
         }
         double? dropout = o["lora_dropout"] is null ? null : Required<double>("lora_dropout");

@@ -10,9 +10,16 @@ public static class AtomicFile
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, new UTF8Encoding(false).GetBytes(text));
 
     /// <summary>Writes bytes atomically.</summary>
+    /// <exception cref="UserErrorException">The folder cannot be created or written (permission, full disk): names the path.</exception>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
         var full = Path.GetFullPath(path);
+        try { Write(full, bytes); }
+        catch (Exception e) when (UserErrorException.FromIo(e, full, "cannot write this file") is { } user) { throw user; }
+    }
+
+    private static void Write(string full, ReadOnlySpan<byte> bytes)
+    {
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
         var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");

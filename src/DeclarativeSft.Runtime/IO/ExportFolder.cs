@@ -33,23 +33,23 @@ public static class ExportFolder
     {
         var full = Normalize(target);
         if (Path.GetPathRoot(full) == full || full == Normalize(Path.GetTempPath()) || full == Normalize(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)))
-            throw new IOException($"{full}: refusing to write an export over this folder ({what}); choose a new folder, e.g. out/merged.");
+            throw new UserErrorException($"{full}: refusing to write an export over this folder ({what}); choose a new folder, e.g. out/merged.");
         foreach (var input in inputs)
         {
             if (string.IsNullOrEmpty(input)) continue;
             var i = Normalize(input);
             if (i == full)
-                throw new IOException($"{full}: the {what} is the same folder as an input of this export; it would be destroyed. Choose another folder.");
+                throw new UserErrorException($"{full}: the {what} is the same folder as an input of this export; it would be destroyed. Choose another folder.");
             if (IsInside(i, full))
-                throw new IOException($"{full}: the {what} contains {i}, an input of this export; replacing it would destroy that. Choose another folder.");
+                throw new UserErrorException($"{full}: the {what} contains {i}, an input of this export; replacing it would destroy that. Choose another folder.");
         }
         if (File.Exists(full))
-            throw new IOException($"{full}: the {what} is a file, not a folder; nothing was written. Choose a folder path.");
+            throw new UserErrorException($"{full}: the {what} is a file, not a folder; nothing was written. Choose a folder path.");
         if (!Directory.Exists(full)) return;
         if (new DirectoryInfo(full).LinkTarget is not null)
-            throw new IOException($"{full}: the {what} is a symbolic link; nothing was written. Pass the folder it points to, or a new folder.");
+            throw new UserErrorException($"{full}: the {what} is a symbolic link; nothing was written. Pass the folder it points to, or a new folder.");
         if (IsOurs(full) || !Directory.EnumerateFileSystemEntries(full).Any()) return;
-        throw new IOException($"{full}: the {what} is not empty and is not an earlier export of DeclarativeSft (it has no {MarkerFile}); nothing was written or deleted. Choose a new or empty folder, or move its files away yourself.");
+        throw new UserErrorException($"{full}: the {what} is not empty and is not an earlier export of DeclarativeSft (it has no {MarkerFile}); nothing was written or deleted. Choose a new or empty folder, or move its files away yourself.");
     }
 
     /// <summary>Whether <paramref name="folder"/> carries the export marker.</summary>
@@ -66,10 +66,14 @@ public static class ExportFolder
         var name = Path.GetFileName(full);
         CleanLeftovers(full);
         CheckTarget(full, inputs, what);
-        Directory.CreateDirectory(parent);
         var tmp = Path.Combine(parent, $".{name}{NewTag}{Environment.ProcessId}");
-        if (Directory.Exists(tmp)) Directory.Delete(tmp, true); // our own pid's: an earlier attempt of this process
-        Directory.CreateDirectory(tmp);
+        try
+        {
+            Directory.CreateDirectory(parent);
+            if (Directory.Exists(tmp)) Directory.Delete(tmp, true); // our own pid's: an earlier attempt of this process
+            Directory.CreateDirectory(tmp);
+        }
+        catch (Exception e) when (UserErrorException.FromIo(e, full, $"cannot create the {what}") is { } user) { throw user; }
         try
         {
             write(tmp);

@@ -40,10 +40,11 @@ public sealed class ProcessLock : IDisposable
     }
 
     /// <summary>Takes the lock of <paramref name="folder"/> (created when missing) or throws
-    /// <see cref="IOException"/> naming the owner's pid and what to do.</summary>
+    /// <see cref="UserErrorException"/> naming the owner's pid and what to do.</summary>
     public static ProcessLock Acquire(string folder)
     {
-        Directory.CreateDirectory(folder);
+        try { Directory.CreateDirectory(folder); }
+        catch (Exception e) when (UserErrorException.FromIo(e, Path.GetFullPath(folder), "cannot create the output folder") is { } user) { throw user; }
         var path = Path.Combine(Path.GetFullPath(folder), FileName);
         lock (Held)
         {
@@ -64,12 +65,12 @@ public sealed class ProcessLock : IDisposable
                     try { text = File.ReadAllText(path).Trim(); }
                     catch (FileNotFoundException) { continue; }
                     if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var owner) && IsAlive(owner) && owner != Environment.ProcessId)
-                        throw new IOException($"{path}: another run (pid {owner}) is training into {Path.GetDirectoryName(path)}. Wait for it to finish, stop it, or use another output folder (--output); two runs on one folder would mix their checkpoints.");
+                        throw new UserErrorException($"{path}: another run (pid {owner}) is training into {Path.GetDirectoryName(path)}. Wait for it to finish, stop it, or use another output folder (--output); two runs on one folder would mix their checkpoints.");
                     // The owner is gone (killed or crashed) or the file is damaged: take the lock over.
                     try { File.Delete(path); } catch (FileNotFoundException) { }
                 }
             }
-            throw new IOException($"{path}: could not take the lock of this output folder; remove the file if no run is using the folder.");
+            throw new UserErrorException($"{path}: could not take the lock of this output folder; remove the file if no run is using the folder.");
         }
     }
 

@@ -61,6 +61,7 @@ public sealed record LlamaConfig
         JsonNode? root;
         try { root = JsonNode.Parse(File.ReadAllText(path)); }
         catch (JsonException e) { throw new ModelConfigException($"{path}: not valid JSON (line {e.LineNumber + 1}): {e.Message}", e); }
+        catch (Exception e) when (UserErrorException.FromIo(e, path, "cannot read the model config") is { } user) { throw user; }
         if (root is not JsonObject obj)
             throw new ModelConfigException($"{path}: expected a JSON object.");
         return FromJson(obj, path);
@@ -233,4 +234,4 @@ public sealed record LlamaConfig
 }
 
 /// <summary>A config.json that cannot be used; the message names the file and key.</summary>
-public sealed class ModelConfigException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ModelConfigException(string message, Exception? inner = null) : UserErrorException(message, inner);

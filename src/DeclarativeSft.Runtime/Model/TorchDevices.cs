@@ -15,6 +15,6 @@ public static class TorchDevices
         if (s == "cuda") return new Device(DeviceType.CUDA, 0);
         if (s.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(s.AsSpan(5), out int index) && index >= 0)
             return new Device(DeviceType.CUDA, index);
-        throw new ArgumentException($"unknown device '{text}'; expected 'cpu', 'cuda' or 'cuda:N'", nameof(text));
+        throw new UserErrorException($"unknown device '{text}'; expected 'cpu', 'cuda' or 'cuda:N' (training.device or --device)");
     }
 }

@@ -49,7 +49,8 @@ public sealed class MetricsLog
         ByTag("loss_by_tag", r.LossByTag);
         ByTag("val_loss_by_tag", r.ValLossByTag);
         sb.Append("}\n");
-        File.AppendAllText(Path, sb.ToString());
+        try { File.AppendAllText(Path, sb.ToString()); }
+        catch (Exception e) when (UserErrorException.FromIo(e, Path, "cannot append to the metrics log") is { } user) { throw user; }
     }
 
     /// <summary>Reads every record (missing file: none).</summary>

@@ -54,7 +54,9 @@ public sealed unsafe class SafetensorsFile : IDisposable
         if (length < 8)
             throw new SafetensorsException($"{full}: truncated safetensors file ({length} bytes; at least the 8-byte header length is required). Re-download or re-export the checkpoint.");
 
-        var map = MemoryMappedFile.CreateFromFile(full, FileMode.Open, mapName: null, 0, MemoryMappedFileAccess.Read);
+        MemoryMappedFile map;
+        try { map = MemoryMappedFile.CreateFromFile(full, FileMode.Open, mapName: null, 0, MemoryMappedFileAccess.Read); }
+        catch (Exception e) when (UserErrorException.FromIo(e, full, "cannot read the safetensors file") is { } user) { throw user; }
         MemoryMappedViewAccessor? view = null;
         byte* ptr = null;
         bool ok = false;

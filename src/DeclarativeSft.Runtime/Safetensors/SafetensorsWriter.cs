@@ -54,9 +54,10 @@ public static class SafetensorsWriter
             }
             File.Move(tmp, full, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(tmp); } catch { /* best effort: the original error matters more */ }
+            if (UserErrorException.FromIo(e, full, "cannot write the safetensors file") is { } user) throw user;
             throw;
         }
     }

@@ -29,7 +29,7 @@ public static class TokenScorer
 
     /// <summary>
     /// Reads JSONL lines <c>{"ids": [...]}</c> from <paramref name="input"/> and writes <c>{"logprobs": [...]}</c> lines
-    /// in the same order. Bad lines throw <see cref="FormatException"/> naming <paramref name="inputName"/> and the line.
+    /// in the same order. Bad lines throw <see cref="UserErrorException"/> naming <paramref name="inputName"/> and the line.
     /// </summary>
     public static void ScoreJsonl(LlamaForCausalLM model, TextReader input, TextWriter output, string inputName)
     {
@@ -44,23 +44,23 @@ public static class TokenScorer
             {
                 using var doc = JsonDocument.Parse(line);
                 if (!doc.RootElement.TryGetProperty("ids", out var arr) || arr.ValueKind != JsonValueKind.Array)
-                    throw new FormatException($"{inputName}:{lineNo}: expected an object with an \"ids\" array of token ids.");
+                    throw new UserErrorException($"{inputName}:{lineNo}: expected an object with an \"ids\" array of token ids.");
                 ids = arr.EnumerateArray().Select(e => e.GetInt32()).ToArray();
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException && !e.Message.StartsWith(inputName, StringComparison.Ordinal))
             {
-                throw new FormatException($"{inputName}:{lineNo}: not a JSON object {{\"ids\": [int, ...]}} ({e.Message}).", e);
+                throw new UserErrorException($"{inputName}:{lineNo}: not a JSON object {{\"ids\": [int, ...]}} ({e.Message}).", e);
             }
             float[] lp;
             try { lp = LogProbs(model, ids); }
-            catch (ArgumentException e) { throw new FormatException($"{inputName}:{lineNo}: {e.Message}.", e); }
+            catch (ArgumentException e) { throw new UserErrorException($"{inputName}:{lineNo}: {e.Message}.", e); }
             catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidOperationException or OutOfMemoryException)
             {
-                throw new FormatException($"{inputName}:{lineNo}: scoring these {ids.Length} ids failed: {DeclarativeSft.Torch.TorchErrors.Headline(e)}", e);
+                throw new UserErrorException($"{inputName}:{lineNo}: scoring these {ids.Length} ids failed: {DeclarativeSft.Torch.TorchErrors.Headline(e)}", e);
             }
             int bad = Array.FindIndex(lp, v => !float.IsFinite(v));
             if (bad >= 0)
-                throw new InvalidDataException($"{inputName}:{lineNo}: the log-probability of id {bad + 1} is {lp[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a number: the model's weights hold NaN/inf or its config.json has an impossible value (rms_norm_eps, rope_theta). Nothing after this line was scored.");
+                throw new UserErrorException($"{inputName}:{lineNo}: the log-probability of id {bad + 1} is {lp[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)}, not a number: the model's weights hold NaN/inf or its config.json has an impossible value (rms_norm_eps, rope_theta). Nothing after this line was scored.");
             output.Write("{\"logprobs\":[");
             for (int i = 0; i < lp.Length; i++)
             {

@@ -69,9 +69,9 @@ public static class AdamWState
             var prefix = $"g{g}.p{k}.";
             if (!state.TryGetValue(prefix + "exp_avg", out var m)) continue;
             if (!state.TryGetValue(prefix + "exp_avg_sq", out var v) || !state.TryGetValue(prefix + "step", out var st))
-                throw new InvalidDataException($"optimizer state for {prefix} is incomplete");
+                throw new UserErrorException($"optimizer state for {prefix} is incomplete");
             if (!m.shape.SequenceEqual(s.exp_avg.shape) || !v.shape.SequenceEqual(s.exp_avg_sq.shape))
-                throw new InvalidDataException($"optimizer state {prefix}exp_avg has shape [{string.Join(", ", m.shape)}] but the parameter has [{string.Join(", ", s.exp_avg.shape)}]");
+                throw new UserErrorException($"optimizer state {prefix}exp_avg has shape [{string.Join(", ", m.shape)}] but the parameter has [{string.Join(", ", s.exp_avg.shape)}]");
             s.exp_avg.copy_(m);
             s.exp_avg_sq.copy_(v);
             s.step = st.item<long>();

@@ -17,7 +17,14 @@ public static class CheckpointStore
     public const string StateFile = "trainer_state.json";
 
     /// <summary>Writes step-<paramref name="state"/>.Step atomically under <paramref name="checkpointsDir"/>; returns its path.</summary>
+    /// <exception cref="UserErrorException">The checkpoint cannot be written (full disk, permission): names the folder.</exception>
     public static string Save(string checkpointsDir, TrainerState state, IReadOnlyList<(string Name, Parameter Tensor)> trainable, AdamW optimizer, string? adapterConfigJson = null)
+    {
+        try { return Write(checkpointsDir, state, trainable, optimizer, adapterConfigJson); }
+        catch (Exception e) when (UserErrorException.FromIo(e, Path.Combine(checkpointsDir, $"step-{state.Step}"), "cannot write the checkpoint") is { } user) { throw user; }
+    }
+
+    private static string Write(string checkpointsDir, TrainerState state, IReadOnlyList<(string Name, Parameter Tensor)> trainable, AdamW optimizer, string? adapterConfigJson)
     {
         Directory.CreateDirectory(checkpointsDir);
         var final = Path.Combine(checkpointsDir, $"step-{state.Step}");
@@ -93,14 +100,14 @@ public static class CheckpointStore
     {
         var statePath = Path.Combine(checkpointDir, StateFile);
         if (!File.Exists(statePath))
-            throw new InvalidDataException($"{checkpointDir}: not a complete checkpoint ({StateFile} missing).");
+            throw new UserErrorException($"{checkpointDir}: not a complete checkpoint ({StateFile} missing).");
         var state = TrainerState.Load(statePath);
         using (var weights = SafetensorsFile.Open(Path.Combine(checkpointDir, TrainableFile)))
         {
             foreach (var (name, t) in trainable)
             {
                 if (!weights.Contains(name))
-                    throw new InvalidDataException($"{weights.Path}: tensor '{name}' missing — the checkpoint was written by a run with different trainable parameters (LoRA targets or freeze_layers changed).");
+                    throw new UserErrorException($"{weights.Path}: tensor '{name}' missing — the checkpoint was written by a run with different trainable parameters (LoRA targets or freeze_layers changed).");
                 TensorSafetensors.CopyInto(weights, name, t);
             }
         }

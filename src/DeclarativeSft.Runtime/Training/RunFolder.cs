@@ -100,7 +100,7 @@ public static partial class RunFolder
 }
 
 /// <summary>A checkpoint that would be resumed by a run it does not belong to (one line for the user).</summary>
-public sealed class ResumeMismatchException(string message) : Exception(message);
+public sealed class ResumeMismatchException(string message) : UserErrorException(message);
 
 /// <summary>Training that cannot go on (a non-finite loss or gradient); the message names the step and likely causes.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);
+public sealed class TrainingDivergedException(string message) : UserErrorException(message);

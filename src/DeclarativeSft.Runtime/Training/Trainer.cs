@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using DeclarativeSft.Data;
+using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime.Generation;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Reporting;
@@ -27,19 +29,32 @@ public sealed class Trainer
 {
     private readonly LlamaForCausalLM _model;
     private readonly TrainableParameters _params;
-    private readonly TrainerOptions _o;
+    private readonly TrainingSpec _training;
+    private readonly RegularizationSpec _regularization;
+    private readonly EvalSpec _eval;
+    private readonly OutputSpec _output;
+    private readonly RunContext _run;
+    private readonly string? _adapterConfigJson;
     private readonly EpochBatcher _batches;
     private readonly IReadOnlyList<PackedRow> _validation;
     private readonly int _microBatchSize;
     private readonly SampleCodec? _samples;
     private readonly ITrainingProgress _progress;
 
-    public Trainer(LlamaForCausalLM model, TrainableParameters parameters, TrainerOptions options, EpochBatcher batches,
-        IReadOnlyList<PackedRow> validation, int microBatchSize, SampleCodec? samples, ITrainingProgress progress)
+    /// <param name="spec">The recipe, with the command line's overrides applied (<c>RecipeSession.RunSpec</c>): the
+    /// trainer reads its training, regularization, eval and output sections (and lora, for adapter_config.json).</param>
+    /// <param name="run">What the run knows that the recipe does not say.</param>
+    public Trainer(LlamaForCausalLM model, TrainableParameters parameters, RecipeSpec spec, RunContext run, EpochBatcher batches,
+        IReadOnlyList<PackedRow> validation, SampleCodec? samples, ITrainingProgress progress)
     {
-        (_model, _params, _o, _batches, _validation, _microBatchSize, _samples, _progress) =
-            (model, parameters, options, batches, validation, microBatchSize, samples, progress);
-        if (options.KlToBase > 0 && !model.Projections().Any(p => p.Layer.Lora is not null))
+        (_model, _params, _batches, _validation, _samples, _progress) = (model, parameters, batches, validation, samples, progress);
+        (_training, _regularization, _eval, _output, _run) = (spec.Training, spec.Regularization, spec.Eval, spec.Output, run);
+        _microBatchSize = spec.Training.MicroBatchSize;
+        // Written into every checkpoint of a LoRA run, so `sft export --checkpoint` works.
+        _adapterConfigJson = spec.Lora is { } lora
+            ? PeftAdapter.ConfigJson(lora, spec.Model.Path).ToJsonString(new JsonSerializerOptions { WriteIndented = true })
+            : null;
+        if (_regularization.KlToBase > 0 && !model.Projections().Any(p => p.Layer.Lora is not null))
             throw new ArgumentException("regularization.kl_to_base needs LoRA (the base distribution is the model with adapters disabled); use l2_to_base for full fine-tuning");
     }
 
@@ -48,8 +63,8 @@ public sealed class Trainer
     {
         get
         {
-            int steps = (int)Math.Ceiling((double)_batches.TotalBatches(_o.Epochs) / _o.GradientAccumulationSteps);
-            return Math.Max(1, _o.MaxSteps is { } m ? Math.Min(m, steps) : steps);
+            int steps = (int)Math.Ceiling((double)_batches.TotalBatches(_training.Epochs) / _training.GradientAccumulationSteps);
+            return Math.Max(1, _training.MaxSteps is { } m ? Math.Min(m, steps) : steps);
         }
     }
 
@@ -71,7 +86,7 @@ public sealed class Trainer
     public void PrepareOutput()
     {
         if (_prepared) return;
-        _lock ??= ProcessLock.Acquire(_o.OutputDir);
+        _lock ??= ProcessLock.Acquire(_output.Dir);
         try { Prepare(); }
         catch { _lock.Dispose(); _lock = null; throw; }
         _prepared = true;
@@ -79,17 +94,22 @@ public sealed class Trainer
 
     private void Prepare()
     {
-        RunFolder.CleanLeftovers(_o.OutputDir);
-        var checkpointsDir = Path.Combine(_o.OutputDir, "checkpoints");
-        _resumeFrom = _o.ResumeFrom ?? (_o.ResumeAuto ? CheckpointStore.Latest(checkpointsDir) : null);
+        RunFolder.CleanLeftovers(_output.Dir);
+        var checkpointsDir = Path.Combine(_output.Dir, "checkpoints");
+        _resumeFrom = _output.Resume switch
+        {
+            ResumeMode.Path => _output.ResumePath,
+            ResumeMode.Auto => CheckpointStore.Latest(checkpointsDir),
+            _ => null,
+        };
         if (_resumeFrom is not null)
         {
             var statePath = Path.Combine(_resumeFrom, CheckpointStore.StateFile);
             if (!File.Exists(statePath))
-                throw new InvalidDataException($"{_resumeFrom}: not a complete checkpoint ({CheckpointStore.StateFile} missing).");
-            RunFolder.CheckSameRun(_resumeFrom, TrainerState.Load(statePath), Identity(), _o.OutputDir);
+                throw new UserErrorException($"{_resumeFrom}: not a complete checkpoint ({CheckpointStore.StateFile} missing).");
+            RunFolder.CheckSameRun(_resumeFrom, TrainerState.Load(statePath), Identity(), _output.Dir);
         }
-        else MovedAside = RunFolder.MoveAside(_o.OutputDir);
+        else MovedAside = RunFolder.MoveAside(_output.Dir);
     }
 
     /// <summary>The settings that decide what training computes, recipe key → value (stored in each checkpoint).</summary>
@@ -98,20 +118,20 @@ public sealed class Trainer
         string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         var id = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["training.seed"] = _o.Seed.ToString(CultureInfo.InvariantCulture),
-            ["training.epochs"] = _o.Epochs.ToString(CultureInfo.InvariantCulture),
+            ["training.seed"] = _training.Seed.ToString(CultureInfo.InvariantCulture),
+            ["training.epochs"] = _training.Epochs.ToString(CultureInfo.InvariantCulture),
             ["training.micro_batch_size"] = _microBatchSize.ToString(CultureInfo.InvariantCulture),
-            ["training.gradient_accumulation_steps"] = _o.GradientAccumulationSteps.ToString(CultureInfo.InvariantCulture),
-            ["training.learning_rate"] = D(_o.LearningRate),
-            ["training.lr_scheduler"] = _o.Scheduler.ToString(),
-            ["training.warmup"] = _o.WarmupSteps is { } ws ? $"{ws} steps" : _o.WarmupRatio is { } wr ? $"ratio {D(wr)}" : "none",
-            ["training.weight_decay"] = D(_o.WeightDecay),
-            ["training.max_grad_norm"] = D(_o.MaxGradNorm),
-            ["regularization.l2_to_base"] = D(_o.L2ToBase),
-            ["regularization.kl_to_base"] = D(_o.KlToBase),
+            ["training.gradient_accumulation_steps"] = _training.GradientAccumulationSteps.ToString(CultureInfo.InvariantCulture),
+            ["training.learning_rate"] = D(_training.LearningRate),
+            ["training.lr_scheduler"] = _training.LrScheduler.ToString(),
+            ["training.warmup"] = _training.WarmupSteps is { } ws ? $"{ws} steps" : _training.WarmupRatio is { } wr ? $"ratio {D(wr)}" : "none",
+            ["training.weight_decay"] = D(_training.WeightDecay),
+            ["training.max_grad_norm"] = D(_training.MaxGradNorm),
+            ["regularization.l2_to_base"] = D(_regularization.L2ToBase),
+            ["regularization.kl_to_base"] = D(_regularization.KlToBase),
             ["trainable parameters"] = $"{_params.Trainable.Count} tensors, " + RunFolder.Digest(string.Join(",", _params.Trainable.Select(p => p.Name + "[" + string.Join("x", p.Tensor.shape) + "]"))),
         };
-        foreach (var (k, v) in _o.RunIdentity ?? new Dictionary<string, string>()) id[k] = v;
+        foreach (var (k, v) in _run.RunIdentity ?? new Dictionary<string, string>()) id[k] = v;
         return id;
     }
 
@@ -124,25 +144,24 @@ public sealed class Trainer
 
     private TrainingResult RunLocked()
     {
-        Directory.CreateDirectory(_o.OutputDir);
-        PrepareOutput();
+        PrepareOutput(); // creates the output folder (ProcessLock.Acquire; a user error naming it when it cannot)
         var runIdentity = Identity();
         var tags = _batches.Mix.Tags;
-        var checkpointsDir = Path.Combine(_o.OutputDir, "checkpoints");
-        var metrics = new MetricsLog(Path.Combine(_o.OutputDir, "metrics.jsonl"));
+        var checkpointsDir = Path.Combine(_output.Dir, "checkpoints");
+        var metrics = new MetricsLog(Path.Combine(_output.Dir, "metrics.jsonl"));
         int total = TotalSteps;
-        var schedule = LearningRateSchedule.Create(_o.Scheduler, _o.LearningRate, total, _o.WarmupRatio, _o.WarmupSteps);
+        var schedule = LearningRateSchedule.Create(_training.LrScheduler, _training.LearningRate, total, _training.WarmupRatio, _training.WarmupSteps);
         var trainable = _params.Trainable;
 
         // Decay matrices only (biases and norm scales are not decayed), as HF Trainer does.
-        using var optimizer = AdamWState.Create(trainable.Select(p => p.Tensor).ToList(), _o.LearningRate, _o.WeightDecay);
+        using var optimizer = AdamWState.Create(trainable.Select(p => p.Tensor).ToList(), _training.LearningRate, _training.WeightDecay);
         // θ0 for l2_to_base: a copy of the trainable tensors as they start (for LoRA only the small factors).
-        var initial = _o.L2ToBase > 0 ? trainable.Select(p => p.Tensor.detach().clone().DetachFromDisposeScope()).ToArray() : null;
+        var initial = _regularization.L2ToBase > 0 ? trainable.Select(p => p.Tensor.detach().clone().DetachFromDisposeScope()).ToArray() : null;
 
-        using var dropoutGen = new Generator(unchecked((ulong)(_o.Seed + 1)));
-        using var samplingGen = new Generator(unchecked((ulong)(_o.Seed + 2)));
-        torch.manual_seed(_o.Seed).Dispose(); // the CPU default generator (the returned handle shares it)
-        torch.cuda.manual_seed_all(_o.Seed);  // every CUDA device's; a no-op without CUDA
+        using var dropoutGen = new Generator(unchecked((ulong)(_training.Seed + 1)));
+        using var samplingGen = new Generator(unchecked((ulong)(_training.Seed + 2)));
+        torch.manual_seed(_training.Seed).Dispose(); // the CPU default generator (the returned handle shares it)
+        torch.cuda.manual_seed_all(_training.Seed);  // every CUDA device's; a no-op without CUDA
 
         // ---- resume ----
         int step = 0;
@@ -160,7 +179,7 @@ public sealed class Trainer
             dropoutGen.SetStateBytes(Convert.FromBase64String(st.DropoutRngState));
             samplingGen.SetStateBytes(Convert.FromBase64String(st.SamplingRngState));
             metrics.TruncateAfter(step);
-            RunFolder.TruncateSamples(Path.Combine(_o.OutputDir, "samples.jsonl"), step);
+            RunFolder.TruncateSamples(Path.Combine(_output.Dir, "samples.jsonl"), step);
             _progress.Message($"resumed from {resumeFrom} at step {step}/{total}");
         }
         else if (MovedAside is { } aside) _progress.Message($"the earlier run in this folder was moved to {aside}");
@@ -180,7 +199,7 @@ public sealed class Trainer
         TrainerState Snapshot() => new()
         {
             Step = step, TotalSteps = total, DataEpoch = cursor.Epoch, DataBatchIndex = cursor.BatchIndex, TrainedTokens = trainedTokens,
-            BestValLoss = bestVal, EvalsWithoutImprovement = evalsWithoutImprovement, Seed = _o.Seed,
+            BestValLoss = bestVal, EvalsWithoutImprovement = evalsWithoutImprovement, Seed = _training.Seed,
             TorchRngState = Convert.ToBase64String(RandomState.GetDefault()),
             DropoutRngState = Convert.ToBase64String(dropoutGen.GetStateBytes()),
             SamplingRngState = Convert.ToBase64String(samplingGen.GetStateBytes()),
@@ -197,7 +216,7 @@ public sealed class Trainer
 
             // 2. micro-steps with accumulation; loss normalised by the trained tokens of the whole step
             var micro = new List<MicroBatch>();
-            for (int k = 0; k < _o.GradientAccumulationSteps; k++)
+            for (int k = 0; k < _training.GradientAccumulationSteps; k++)
             {
                 var mb = _batches.At(cursor);
                 micro.Add(mb);
@@ -210,21 +229,21 @@ public sealed class Trainer
             foreach (var b in batches)
             {
                 if (b.TrainedTokens == 0) continue;
-                ceSum += CausalLmLoss.ForwardBackward(_model, b, stepTrained, ctx, _o.GradientCheckpointing, _o.KlToBase,
+                ceSum += CausalLmLoss.ForwardBackward(_model, b, stepTrained, ctx, _training.GradientCheckpointing, _regularization.KlToBase,
                     () => { using var ng = torch.no_grad(); return _model.Forward(b.InputIds, b.PositionIds, b.Mask, ctx: baseCtx); }, ceByTag);
             }
             var lossByTag = ceByTag is null ? null : PerTag(tags, ceByTag, SumCounts(batches, tags.Count));
-            if (initial is not null) L2ToBaseBackward(trainable, initial, _o.L2ToBase);
+            if (initial is not null) L2ToBaseBackward(trainable, initial, _regularization.L2ToBase);
 
             // 3. clip, step, clear — unless the loss or the gradient is NaN/inf: then stop before the weights are spoiled.
-            double gradNorm = torch.nn.utils.clip_grad_norm_(trainable.Select(p => p.Tensor), _o.MaxGradNorm > 0 ? _o.MaxGradNorm : double.PositiveInfinity);
+            double gradNorm = torch.nn.utils.clip_grad_norm_(trainable.Select(p => p.Tensor), _training.MaxGradNorm > 0 ? _training.MaxGradNorm : double.PositiveInfinity);
             double stepLoss = stepTrained > 0 ? ceSum / stepTrained : double.NaN;
             if (stepTrained > 0 && (!double.IsFinite(stepLoss) || !double.IsFinite(gradNorm)))
             {
                 foreach (var b in batches) b.DisposeTensors();
                 optimizer.ZeroGradToNone();
                 metrics.Append(new MetricsRecord(step + 1, stepLoss, null, lr, gradNorm, null, trainedTokens, lossByTag));
-                LossPlot.Write(Path.Combine(_o.OutputDir, "loss.svg"), MetricsLog.Read(metrics.Path), "training and validation loss");
+                LossPlot.Write(Path.Combine(_output.Dir, "loss.svg"), MetricsLog.Read(metrics.Path), "training and validation loss");
                 throw new TrainingDivergedException(Diverged(step + 1, total, stepLoss, gradNorm, lr, lastFiniteLoss, lastFiniteStep, lastCheckpoint));
             }
             optimizer.step();
@@ -245,7 +264,7 @@ public sealed class Trainer
 
             // 5. evaluate / sample / checkpoint when due
             bool last = step == total;
-            if ((_o.EvalEverySteps > 0 && step % _o.EvalEverySteps == 0) || last)
+            if ((_eval.EverySteps > 0 && step % _eval.EverySteps == 0) || last)
             {
                 var evaluation = EvaluateByTag();
                 if (evaluation.Loss is { } val)
@@ -255,27 +274,27 @@ public sealed class Trainer
                     _progress.Evaluated(step, val);
                     if (bestVal is null || val < bestVal - 1e-12) { bestVal = val; evalsWithoutImprovement = 0; }
                     else evalsWithoutImprovement++;
-                    if (_o.EarlyStoppingPatience > 0 && evalsWithoutImprovement >= _o.EarlyStoppingPatience && !last)
+                    if (_eval.EarlyStoppingPatience > 0 && evalsWithoutImprovement >= _eval.EarlyStoppingPatience && !last)
                     {
                         stoppedEarly = true;
                         _progress.Message($"early stopping: no validation improvement in {evalsWithoutImprovement} evaluations");
                     }
                 }
                 samples = GenerateSamples(step, samplingGen);
-                LossPlot.Write(Path.Combine(_o.OutputDir, "loss.svg"), MetricsLog.Read(metrics.Path), "training and validation loss");
+                LossPlot.Write(Path.Combine(_output.Dir, "loss.svg"), MetricsLog.Read(metrics.Path), "training and validation loss");
             }
-            if ((_o.CheckpointEverySteps > 0 && step % _o.CheckpointEverySteps == 0) || last || stoppedEarly)
+            if ((_output.CheckpointEverySteps > 0 && step % _output.CheckpointEverySteps == 0) || last || stoppedEarly)
             {
-                lastCheckpoint = CheckpointStore.Save(checkpointsDir, Snapshot(), trainable, optimizer, _o.AdapterConfigJson);
+                lastCheckpoint = CheckpointStore.Save(checkpointsDir, Snapshot(), trainable, optimizer, _adapterConfigJson);
                 _progress.Message($"checkpoint {lastCheckpoint}");
-                CheckpointStore.Rotate(checkpointsDir, _o.KeepCheckpoints);
+                CheckpointStore.Rotate(checkpointsDir, _output.KeepCheckpoints);
             }
 
             // 6. stop
             if (stoppedEarly) break;
-            if (_o.StopAfterSteps is { } s && stepsThisProcess >= s && step < total) { interrupted = true; break; }
+            if (_run.StopAfterSteps is { } s && stepsThisProcess >= s && step < total) { interrupted = true; break; }
         }
-        LossPlot.Write(Path.Combine(_o.OutputDir, "loss.svg"), MetricsLog.Read(metrics.Path), "training and validation loss");
+        LossPlot.Write(Path.Combine(_output.Dir, "loss.svg"), MetricsLog.Read(metrics.Path), "training and validation loss");
         if (initial is not null) foreach (var t in initial) t.Dispose();
         var finalVal = MetricsLog.Read(metrics.Path).LastOrDefault(r => r.ValLoss is not null)?.ValLoss;
         var firstVal = initialVal ?? MetricsLog.Read(metrics.Path).FirstOrDefault(r => r.ValLoss is not null && r.Step == 0)?.ValLoss;
@@ -297,12 +316,12 @@ public sealed class Trainer
     /// <summary>Mean cross-entropy per trained token over the validation rows (null when there are none).</summary>
     public double? Evaluate() => EvaluateByTag().Loss;
 
-    /// <summary><see cref="Evaluate"/>, and the same per data source when <see cref="TrainerOptions.ValidationTags"/> is set.</summary>
+    /// <summary><see cref="Evaluate"/>, and the same per data source when <see cref="RunContext.ValidationTags"/> is set.</summary>
     private (double? Loss, Dictionary<string, double>? ByTag) EvaluateByTag()
     {
         if (_validation.Count == 0) return (null, null);
         using var noGrad = torch.no_grad();
-        var tags = _o.ValidationTags is { Count: > 1 } t ? t : null;
+        var tags = _run.ValidationTags is { Count: > 1 } t ? t : null;
         double sum = 0;
         long count = 0;
         var sumByTag = tags is null ? null : new double[tags.Count];
@@ -361,13 +380,13 @@ public sealed class Trainer
     private List<(string, string)> GenerateSamples(int step, Generator samplingGen)
     {
         var list = new List<(string, string)>();
-        if (_samples is null || _o.SamplePrompts.Count == 0) return list;
-        var path = Path.Combine(_o.OutputDir, "samples.jsonl");
-        foreach (var prompt in _o.SamplePrompts)
+        if (_samples is null || _eval.Samples.Count == 0) return list;
+        var path = Path.Combine(_output.Dir, "samples.jsonl");
+        foreach (var prompt in _eval.Samples)
         {
             var ids = _samples.EncodePrompt(prompt);
-            var greedy = _samples.Decode(TextGenerator.Generate(_model, ids, new SamplingOptions(0, 1, _o.MaxNewTokens), _samples.StopIds));
-            var sampled = _samples.Decode(TextGenerator.Generate(_model, ids, new SamplingOptions(0.7, 0.9, _o.MaxNewTokens), _samples.StopIds, samplingGen));
+            var greedy = _samples.Decode(TextGenerator.Generate(_model, ids, new SamplingOptions(0, 1, _eval.MaxNewTokens), _samples.StopIds));
+            var sampled = _samples.Decode(TextGenerator.Generate(_model, ids, new SamplingOptions(0.7, 0.9, _eval.MaxNewTokens), _samples.StopIds, samplingGen));
             File.AppendAllText(path, JsonSerializer.Serialize(new { step, prompt, greedy, sampled = sampled }) + "\n");
             list.Add((prompt, greedy));
         }

@@ -30,6 +30,7 @@ public sealed record TrainerState
     public static TrainerState Load(string path)
     {
         try { return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path)) ?? throw new JsonException("empty"); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: damaged trainer state ({e.Message}); delete this checkpoint folder to resume from an earlier one.", e); }
+        catch (JsonException e) { throw new UserErrorException($"{path}: damaged trainer state ({e.Message}); delete this checkpoint folder to resume from an earlier one.", e); }
+        catch (Exception e) when (UserErrorException.FromIo(e, path, "cannot read the trainer state") is { } user) { throw user; }
     }
 }

@@ -2,7 +2,7 @@ namespace DeclarativeSft.Tokenizers.Jsonl;
 
 /// <summary>A line of a JSONL input that cannot be used; the message is <c>file:line: error: …</c>.</summary>
 public sealed class JsonlInputException(string path, int line, string message)
-    : Exception($"{path}:{line}: error: {message}")
+    : UserErrorException($"{path}:{line}: error: {message}")
 {
     public string FilePath { get; } = path;
 

@@ -67,9 +67,9 @@ public static class TensorFile
     public static Dictionary<string, Tensor> Load(string path, Device? device = null)
     {
         var bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 8) throw new InvalidDataException($"{path}: too short to be a safetensors file");
+        if (bytes.Length < 8) throw new UserErrorException($"{path}: too short to be a safetensors file");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > (ulong)(bytes.Length - 8)) throw new InvalidDataException($"{path}: header length {headerLength} exceeds the file size");
+        if (headerLength > (ulong)(bytes.Length - 8)) throw new UserErrorException($"{path}: header length {headerLength} exceeds the file size");
         using var doc = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
         long dataStart = 8 + (long)headerLength;
         var result = new Dictionary<string, Tensor>();
@@ -83,7 +83,7 @@ public static class TensorFile
                 var offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
                 long begin = dataStart + offsets[0], end = dataStart + offsets[1];
                 if (offsets.Length != 2 || begin > end || end > bytes.Length)
-                    throw new InvalidDataException($"{path}: tensor '{entry.Name}' has data offsets outside the file");
+                    throw new UserErrorException($"{path}: tensor '{entry.Name}' has data offsets outside the file");
                 result[entry.Name] = TensorBytes.FromBytes(bytes.AsSpan((int)begin, (int)(end - begin)), shape, dtype, device).DetachFromDisposeScope();
             }
         }
@@ -122,6 +122,6 @@ public static class TensorFile
         "I8" => ScalarType.Int8,
         "U8" => ScalarType.Byte,
         "BOOL" => ScalarType.Bool,
-        _ => throw new InvalidDataException($"{path}: tensor '{tensor}' has unsupported dtype '{name}'"),
+        _ => throw new UserErrorException($"{path}: tensor '{tensor}' has unsupported dtype '{name}'"),
     };
 }

@@ -108,7 +108,7 @@ public class DatasetReaderTests
     [Fact]
     public void A_missing_file_says_which_path()
     {
-        var e = Assert.Throws<FileNotFoundException>(() => DatasetReader.ReadFile("/nonexistent/x.jsonl", DatasetFormat.Messages));
+        var e = Assert.Throws<UserErrorException>(() => DatasetReader.ReadFile("/nonexistent/x.jsonl", DatasetFormat.Messages));
         Assert.Contains("/nonexistent/x.jsonl", e.Message);
     }
 

@@ -27,22 +27,23 @@ namespace DeclarativeSft.Recipes.Generated
                 Tokens: null,
                 AddSpecialTokens: false),
             Mask: new global::DeclarativeSft.Recipes.MaskSpec(
-                TrainOn: global::DeclarativeSft.Recipes.MaskMode.Assistant,
+                TrainOn: global::DeclarativeSft.Data.LossMaskMode.Assistant,
                 TrainEos: true),
             Data: new global::DeclarativeSft.Recipes.DataSpec(
                 Train: global::DeclarativeSft.Recipes.EquatableArray.Of<global::DeclarativeSft.Recipes.DataSourceSpec>(new global::DeclarativeSft.Recipes.DataSourceSpec(
                         Path: "data/train.jsonl",
                         Weight: null,
                         Tag: "train")),
-                Format: global::DeclarativeSft.Recipes.DataFormat.Messages,
+                Format: global::DeclarativeSft.Data.DatasetFormat.Messages,
                 Validation: new global::DeclarativeSft.Recipes.ValidationSpec(
                     Split: 0.1d,
                     Path: null),
                 MaxSeqLen: 512,
-                Truncation: global::DeclarativeSft.Recipes.TruncationMode.Drop,
+                Truncation: global::DeclarativeSft.Data.TruncationMode.Drop,
                 Packing: false,
                 Quality: new global::DeclarativeSft.Recipes.QualitySpec(
-                    Severities: global::DeclarativeSft.Recipes.EquatableArray.Of<global::DeclarativeSft.Recipes.QualitySetting>())),
+                    Severities: global::DeclarativeSft.Recipes.EquatableArray.Of<global::DeclarativeSft.Recipes.QualitySetting>()),
+                Transform: null),
             Lora: new global::DeclarativeSft.Recipes.LoraSpec(
                 R: 8,
                 Alpha: 16d,

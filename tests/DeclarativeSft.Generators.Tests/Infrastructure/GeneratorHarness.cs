@@ -19,7 +19,8 @@ public sealed class InMemoryAdditionalText(string path, string text) : Additiona
 /// <summary>Runs <see cref="RecipeGenerator"/> over in-memory recipes and files.</summary>
 public static class GeneratorHarness
 {
-    /// <summary>A recipe project's compilation: the BCL and DeclarativeSft.Recipes; with <paramref name="withRuntime"/>
+    /// <summary>A recipe project's compilation: the BCL, DeclarativeSft.Recipes and DeclarativeSft.Data (the spec's
+    /// mask, format and truncation enums); with <paramref name="withRuntime"/>
     /// also the real training runtime (DeclarativeSft.Runtime and what its API mentions), as a recipe program has.</summary>
     public static CSharpCompilation Compilation(OutputKind kind = OutputKind.DynamicallyLinkedLibrary, bool withRuntime = false, params string[] sources)
     {
@@ -28,6 +29,7 @@ public static class GeneratorHarness
                 || (withRuntime && (Path.GetFileName(p).StartsWith("DeclarativeSft.", StringComparison.Ordinal) || Path.GetFileName(p).StartsWith("TorchSharp", StringComparison.Ordinal))))
             .Select(p => MetadataReference.CreateFromFile(p))
             .Append(MetadataReference.CreateFromFile(typeof(RecipeSpec).Assembly.Location))
+            .Append(MetadataReference.CreateFromFile(typeof(DeclarativeSft.Data.DatasetFormat).Assembly.Location))
             .GroupBy(r => Path.GetFileName(r.FilePath)).Select(g => g.First());
         var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s, (CSharpParseOptions)CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest), path: "Components.cs"));
         return CSharpCompilation.Create("RecipeTest", trees, references, new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));

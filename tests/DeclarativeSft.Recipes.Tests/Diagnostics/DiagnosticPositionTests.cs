@@ -99,7 +99,8 @@ public class DiagnosticPositionTests
             Class("Demo.ScoreEvaluator", ComponentKinds.Evaluator), Class("Demo.LogHook", ComponentKinds.Hook), Class("Demo.Helper", ComponentKinds.None),
             Class("Demo.AbstractEvaluator", ComponentKinds.Evaluator, notConstructible: "it is abstract"),
             Class("Demo.Outer.HiddenEvaluator", ComponentKinds.Evaluator, inaccessible: "private"),
-            Class("Demo.LengthEvaluator", ComponentKinds.Evaluator), Class("Other.LengthEvaluator", ComponentKinds.Evaluator)));
+            Class("Demo.LengthEvaluator", ComponentKinds.Evaluator), Class("Other.LengthEvaluator", ComponentKinds.Evaluator),
+            Class("Demo.UpperTransform", ComponentKinds.Transform)));
         Case K(string id, string recipe, int line, int column, string part, ComponentCatalog? components = null) =>
             C(id, recipe, null, r, line, column, part) with { Components = components ?? catalog };
         yield return new object[] { K("SFT0070", Named("[validation_loss, ScoreEvalutor]"), 27, 33, "Did you mean 'ScoreEvaluator'?") };
@@ -108,6 +109,7 @@ public class DiagnosticPositionTests
         yield return new object[] { K("SFT0073", Named("[HiddenEvaluator]"), 27, 16, "private") };
         yield return new object[] { K("SFT0074", Named("[LengthEvaluator]"), 27, 16, "Other.LengthEvaluator") };
         yield return new object[] { K("SFT0075", Named("[exact_match, exact_match]"), 27, 29, "first at line 27") };
+        yield return new object[] { K("SFT0077", With("  max_seq_len: 512\n", "  max_seq_len: 512\n  transform: UpperTransform\n"), 14, 14, "before the transform") };
         yield return new object[] { K("SFT0076", Named("[validation_loss]", "[LogHook]"), 28, 9, "does not reference DeclarativeSft.Runtime", catalog with { HasRuntime = false }) };
         yield return new object[] { C("SFT0036", With("lora:\n  r: 8\n  alpha: 16\n  target_modules: [q_proj, v_proj]\n", "regularization:\n  kl_to_base: 0.1\n"), null, r, 15, 15, "l2_to_base") };
     }

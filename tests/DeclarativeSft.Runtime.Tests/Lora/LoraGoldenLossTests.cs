@@ -23,19 +23,18 @@ public class LoraGoldenLossTests
     {
         const int micro = 2, accum = 2, steps = 6, batcherSeed = 9, rank = 4;
         const double alpha = 8, lr = 2e-2, wd = 0.01, clip = 1.0;
-        var modules = targets.Split(',').Select(t => t switch
-        {
-            "q" => ModelModules.QProj, "k" => ModelModules.KProj, "v" => ModelModules.VProj, "o" => ModelModules.OProj,
-            "gate" => ModelModules.GateProj, "up" => ModelModules.UpProj, "down" => ModelModules.DownProj,
-            _ => throw new ArgumentException(t),
-        }).Aggregate(ModelModules.None, (a, b) => a | b);
         using var dir = new TempDir();
         var baseDir = TinySetup.Checkpoint(dir.Path, variant, 41);
         var rows = TinySetup.Rows(12, 23);
 
         TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
-        var spec = new LoraSpec(rank, alpha, 0.0, modules, rslora, ModelModules.None);
+        var recipe = TrainerRecipe.Parse(FormattableString.Invariant($$"""
+            lora: { r: {{rank}}, alpha: {{alpha}}, dropout: 0, use_rslora: {{(rslora ? "true" : "false")}}, target_modules: [{{string.Join(", ", targets.Split(',').Select(t => t + "_proj"))}}] }
+            training: { epochs: 100, max_steps: {{steps}}, micro_batch_size: {{micro}}, gradient_accumulation_steps: {{accum}}, learning_rate: {{lr:R}}, lr_scheduler: cosine, warmup_steps: 1, weight_decay: {{wd:R}}, max_grad_norm: {{clip:R}}, seed: 1 }
+            output: { dir: {{TrainerRecipe.Quote(dir["out"])}} }
+            """));
+        var spec = recipe.Lora!;
         LoraInjector.Apply(model, spec, seed: 3);
         var plan = new JsonObject
         {
@@ -46,12 +45,7 @@ public class LoraGoldenLossTests
         var (expected, expectedParams) = ReferenceRun.Python(baseDir, dir.Path, plan);
 
         var trainable = TrainableParameters.Configure(model, spec, 0);
-        var options = new TrainerOptions
-        {
-            OutputDir = dir["out"], Epochs = 100, MaxSteps = steps, GradientAccumulationSteps = accum, LearningRate = lr,
-            Scheduler = LrScheduler.Cosine, WarmupSteps = 1, WeightDecay = wd, MaxGradNorm = clip, Seed = 1,
-        };
-        new Trainer(model, trainable, options, new EpochBatcher(rows, micro, batcherSeed), [], micro, null, new PlainTrainingProgress(TextWriter.Null)).Run();
+        new Trainer(model, trainable, recipe, RunContext.None, new EpochBatcher(rows, micro, batcherSeed), [], null, new PlainTrainingProgress(TextWriter.Null)).Run();
 
         ReferenceRun.AssertLossesMatch(expected, ReferenceRun.OurLosses(dir["out"]), 2e-4);
         // Only the factors of the targeted projections train, and they end where the reference's do.

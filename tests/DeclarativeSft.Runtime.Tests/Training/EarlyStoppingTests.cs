@@ -18,12 +18,14 @@ public class EarlyStoppingTests
         TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
-        var options = new TrainerOptions
-        {
-            OutputDir = outDir, Epochs = 1000, MaxSteps = maxSteps, LearningRate = lr, Scheduler = LrScheduler.Constant,
-            MaxGradNorm = 1.0, EvalEverySteps = evalEvery, EarlyStoppingPatience = patience, Seed = 4,
-        };
-        var result = new Trainer(model, trainable, options, new EpochBatcher(train, 2, seed: 3), validation, 2, null, new PlainTrainingProgress(TextWriter.Null)).Run();
+        var recipe = TrainerRecipe.Parse($$"""
+            training: { epochs: 1000, max_steps: {{maxSteps}}, micro_batch_size: 2, lr_scheduler: constant, max_grad_norm: 1.0, seed: 4 }
+            eval: { every_steps: {{evalEvery}}, early_stopping_patience: {{patience}} }
+            output: { dir: {{TrainerRecipe.Quote(outDir)}} }
+            """);
+        // A recipe cannot say learning_rate 0 (the parser wants it in (0, 1]); the flat-loss case sets it here.
+        recipe = recipe with { Training = recipe.Training with { LearningRate = lr } };
+        var result = new Trainer(model, trainable, recipe, RunContext.None, new EpochBatcher(train, 2, seed: 3), validation, null, new PlainTrainingProgress(TextWriter.Null)).Run();
         return (result, MetricsLog.Read(Path.Combine(outDir, "metrics.jsonl")));
     }
 

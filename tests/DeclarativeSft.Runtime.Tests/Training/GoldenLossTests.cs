@@ -48,13 +48,11 @@ public class GoldenLossTests
         TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
-        var options = new TrainerOptions
-        {
-            OutputDir = dir["out"], Epochs = 100, MaxSteps = steps, GradientAccumulationSteps = accum, LearningRate = lr,
-            Scheduler = LrScheduler.Cosine, WarmupSteps = warmup, WeightDecay = wd, MaxGradNorm = clip, Seed = 1,
-            GradientCheckpointing = gradientCheckpointing,
-        };
-        new Trainer(model, trainable, options, new EpochBatcher(rows, micro, seed: 11), [], micro, null, new PlainTrainingProgress(TextWriter.Null)).Run();
+        var recipe = TrainerRecipe.Parse(FormattableString.Invariant($$"""
+            training: { epochs: 100, max_steps: {{steps}}, micro_batch_size: {{micro}}, gradient_accumulation_steps: {{accum}}, learning_rate: {{lr:R}}, lr_scheduler: cosine, warmup_steps: {{warmup}}, weight_decay: {{wd:R}}, max_grad_norm: {{clip:R}}, seed: 1, gradient_checkpointing: {{(gradientCheckpointing ? "true" : "false")}} }
+            output: { dir: {{TrainerRecipe.Quote(dir["out"])}} }
+            """));
+        new Trainer(model, trainable, recipe, RunContext.None, new EpochBatcher(rows, micro, seed: 11), [], null, new PlainTrainingProgress(TextWriter.Null)).Run();
         var got = MetricsLog.Read(Path.Combine(dir["out"], "metrics.jsonl")).Where(r => r.Loss is not null).Select(r => r.Loss!.Value).ToArray();
 
         Assert.Equal(steps, got.Length);

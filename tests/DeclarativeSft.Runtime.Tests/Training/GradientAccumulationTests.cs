@@ -18,13 +18,12 @@ public class GradientAccumulationTests
         TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
-        var options = new TrainerOptions
-        {
-            OutputDir = outDir, Epochs = 100, MaxSteps = 4, GradientAccumulationSteps = accum, LearningRate = 5e-3,
-            Scheduler = LrScheduler.Constant, WeightDecay = 0.01, MaxGradNorm = 0, Seed = 2,
-        };
+        var recipe = TrainerRecipe.Parse($$"""
+            training: { epochs: 100, max_steps: 4, micro_batch_size: {{micro}}, gradient_accumulation_steps: {{accum}}, learning_rate: 5.0e-3, lr_scheduler: constant, weight_decay: 0.01, max_grad_norm: 0, seed: 2 }
+            output: { dir: {{TrainerRecipe.Quote(outDir)}} }
+            """);
         // The batch order depends on the seed and epoch only, so micro 2 × accum 2 and micro 4 × accum 1 see the same 4 rows per step.
-        new Trainer(model, trainable, options, new EpochBatcher(rows, micro, seed: 6), [], micro, null, new PlainTrainingProgress(TextWriter.Null)).Run();
+        new Trainer(model, trainable, recipe, RunContext.None, new EpochBatcher(rows, micro, seed: 6), [], null, new PlainTrainingProgress(TextWriter.Null)).Run();
         return (MetricsLog.Read(Path.Combine(outDir, "metrics.jsonl")).Where(r => r.Loss is not null).ToList(), ReferenceRun.OurParams(trainable));
     }
 

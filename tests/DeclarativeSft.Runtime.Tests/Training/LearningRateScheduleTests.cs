@@ -79,12 +79,12 @@ public class LearningRateScheduleTests
         TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
-        var options = new TrainerOptions
-        {
-            OutputDir = dir["out"], Epochs = 100, MaxSteps = steps, LearningRate = lr, Scheduler = kind,
-            WarmupSteps = warmupSteps, WarmupRatio = warmupRatio, Seed = 3,
-        };
-        new Trainer(model, trainable, options, new EpochBatcher(TinySetup.Rows(4, 5), 2, seed: 1), [], 2, null,
+        var warmup = warmupSteps is { } ws ? $"warmup_steps: {ws}, " : warmupRatio is { } wr ? FormattableString.Invariant($"warmup_ratio: {wr:R}, ") : "";
+        var recipe = TrainerRecipe.Parse(FormattableString.Invariant($$"""
+            training: { epochs: 100, max_steps: {{steps}}, micro_batch_size: 2, learning_rate: {{lr:R}}, lr_scheduler: {{RecipeNames.NameOf(RecipeNames.LrSchedulers, kind)}}, {{warmup}}seed: 3 }
+            output: { dir: {{TrainerRecipe.Quote(dir["out"])}} }
+            """));
+        new Trainer(model, trainable, recipe, RunContext.None, new EpochBatcher(TinySetup.Rows(4, 5), 2, seed: 1), [], null,
             new PlainTrainingProgress(TextWriter.Null)).Run();
 
         var logged = MetricsLog.Read(Path.Combine(dir["out"], "metrics.jsonl")).Where(r => r.Lr is not null).ToList();

@@ -102,21 +102,19 @@ public class MemoryStabilityTests
         torch.set_num_threads(1);
         var config = ModelPresets.Create(ModelPreset.Tiny, vocabSize: 61);
         using var model = LlamaForCausalLM.Initialize(config, seed: 3);
-        LoraSpec? lora = mode == "lora"
-            ? new LoraSpec(8, 16, 0.1, ModelModules.AllLinear, false, ModelModules.None)
-            : null;
-        if (lora is not null) LoraInjector.Apply(model, lora, seed: 4);
-        var trainable = TrainableParameters.Configure(model, lora, 0);
-        var options = new TrainerOptions
-        {
-            OutputDir = outDir, Epochs = 1000, MaxSteps = TotalSteps, GradientAccumulationSteps = 2, LearningRate = 1e-3,
-            WarmupSteps = 10, WeightDecay = 0.01, MaxGradNorm = 1.0, Seed = 7,
-            EvalEverySteps = 50, CheckpointEverySteps = 100,
-            // The LoRA run takes every other path of the loop: dropout masks, both regularizers, per-layer recompute.
-            GradientCheckpointing = lora is not null, KlToBase = lora is not null ? 0.1 : 0, L2ToBase = lora is not null ? 0.01 : 0,
-        };
+        // The LoRA run takes every other path of the loop: dropout masks, both regularizers, per-layer recompute.
+        var lora = mode == "lora";
+        var recipe = TrainerRecipe.Parse($$"""
+            {{(lora ? "lora: { r: 8, alpha: 16, dropout: 0.1, target_modules: all-linear }" : "")}}
+            training: { epochs: 1000, max_steps: {{TotalSteps}}, micro_batch_size: {{Micro}}, gradient_accumulation_steps: 2, learning_rate: 1.0e-3, warmup_steps: 10, weight_decay: 0.01, seed: 7, gradient_checkpointing: {{(lora ? "true" : "false")}} }
+            regularization: { kl_to_base: {{(lora ? "0.1" : "0")}}, l2_to_base: {{(lora ? "0.01" : "0")}} }
+            eval: { every_steps: 50 }
+            output: { dir: {{TrainerRecipe.Quote(outDir)}}, checkpoint_every_steps: 100 }
+            """);
+        if (recipe.Lora is { } spec) LoraInjector.Apply(model, spec, seed: 4);
+        var trainable = TrainableParameters.Configure(model, recipe.Lora, 0);
         var rows = Rows(24, seed: 5, config.VocabSize);
-        var trainer = new Trainer(model, trainable, options, new EpochBatcher(rows, Micro, 6), Rows(4, 9, config.VocabSize), Micro, null, new Sampler());
+        var trainer = new Trainer(model, trainable, recipe, RunContext.None, new EpochBatcher(rows, Micro, 6), Rows(4, 9, config.VocabSize), null, new Sampler());
         trainer.Run();
     }
 

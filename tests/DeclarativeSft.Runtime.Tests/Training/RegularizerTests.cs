@@ -29,12 +29,13 @@ public class RegularizerTests
         ["steps"] = ReferenceRun.Steps(rows, Micro, BatcherSeed, Steps, Accum),
     };
 
-    private static TrainerOptions Options(string outDir, double l2, double kl, double lr) => new()
-    {
-        OutputDir = outDir, Epochs = 100, MaxSteps = Steps, GradientAccumulationSteps = Accum, LearningRate = lr,
-        Scheduler = LrScheduler.Cosine, WarmupSteps = 1, WeightDecay = Wd, MaxGradNorm = Clip, Seed = 1,
-        L2ToBase = l2, KlToBase = kl,
-    };
+    /// <summary>The recipe both runs share; <paramref name="lora"/> is its lora section, if any.</summary>
+    private static RecipeSpec Recipe(string outDir, double l2, double kl, double lr, string lora = "") => TrainerRecipe.Parse(FormattableString.Invariant($$"""
+        {{lora}}
+        training: { epochs: 100, max_steps: {{Steps}}, micro_batch_size: {{Micro}}, gradient_accumulation_steps: {{Accum}}, learning_rate: {{lr:R}}, lr_scheduler: cosine, warmup_steps: 1, weight_decay: {{Wd:R}}, max_grad_norm: {{Clip:R}}, seed: 1 }
+        regularization: { l2_to_base: {{l2:R}}, kl_to_base: {{kl:R}} }
+        output: { dir: {{TrainerRecipe.Quote(outDir)}} }
+        """));
 
     [Fact]
     public void L2ToBaseInFullFineTuningMatchesPyTorchReference()
@@ -52,7 +53,7 @@ public class RegularizerTests
         TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
-        new Trainer(model, trainable, Options(dir["out"], l2, 0, Lr), new EpochBatcher(rows, Micro, BatcherSeed), [], Micro, null,
+        new Trainer(model, trainable, Recipe(dir["out"], l2, 0, Lr), RunContext.None, new EpochBatcher(rows, Micro, BatcherSeed), [], null,
             new PlainTrainingProgress(TextWriter.Null)).Run();
 
         ReferenceRun.AssertLossesMatch(expected, ReferenceRun.OurLosses(dir["out"]), LossTolerance);
@@ -72,7 +73,8 @@ public class RegularizerTests
 
         TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
-        var spec = new LoraSpec(4, 8, 0.0, ModelModules.QProj | ModelModules.VProj | ModelModules.UpProj, false, ModelModules.None);
+        var recipe = Recipe(dir["out"], l2, kl, lr, "lora: { r: 4, alpha: 8, dropout: 0, target_modules: [q_proj, v_proj, up_proj] }");
+        var spec = recipe.Lora!;
         LoraInjector.Apply(model, spec, seed: 7);
         var lora = ReferenceRun.Lora(model, spec);
 
@@ -82,7 +84,7 @@ public class RegularizerTests
         Assert.True(effect > 50 * ParamTolerance, $"the regularizers move the reference's factors by only {effect:E2}: the test would not notice them missing");
 
         var trainable = TrainableParameters.Configure(model, spec, 0);
-        new Trainer(model, trainable, Options(dir["out"], l2, kl, lr), new EpochBatcher(rows, Micro, BatcherSeed), [], Micro, null,
+        new Trainer(model, trainable, recipe, RunContext.None, new EpochBatcher(rows, Micro, BatcherSeed), [], null,
             new PlainTrainingProgress(TextWriter.Null)).Run();
 
         ReferenceRun.AssertLossesMatch(expected, ReferenceRun.OurLosses(dir["out"]), LossTolerance);

@@ -19,26 +19,33 @@ public class RunOwnershipTests
     /// <summary>The repository's tiny Llama (recipes/models/tiny-chat): no PyTorch needed to make a base.</summary>
     internal static string BaseDir => Safetensors.SymlinkedCheckpointTests.TinyChat;
 
-    /// <summary>TinySetup's LoRA run (12 steps, checkpoint every 4) with the options changed by <paramref name="change"/>.</summary>
-    internal static TrainingResult Run(string baseDir, string outDir, Func<TrainerOptions, TrainerOptions>? change = null, ITrainingProgress? progress = null,
-        Action<LlamaForCausalLM>? spoil = null)
+    /// <summary>TinySetup's LoRA run (12 steps, checkpoint every 4, resume auto) with the recipe changed by <paramref name="change"/>.</summary>
+    internal static TrainingResult Run(string baseDir, string outDir, Func<RecipeSpec, RecipeSpec>? change = null, ITrainingProgress? progress = null,
+        Action<LlamaForCausalLM>? spoil = null, int? stopAfterSteps = null)
     {
         torch.set_num_threads(1);
+        var spec = TrainerRecipe.Parse($$"""
+            lora: { r: 4, alpha: 8, dropout: 0.1, target_modules: [q_proj, v_proj] }
+            training: { epochs: 3, micro_batch_size: 2, gradient_accumulation_steps: 2, learning_rate: 5.0e-3, warmup_steps: 2, seed: 9 }
+            eval: { every_steps: 3 }
+            output: { dir: {{TrainerRecipe.Quote(outDir)}}, checkpoint_every_steps: 4, resume_from_checkpoint: auto }
+            """);
+        spec = change?.Invoke(spec) ?? spec;
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         spoil?.Invoke(model);
-        var lora = new LoraSpec(4, 8, 0.1, ModelModules.QProj | ModelModules.VProj, false, ModelModules.None);
-        LoraInjector.Apply(model, lora, seed: 5);
-        var trainable = TrainableParameters.Configure(model, lora, 0);
-        var options = new TrainerOptions
-        {
-            OutputDir = outDir, Epochs = 3, GradientAccumulationSteps = 2, LearningRate = 5e-3, WarmupSteps = 2,
-            MaxGradNorm = 1.0, EvalEverySteps = 3, CheckpointEverySteps = 4, ResumeAuto = true, Seed = 9,
-        };
-        options = change?.Invoke(options) ?? options;
-        var trainer = new Trainer(model, trainable, options, new DeclarativeSft.Data.EpochBatcher(TinySetup.Rows(16, 1), 2, 3), TinySetup.Rows(4, 2), 2, null,
+        LoraInjector.Apply(model, spec.Lora!, seed: 5);
+        var trainable = TrainableParameters.Configure(model, spec.Lora, 0);
+        var trainer = new Trainer(model, trainable, spec, new RunContext { StopAfterSteps = stopAfterSteps },
+            new DeclarativeSft.Data.EpochBatcher(TinySetup.Rows(16, 1), spec.Training.MicroBatchSize, 3), TinySetup.Rows(4, 2), null,
             progress ?? new PlainTrainingProgress(TextWriter.Null));
         return trainer.Run();
     }
+
+    /// <summary>A change of the recipe's training section.</summary>
+    internal static Func<RecipeSpec, RecipeSpec> Training(Func<TrainingSpec, TrainingSpec> change) => s => s with { Training = change(s.Training) };
+
+    /// <summary>A change of the recipe's output section.</summary>
+    internal static Func<RecipeSpec, RecipeSpec> Output(Func<OutputSpec, OutputSpec> change) => s => s with { Output = change(s.Output) };
 
     private static int DeadPid()
     {
@@ -56,15 +63,15 @@ public class RunOwnershipTests
         using var dir = new TempDir();
         var baseDir = BaseDir;
         var outDir = dir["out"];
-        var first = Run(baseDir, outDir, o => o with { StopAfterSteps = 5 });
+        var first = Run(baseDir, outDir, stopAfterSteps: 5);
         Assert.True(first.Interrupted);
         var metricsBefore = File.ReadAllText(Path.Combine(outDir, "metrics.jsonl"));
 
-        Func<TrainerOptions, TrainerOptions> changed = change switch
+        var changed = change switch
         {
-            "seed" => o => o with { Seed = 10 },
-            "learning rate" => o => o with { LearningRate = 1e-3 },
-            _ => o => o with { GradientAccumulationSteps = 1 },
+            "seed" => Training(t => t with { Seed = 10 }),
+            "learning rate" => Training(t => t with { LearningRate = 1e-3 }),
+            _ => Training(t => t with { GradientAccumulationSteps = 1 }),
         };
         var e = Assert.Throws<ResumeMismatchException>(() => Run(baseDir, outDir, changed));
 
@@ -86,11 +93,11 @@ public class RunOwnershipTests
         using var dir = new TempDir();
         var baseDir = BaseDir;
         var outDir = dir["out"];
-        Run(baseDir, outDir, o => o with { Seed = 1 });
+        Run(baseDir, outDir, Training(t => t with { Seed = 1 }));
         File.WriteAllText(Path.Combine(outDir, "samples.jsonl"), "{\"step\":12,\"prompt\":\"old run\"}\n");
         var oldMetrics = File.ReadAllText(Path.Combine(outDir, "metrics.jsonl"));
 
-        var fresh = Run(baseDir, outDir, o => o with { Seed = 2, ResumeAuto = false, MaxSteps = 4 });
+        var fresh = Run(baseDir, outDir, s => s with { Training = s.Training with { Seed = 2, MaxSteps = 4 }, Output = s.Output with { Resume = ResumeMode.Never } });
 
         Assert.Equal(4, fresh.Steps);
         var aside = Assert.Single(Directory.GetDirectories(Path.Combine(outDir, RunFolder.PreviousRunsDir)));
@@ -119,7 +126,7 @@ public class RunOwnershipTests
             while ((line = child.StandardOutput.ReadLine()) is not null && line != "blocked") { }
             Assert.Equal("blocked", line);
 
-            var e = Assert.Throws<IOException>(() => Run(baseDir, outDir));
+            var e = Assert.Throws<UserErrorException>(() => Run(baseDir, outDir));
             Assert.Contains($"pid {child.Id}", e.Message);
             Assert.Contains("--output", e.Message);
         }
@@ -131,7 +138,7 @@ public class RunOwnershipTests
 
         // The owner is gone (killed): its lock is stale and taken over.
         Assert.True(File.Exists(Path.Combine(outDir, ProcessLock.FileName)));
-        var after = Run(baseDir, outDir, o => o with { ResumeAuto = false });
+        var after = Run(baseDir, outDir, Output(o => o with { Resume = ResumeMode.Never }));
         Assert.Equal(12, after.Steps);
         Assert.False(File.Exists(Path.Combine(outDir, ProcessLock.FileName)));
     }
@@ -144,7 +151,7 @@ public class RunOwnershipTests
         try
         {
             File.WriteAllText(dir[ProcessLock.FileName], sleeper.Id + "\n");
-            var e = Assert.Throws<IOException>(() => ProcessLock.Acquire(dir.Path));
+            var e = Assert.Throws<UserErrorException>(() => ProcessLock.Acquire(dir.Path));
             Assert.Contains($"pid {sleeper.Id}", e.Message);
         }
         finally { sleeper.Kill(); sleeper.WaitForExit(); }
@@ -175,7 +182,7 @@ public class RunOwnershipTests
         var users = Path.Combine(outDir, "notes.tmp"); // not one of ours: kept
         File.WriteAllText(users, "mine");
 
-        Run(baseDir, outDir, o => o with { MaxSteps = 2 });
+        Run(baseDir, outDir, Training(t => t with { MaxSteps = 2 }));
 
         foreach (var l in leftovers) Assert.False(Directory.Exists(l), l);
         Assert.False(File.Exists(file));
@@ -190,7 +197,7 @@ public class RunOwnershipTests
         var outDir = dir["out"];
         var checkpoints = Path.Combine(outDir, "checkpoints");
 
-        Run(baseDir, outDir, o => o with { CheckpointEverySteps = 2, KeepCheckpoints = 2 });
+        Run(baseDir, outDir, Output(o => o with { CheckpointEverySteps = 2, KeepCheckpoints = 2 }));
         Assert.Equal(["step-12", "step-10"], CheckpointStore.Complete(checkpoints).Select(Path.GetFileName));
         Assert.Empty(Directory.GetDirectories(checkpoints, ".*"));
 
@@ -205,7 +212,7 @@ public class RunOwnershipTests
         using var dir = new TempDir();
         var baseDir = BaseDir;
         var outDir = dir["out"];
-        Run(baseDir, outDir, o => o with { StopAfterSteps = 5 });
+        Run(baseDir, outDir, stopAfterSteps: 5);
         // Lines the interrupted process wrote after its last checkpoint (step 4).
         File.WriteAllText(Path.Combine(outDir, "samples.jsonl"), "{\"step\":3,\"prompt\":\"a\"}\n{\"step\":5,\"prompt\":\"after the checkpoint\"}\n");
 

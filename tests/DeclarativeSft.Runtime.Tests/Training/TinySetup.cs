@@ -47,22 +47,30 @@ public static class TinySetup
         return path;
     }
 
-    /// <summary>The resume scenario's run: LoRA with dropout (so RNG state matters), 12 steps, checkpoint every 4.</summary>
-    public static TrainingResult RunLora(string baseDir, string outDir, bool resume, ITrainingProgress progress)
+    /// <summary>The resume scenario's recipe: LoRA with dropout (so RNG state matters), both regularizers, 3 epochs of
+    /// 16 rows in micro-batches of 2 accumulated 2 (12 steps), evaluation every 3 and a checkpoint every 4.</summary>
+    public static RecipeSpec LoraRecipe(string outDir, bool resume = true) => TrainerRecipe.Parse($$"""
+        lora: { r: 4, alpha: 8, dropout: 0.1, target_modules: [q_proj, v_proj, down_proj] }
+        training: { epochs: 3, micro_batch_size: 2, gradient_accumulation_steps: 2, learning_rate: 5.0e-3, warmup_steps: 2, weight_decay: 0.01, seed: 9 }
+        regularization: { l2_to_base: 0.01, kl_to_base: 0.1 }
+        eval: { every_steps: 3 }
+        output: { dir: {{TrainerRecipe.Quote(outDir)}}, checkpoint_every_steps: 4, resume_from_checkpoint: {{(resume ? "auto" : "never")}} }
+        """);
+
+    /// <summary>Runs <paramref name="spec"/> (e.g. <see cref="LoraRecipe"/>) on <paramref name="baseDir"/>'s model with
+    /// LoRA seeded 5, over <see cref="Rows"/>(16, 1) batched with seed 3 and validated on Rows(4, 2).</summary>
+    public static TrainingResult RunLora(string baseDir, RecipeSpec spec, ITrainingProgress progress, int? stopAfterSteps = null)
     {
         TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
-        var lora = new LoraSpec(4, 8, 0.1, ModelModules.QProj | ModelModules.VProj | ModelModules.DownProj, false, ModelModules.None);
-        LoraInjector.Apply(model, lora, seed: 5);
-        var trainable = TrainableParameters.Configure(model, lora, 0);
-        var options = new TrainerOptions
-        {
-            OutputDir = outDir, Epochs = 3, GradientAccumulationSteps = 2, LearningRate = 5e-3, WarmupSteps = 2,
-            MaxGradNorm = 1.0, WeightDecay = 0.01, EvalEverySteps = 3, CheckpointEverySteps = 4, ResumeAuto = resume, Seed = 9,
-            L2ToBase = 0.01, KlToBase = 0.1,
-        };
-        var rows = Rows(16, 1);
-        var trainer = new Trainer(model, trainable, options, new EpochBatcher(rows, 2, 3), Rows(4, 2), 2, null, progress);
+        LoraInjector.Apply(model, spec.Lora!, seed: 5);
+        var trainable = TrainableParameters.Configure(model, spec.Lora, 0);
+        var run = new RunContext { StopAfterSteps = stopAfterSteps };
+        var trainer = new Trainer(model, trainable, spec, run, new EpochBatcher(Rows(16, 1), spec.Training.MicroBatchSize, 3), Rows(4, 2), null, progress);
         return trainer.Run();
     }
+
+    /// <summary>The resume scenario's run (<see cref="LoraRecipe"/>).</summary>
+    public static TrainingResult RunLora(string baseDir, string outDir, bool resume, ITrainingProgress progress) =>
+        RunLora(baseDir, LoraRecipe(outDir, resume), progress);
 }

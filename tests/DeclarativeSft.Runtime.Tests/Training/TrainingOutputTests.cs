@@ -23,12 +23,12 @@ public class TrainingOutputTests
         TorchSharp.torch.set_num_threads(1);
         using var model = LlamaForCausalLM.FromPretrained(baseDir);
         var trainable = TrainableParameters.Configure(model, null, 0);
-        var options = new TrainerOptions
-        {
-            OutputDir = outDir, Epochs = 100, MaxSteps = Steps, GradientAccumulationSteps = Accum, LearningRate = 5e-3,
-            Scheduler = LrScheduler.Cosine, WarmupSteps = 1, EvalEverySteps = EvalEvery, Seed = 5,
-        };
-        return new Trainer(model, trainable, options, new EpochBatcher(rows, Micro, BatcherSeed), TinySetup.Rows(4, 71), Micro, null, progress).Run();
+        var recipe = TrainerRecipe.Parse($$"""
+            training: { epochs: 100, max_steps: {{Steps}}, micro_batch_size: {{Micro}}, gradient_accumulation_steps: {{Accum}}, learning_rate: 5.0e-3, lr_scheduler: cosine, warmup_steps: 1, seed: 5 }
+            eval: { every_steps: {{EvalEvery}} }
+            output: { dir: {{TrainerRecipe.Quote(outDir)}} }
+            """);
+        return new Trainer(model, trainable, recipe, RunContext.None, new EpochBatcher(rows, Micro, BatcherSeed), TinySetup.Rows(4, 71), null, progress).Run();
     }
 
     /// <summary>Trained (loss-bearing) next-token targets of a row: label of t+1 set and t, t+1 in the same document.</summary>
