@@ -1,32 +1,39 @@
-using DeclarativeSft.Recipes;
-
 namespace DeclarativeSft.Bench;
 
-/// <summary>Training tokens/s of our loop (the runtime's model, loss and optimizer on TorchSharp) vs a plain PyTorch
-/// loop on the same model shape, batch and threads, alternating rounds in one run (<see cref="TrainStepBenchmark"/>).
-/// Options: --preset tiny|small, --batch N, --seq N, --threads N, --warmup N, --steps N, --rounds N, --causal
-/// (one example per row instead of packed rows), --same-wait-policy (PyTorch also gets OMP_WAIT_POLICY=PASSIVE). Defaults: the code-assistant recipe's step.</summary>
+/// <summary>Training tokens/s and peak memory of our loop (the runtime's model, loss and optimizer on TorchSharp) vs a
+/// plain PyTorch loop on the same model shape, batch and threads, alternating rounds in one run (<see cref="TrainStepBenchmark"/>).
+/// Options: --shape tiny|small|realistic|qwen-vocab (see <see cref="TrainShape"/>; --preset tiny|small is the same),
+/// --batch N, --seq N, --threads N, --warmup N, --steps N, --rounds N, --causal (one example per row instead of packed
+/// rows), --same-wait-policy (PyTorch also gets OMP_WAIT_POLICY=PASSIVE). Defaults: the shape's; tiny is the
+/// code-assistant recipe's step.</summary>
 internal static class TrainBenchmark
 {
     public static int Run(string[] args)
     {
-        var d = new TrainStepBenchmark.Settings();
-        int Int(string name, int fallback)
+        int? Int(string name)
         {
             int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+            return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : null;
         }
-        int p = Array.IndexOf(args, "--preset");
-        var preset = p >= 0 && p + 1 < args.Length && args[p + 1] == "small" ? ModelPreset.Small : ModelPreset.Tiny;
-        var settings = d with
+        string? Text(string name)
         {
-            Preset = preset,
-            Batch = Int("--batch", d.Batch),
-            Seq = Int("--seq", d.Seq),
-            Threads = Int("--threads", d.Threads),
-            Warmup = Int("--warmup", d.Warmup),
-            Steps = Int("--steps", d.Steps),
-            Rounds = Int("--rounds", d.Rounds),
+            int i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+        var name = Text("--shape") ?? Text("--preset") ?? "tiny";
+        if (TrainShape.Named(name) is not { } shape)
+        {
+            Console.Error.WriteLine($"bench train: unknown shape '{name}'; use one of {string.Join(", ", TrainShape.Names)}");
+            return 2;
+        }
+        var settings = new TrainStepBenchmark.Settings(shape)
+        {
+            Batch = Int("--batch"),
+            Seq = Int("--seq"),
+            Threads = Int("--threads") ?? 0,
+            Warmup = Int("--warmup"),
+            Steps = Int("--steps"),
+            Rounds = Int("--rounds"),
             Packed = !args.Contains("--causal"),
             SameWaitPolicy = args.Contains("--same-wait-policy"),
         };

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using DeclarativeSft.Data;
-using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Training;
 using DeclarativeSft.Torch;
@@ -21,12 +20,16 @@ namespace DeclarativeSft.Bench;
 /// 1.13's the written-out composition over the full masked square. The machine is shared, so the two sides
 /// alternate for several rounds (each round: warm-up steps, then timed steps) and each side keeps its best round: a
 /// load burst then slows a round of one side without deciding the ratio. The very first step of each side (JIT, first allocations) is run and reported
-/// separately, before round 1's warm-up. The last line is <c>train_tokens_per_s_ratio_vs_pytorch=&lt;x&gt; mfu=&lt;y&gt;</c> (ours / PyTorch tokens/s; our model FLOPs over the measured matmul peak).
+/// separately, before round 1's warm-up. Each side runs in its own process (ours in this one, PyTorch in a child), so
+/// each process's peak resident set (VmHWM) is that side's. The last line is
+/// <c>train_tokens_per_s_ratio_vs_pytorch=&lt;x&gt; mfu=&lt;y&gt; peak_rss_ratio_vs_pytorch=&lt;z&gt;</c> (ours / PyTorch
+/// tokens/s; our model FLOPs over the measured matmul peak; our peak RSS / PyTorch's).
 /// </summary>
 internal static class TrainStepBenchmark
 {
-    /// <summary>Shape and measurement settings. The defaults are the shipped code-assistant recipe's step: tiny
-    /// preset, byte vocabulary, micro-batch 8 of packed rows of 512 tokens (block-causal attention).</summary>
+    /// <summary>Shape and measurement settings. The default shape is the shipped code-assistant recipe's step: tiny
+    /// preset, byte vocabulary, micro-batch 8 of packed rows of 512 tokens (block-causal attention). Null batch, seq,
+    /// warm-up, steps and rounds take the shape's (<see cref="TrainShape"/>).</summary>
     /// <param name="Threads">libtorch intra-op threads on both sides; 0 means <see cref="Environment.ProcessorCount"/>.</param>
     /// <param name="Warmup">Untimed steps at the start of every round (after the separately reported first step).</param>
     /// <param name="Steps">Timed steps per round.</param>
@@ -35,21 +38,24 @@ internal static class TrainStepBenchmark
     /// to compare the loops alone without the threading default this library sets.</param>
     /// <param name="Packed">Rows packed with several examples (block-causal mask) as SFT packing makes them; false:
     /// one example filling each row (plain causal attention).</param>
-    public sealed record Settings(ModelPreset Preset = ModelPreset.Tiny, int Vocab = 300, int Batch = 8, int Seq = 512,
-        int Threads = 0, int Warmup = 2, int Steps = 5, int Rounds = 3, bool Packed = true, string Python = "/usr/bin/python3",
+    public sealed record Settings(TrainShape Shape, int? Batch = null, int? Seq = null,
+        int Threads = 0, int? Warmup = null, int? Steps = null, int? Rounds = null, bool Packed = true, string Python = "/usr/bin/python3",
         bool SameWaitPolicy = false);
 
     /// <summary>Runs both loops and prints tokens/s of each and the ratio; returns the ratio.</summary>
     public static double Run(Settings s, TextWriter output)
     {
         int threads = s.Threads > 0 ? s.Threads : Environment.ProcessorCount;
-        int warmup = Math.Max(1, s.Warmup), steps = Math.Max(1, s.Steps), rounds = Math.Max(1, s.Rounds);
+        var shape = s.Shape;
+        int warmup = Math.Max(0, s.Warmup ?? shape.Warmup), steps = Math.Max(1, s.Steps ?? shape.Steps), rounds = Math.Max(1, s.Rounds ?? shape.Rounds);
+        int batchSize = s.Batch ?? shape.Batch, seq = s.Seq ?? shape.Seq;
         TorchRuntime.EnsureInitialized();
         torch.set_num_threads(threads);
-        var config = ModelPresets.Create(s.Preset, s.Vocab);
-        var rows = MakeRows(s.Batch, s.Seq, s.Vocab, s.Packed);
+        var config = shape.Config;
+        var rows = MakeRows(shape, batchSize, seq, s.Packed);
+        double trainedShare = TrainedTargets(rows) / (double)(rows.Count * (seq - 1));
         output.WriteLine(FormattableString.Invariant(
-            $"shape: preset {s.Preset.ToString().ToLowerInvariant()} (d={config.HiddenSize}, layers={config.NumHiddenLayers}, heads={config.NumAttentionHeads}, ffn={config.IntermediateSize}, vocab={s.Vocab}), batch {s.Batch}×{s.Seq} {(s.Packed ? "packed (block-causal)" : "one example per row (causal)")}, {threads} threads"));
+            $"shape: {shape.Name} (d={config.HiddenSize}, layers={config.NumHiddenLayers}, heads={config.NumAttentionHeads}/{config.NumKeyValueHeads} kv, ffn={config.IntermediateSize}, vocab={config.VocabSize}, tied head), batch {batchSize}×{seq} {(s.Packed ? $"packed (block-causal), examples of {shape.MinExample}–{shape.MaxExample} tokens, {shape.PromptPercent} % prompt" : "one example per row (causal)")}; {trainedShare:P1} of the targets trained; {threads} threads"));
         output.WriteLine($"declarativesft: {TorchRuntime.Description}");
         output.WriteLine($"threads wait: declarativesft {Describe(TorchRuntime.OpenMpWaitPolicy)}; pytorch {Describe(s.SameWaitPolicy ? $"OMP_WAIT_POLICY={OpenMpPassive}" : Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { Length: > 0 } userPolicy ? $"OMP_WAIT_POLICY={userPolicy}" : "")}");
         output.WriteLine(FormattableString.Invariant($"rounds: {rounds} × ({warmup} warm-up + {steps} timed steps) per side, alternating; best round kept; load average {LoadAverage()}"));
@@ -68,25 +74,27 @@ internal static class TrainStepBenchmark
         }
         output.WriteLine(FormattableString.Invariant($"declarativesft: {bestOurs:0} tokens/s (best of {rounds})"));
         output.WriteLine(FormattableString.Invariant($"pytorch:        {bestRef:0} tokens/s (best of {rounds}; torch {reference.TorchVersion})"));
+        double oursPeakMiB = PeakRssMiB(), refPeakMiB = reference.PeakRssMiB;
+        output.WriteLine(FormattableString.Invariant($"peak RSS (VmHWM of each side's process): declarativesft {oursPeakMiB:0} MiB, pytorch {refPeakMiB:0} MiB"));
         output.WriteLine(FormattableString.Invariant($"first step (cold: JIT, allocator, libtorch warm-up): declarativesft {ours.FirstStepSeconds:0.00} s, pytorch {reference.FirstStepSeconds:0.00} s"));
         double flopsPerToken = TrainingFlopsPerToken(config, rows);
         double mfu = bestOurs * flopsPerToken / (peak * 1e9);
         output.WriteLine(FormattableString.Invariant(
-            $"model FLOPs utilisation {mfu:0.000}: declarativesft {bestOurs * flopsPerToken / 1e9:0.0} GFLOP/s of model FLOPs, 6·N + 12·L·d·T_example = {flopsPerToken / 1e6:0.00} MFLOP/token; measured fp32 1024³ matmul peak {peak:0.0} GFLOP/s (best of the rounds)"));
+            $"model FLOPs utilisation {mfu:0.000}: declarativesft {bestOurs * flopsPerToken / 1e9:0.0} GFLOP/s of model FLOPs, 6·N_layers + 6·V·d·trained share + 12·L·d·T_example = {flopsPerToken / 1e6:0.00} MFLOP/token; measured fp32 1024³ matmul peak {peak:0.0} GFLOP/s (best of the rounds)"));
         double ratio = bestOurs / bestRef;
-        output.WriteLine(FormattableString.Invariant($"train_tokens_per_s_ratio_vs_pytorch={ratio:0.000} mfu={mfu:0.000}"));
+        output.WriteLine(FormattableString.Invariant($"train_tokens_per_s_ratio_vs_pytorch={ratio:0.000} mfu={mfu:0.000} peak_rss_ratio_vs_pytorch={oursPeakMiB / refPeakMiB:0.000}"));
         return ratio;
     }
 
-    /// <summary>Model training FLOPs per row position in the PaLM convention: 6 per matmul parameter (output head
-    /// included, embedding lookup not) plus 12·layers·d per context token for attention scores and values, where the
-    /// context of a token is its own example (Σ n² over the rows' examples / all positions): the masked-out blocks
-    /// between packed examples are not model FLOPs, so a dense implementation does not get credit for them.</summary>
+    /// <summary>Model training FLOPs per row position in the PaLM convention: 6 per matmul parameter of the layers
+    /// (embedding lookup not), 6 per output-head parameter at positions whose target is trained (the logits of prompt
+    /// and padding positions are not needed by the objective, so computing them earns no credit), plus 12·layers·d per
+    /// context token for attention scores and values, where the context of a token is its own example (Σ n² over the
+    /// rows' examples / all positions): the masked-out blocks between packed examples are not model FLOPs either.</summary>
     internal static double TrainingFlopsPerToken(LlamaConfig c, IReadOnlyList<PackedRow> rows)
     {
         double d = c.HiddenSize, q = (double)c.NumAttentionHeads * c.HeadDim, kv = (double)c.NumKeyValueHeads * c.HeadDim;
         double perLayer = d * q + 2 * d * kv + q * d + 3 * d * c.IntermediateSize;
-        double matmulParams = c.NumHiddenLayers * perLayer + (double)c.VocabSize * d;
         double squares = 0, positions = 0;
         foreach (var row in rows)
         {
@@ -99,7 +107,31 @@ internal static class TrainStepBenchmark
                 start = end;
             }
         }
-        return 6 * matmulParams + 12.0 * c.NumHiddenLayers * q * (squares / positions);
+        double headParams = (double)c.VocabSize * d * (TrainedTargets(rows) / positions);
+        return 6 * (c.NumHiddenLayers * perLayer + headParams) + 12.0 * c.NumHiddenLayers * q * (squares / positions);
+    }
+
+    /// <summary>Targets that carry loss, counted as <see cref="TrainingBatch.From"/> does (the next token's label,
+    /// ignored across an example boundary).</summary>
+    private static long TrainedTargets(IReadOnlyList<PackedRow> rows)
+    {
+        long n = 0;
+        foreach (var r in rows)
+            for (int t = 0; t + 1 < r.Length; t++)
+                if (r.Labels[t + 1] != Labels.IgnoreIndex && r.SegmentIds[t + 1] == r.SegmentIds[t] && r.SegmentIds[t] >= 0) n++;
+        return n;
+    }
+
+    /// <summary>Peak resident set of this process (VmHWM), MiB; NaN off Linux.</summary>
+    private static double PeakRssMiB()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        }
+        catch (IOException) { return double.NaN; }
+        catch (UnauthorizedAccessException) { return double.NaN; }
     }
 
     /// <summary>GFLOP/s of the best of five fp32 1024³ matmuls through this binding, with the benchmark's threads.</summary>
@@ -121,11 +153,13 @@ internal static class TrainStepBenchmark
     }
 
     /// <summary>
-    /// Rows shaped like the code-assistant recipe's: packed examples of 60–440 tokens (a prompt that carries no
-    /// loss, then a trained answer), padding at the end of each row; or one fully trained example per row.
+    /// Rows of packed examples of the shape's lengths (a prompt that carries no loss, then a trained answer), each
+    /// row ending in padding or, with <see cref="TrainShape.FillRows"/>, filled by cutting its last example; or one
+    /// fully trained example per row.
     /// </summary>
-    internal static List<PackedRow> MakeRows(int batch, int seq, int vocab, bool packed)
+    internal static List<PackedRow> MakeRows(TrainShape shape, int batch, int seq, bool packed)
     {
+        int vocab = shape.Config.VocabSize;
         var rng = new Random(1);
         var rows = new List<PackedRow>();
         for (int b = 0; b < batch; b++)
@@ -137,13 +171,13 @@ internal static class TrainStepBenchmark
             int t = 0, segment = 0;
             while (t < seq)
             {
-                int len = packed ? rng.Next(60, 441) : seq;
+                int len = packed ? rng.Next(shape.MinExample, shape.MaxExample + 1) : seq;
                 if (t + len > seq)
                 {
-                    if (t == 0) len = seq; // an example longer than the row fills it
+                    if (t == 0 || shape.FillRows) len = seq - t; // an example longer than the rest of the row fills it
                     else break;
                 }
-                int prompt = packed ? len * 45 / 100 : 0;
+                int prompt = packed ? len * shape.PromptPercent / 100 : 0;
                 for (int k = 0; k < len; k++)
                 {
                     ids[t + k] = rng.Next(vocab);
@@ -247,7 +281,8 @@ internal static class TrainStepBenchmark
             if (!File.Exists(script)) throw new FileNotFoundException($"{script} not found: the build copies bench/torch/pytorch_train_step.py next to the bench assembly.");
             var setup = JsonSerializer.Serialize(new
             {
-                d = c.HiddenSize, layers = c.NumHiddenLayers, heads = c.NumAttentionHeads, ffn = c.IntermediateSize, vocab = c.VocabSize, threads,
+                d = c.HiddenSize, layers = c.NumHiddenLayers, heads = c.NumAttentionHeads, kv_heads = c.NumKeyValueHeads, ffn = c.IntermediateSize,
+                vocab = c.VocabSize, eps = c.RmsNormEps, theta = c.RopeTheta, threads,
                 rows = new
                 {
                     ids = rows.Select(r => r.InputIds), labels = rows.Select(r => r.Labels),
@@ -274,6 +309,9 @@ internal static class TrainStepBenchmark
         /// <summary>Seconds of the PyTorch loop's very first step.</summary>
         public double FirstStepSeconds { get; private set; } = double.NaN;
 
+        /// <summary>Peak resident set of the PyTorch process (its VmHWM after the latest round), MiB.</summary>
+        public double PeakRssMiB { get; private set; } = double.NaN;
+
         public double Round(int warmup, int steps)
         {
             if (double.IsNaN(FirstStepSeconds))
@@ -284,10 +322,14 @@ internal static class TrainStepBenchmark
             }
             _process.StandardInput.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {warmup} {steps}"));
             _process.StandardInput.Flush();
-            return ReadReply("tokens_per_s").GetDouble();
+            var reply = ReadReply();
+            PeakRssMiB = reply.GetProperty("peak_rss_kib").GetDouble() / 1024.0;
+            return reply.GetProperty("tokens_per_s").GetDouble();
         }
 
-        private JsonElement ReadReply(string key)
+        private JsonElement ReadReply(string key) => ReadReply().GetProperty(key);
+
+        private JsonElement ReadReply()
         {
             var line = _process.StandardOutput.ReadLine();
             if (line is null)
@@ -295,7 +337,7 @@ internal static class TrainStepBenchmark
                 _process.WaitForExit();
                 throw new InvalidOperationException($"the PyTorch benchmark process exited ({_process.ExitCode}): {_stderr.Result}");
             }
-            return JsonDocument.Parse(line).RootElement.GetProperty(key);
+            return JsonDocument.Parse(line).RootElement;
         }
 
         public void Dispose()

@@ -2,7 +2,7 @@
 
   python3 pytorch_train_step.py SETUP.json
   then, on stdin, one line per request: "first" -> times one step, prints {"seconds": x};
-  "run WARMUP STEPS" -> prints {"tokens_per_s": x}; "quit" ends.
+  "run WARMUP STEPS" -> prints {"tokens_per_s": x, "peak_rss_kib": this process's VmHWM}; "quit" ends.
 
 The process stays up between rounds so the C# side can alternate the two loops round by round (a load burst on
 the shared machine then hits both sides instead of deciding the ratio).
@@ -11,13 +11,14 @@ Same work as the C# side, no more, no less, per optimizer step:
   batch   : rows (ids, labels, position ids, segment ids) -> tensors; next-token targets with -100 where the
             label is ignored or crosses a segment boundary; the block-causal mask (j <= i, same segment, not
             padding) when a row holds more than one example or padding, else plain causal attention
-  forward : Llama decoder — embedding, per layer RMSNorm (fp32) -> q/k/v Linear -> rotate-half RoPE from the
+  forward : Llama decoder — embedding, per layer RMSNorm (fp32) -> q/k/v Linear (k/v over the key/value heads,
+            repeated for the query heads as Hugging Face's repeat_kv does) -> rotate-half RoPE from the
             position ids -> softmax attention written out (torch 1.13 has no fused SDPA: q@k^T * scale,
             masked_fill -inf, softmax, @v; ours calls libtorch 2.10's scaled_dot_product_attention) -> o Linear +
             residual -> RMSNorm ->
-            SwiGLU MLP + residual; final RMSNorm; tied output head
-  loss    : summed cross-entropy over trained targets, read once as a float (logging), divided by the
-            trained-token count
+            SwiGLU MLP + residual; final RMSNorm; tied output head over every position, (B, T, V) logits
+  loss    : summed cross-entropy over trained targets (cross_entropy(ignore_index=-100) on the full logits, as a
+            Hugging Face model computes it), read once as a float (logging), divided by the trained-token count
             (ours gets the same values from the same rows but computes block-causal attention one packed example
             at a time, skipping the masked-out blocks between examples; the dense mask below is what a plain loop
             writes. Run the benchmark with --causal, one example per row, for a comparison with no such
@@ -55,23 +56,26 @@ class Block(nn.Module):
     def __init__(self, c):
         super().__init__()
         d, h, f = c["d"], c["heads"], c["ffn"]
-        self.h, self.hd = h, d // h
+        self.h, self.kv, self.hd = h, c["kv_heads"], d // h
         self.q = nn.Linear(d, d, bias=False)
-        self.k = nn.Linear(d, d, bias=False)
-        self.v = nn.Linear(d, d, bias=False)
+        self.k = nn.Linear(d, self.kv * self.hd, bias=False)
+        self.v = nn.Linear(d, self.kv * self.hd, bias=False)
         self.o = nn.Linear(d, d, bias=False)
         self.gate = nn.Linear(d, f, bias=False)
         self.up = nn.Linear(d, f, bias=False)
         self.down = nn.Linear(f, d, bias=False)
-        self.n1 = RMSNorm(d, 1e-5)
-        self.n2 = RMSNorm(d, 1e-5)
+        self.n1 = RMSNorm(d, c["eps"])
+        self.n2 = RMSNorm(d, c["eps"])
 
     def forward(self, x, cos, sin, mask):
         B, T, C = x.shape
         h = self.n1(x)
         q = rotate(self.q(h).view(B, T, self.h, self.hd).transpose(1, 2), cos, sin)
-        k = rotate(self.k(h).view(B, T, self.h, self.hd).transpose(1, 2), cos, sin)
-        v = self.v(h).view(B, T, self.h, self.hd).transpose(1, 2)
+        k = rotate(self.k(h).view(B, T, self.kv, self.hd).transpose(1, 2), cos, sin)
+        v = self.v(h).view(B, T, self.kv, self.hd).transpose(1, 2)
+        if self.kv != self.h:  # repeat_kv
+            k = k.repeat_interleave(self.h // self.kv, dim=1)
+            v = v.repeat_interleave(self.h // self.kv, dim=1)
         att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(self.hd))
         if mask is None:  # plain causal
             mask = torch.ones(T, T, dtype=torch.bool).tril()
@@ -87,9 +91,9 @@ class Model(nn.Module):
         super().__init__()
         self.emb = nn.Embedding(c["vocab"], c["d"])
         self.blocks = nn.ModuleList([Block(c) for _ in range(c["layers"])])
-        self.norm = RMSNorm(c["d"], 1e-5)
+        self.norm = RMSNorm(c["d"], c["eps"])
         hd = c["d"] // c["heads"]
-        self.register_buffer("inv_freq", 1.0 / (10000.0 ** (torch.arange(0, hd, 2).float() / hd)))
+        self.register_buffer("inv_freq", 1.0 / (c["theta"] ** (torch.arange(0, hd, 2).float() / hd)))
         for name, p in self.named_parameters():  # Hugging Face's Llama init, like ours
             if p.dim() >= 2:
                 nn.init.normal_(p, 0.0, 0.02)
@@ -119,6 +123,14 @@ def make_batch(rows):
         allowed = (allowed & (seg >= 0)[:, :, None]) | torch.eye(T, dtype=torch.bool)  # padding attends to itself
         mask = allowed[:, None]
     return ids, pos, mask, targets, trained
+
+
+def peak_rss_kib():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return float("nan")
 
 
 def main():
@@ -165,7 +177,7 @@ def main():
         for _ in range(steps):
             step()
         dt = time.perf_counter() - t0
-        print(json.dumps({"tokens_per_s": tokens * steps / dt}), flush=True)
+        print(json.dumps({"tokens_per_s": tokens * steps / dt, "peak_rss_kib": peak_rss_kib()}), flush=True)
 
 
 if __name__ == "__main__":

@@ -11,4 +11,7 @@ public sealed record ForwardContext(bool Training, bool AdaptersEnabled = true, 
 {
     /// <summary>Inference with adapters.</summary>
     public static readonly ForwardContext Eval = new(false);
+
+    /// <summary>Inference of the base model: adapters off (kl_to_base's reference distribution).</summary>
+    public static readonly ForwardContext BaseModel = new(false, AdaptersEnabled: false);
 }

@@ -199,19 +199,21 @@ public sealed class LlamaForCausalLM : IDisposable
         return rows.view([.. ids.shape, weight.size(1)]);
     }
 
-    /// <summary>Final norm and output head: hidden (B, T, C) → logits (B, T, V) in float32.</summary>
+    /// <summary>Final norm and output head: hidden (…, C) → logits (…, V) in float32. Row-wise, so it may be applied
+    /// to any selection of positions (the loss applies it only where a target is trained).</summary>
     public Tensor Head(Tensor hidden, ForwardContext ctx)
     {
-        var logits = LmHead.Forward(Norm.Forward(hidden), ctx); // (B, T, V)
+        var logits = LmHead.Forward(Norm.Forward(hidden), ctx); // (…, V)
         return logits.dtype == ScalarType.Float32 ? logits : logits.to(ScalarType.Float32);
     }
 
     /// <summary>
-    /// Logits (B, T, V) float32 for ids (B, T). <paramref name="positionIds"/> (B, T) default to 0..T-1 (after the
-    /// cache's length when decoding); <paramref name="attentionMask"/> is a boolean (B, 1, T, T_total) "may attend"
-    /// mask (see <see cref="AttentionMaskBuilder"/>) or null for causal attention.
+    /// The last decoder layer's output (B, T, C) for ids (B, T), before the final norm: <see cref="Forward"/> without
+    /// <see cref="Head"/>. <paramref name="positionIds"/> (B, T) default to 0..T-1 (after the cache's length when
+    /// decoding); <paramref name="attentionMask"/> is a boolean (B, 1, T, T_total) "may attend" mask (see
+    /// <see cref="AttentionMaskBuilder"/>) or null for causal attention.
     /// </summary>
-    public Tensor Forward(Tensor inputIds, Tensor? positionIds = null, Tensor? attentionMask = null, KvCache? cache = null, ForwardContext? ctx = null)
+    public Tensor Hidden(Tensor inputIds, Tensor? positionIds = null, Tensor? attentionMask = null, KvCache? cache = null, ForwardContext? ctx = null)
     {
         ctx ??= ForwardContext.Eval;
         long B = inputIds.size(0), T = inputIds.size(1);
@@ -220,7 +222,14 @@ public sealed class LlamaForCausalLM : IDisposable
         var x = Embed(inputIds);                                    // (B, T, C)
         foreach (var layer in Layers)
             x = layer.Forward(x, cos, sin, attentionMask, cache, ctx);
-        return Head(x, ctx);
+        return x;
+    }
+
+    /// <summary>Logits (B, T, V) float32 for ids (B, T): <see cref="Head"/> of <see cref="Hidden"/> at every position.</summary>
+    public Tensor Forward(Tensor inputIds, Tensor? positionIds = null, Tensor? attentionMask = null, KvCache? cache = null, ForwardContext? ctx = null)
+    {
+        ctx ??= ForwardContext.Eval;
+        return Head(Hidden(inputIds, positionIds, attentionMask, cache, ctx), ctx);
     }
 
     /// <summary>Frees the parameters.</summary>

@@ -11,80 +11,139 @@ namespace DeclarativeSft.Runtime.Training;
 /// The SFT objective of one micro-batch and its backward pass: summed next-token cross-entropy over trained
 /// positions (plus the optional KL to the base model), divided by the trained-token count of the WHOLE accumulated
 /// step, so every trained token weighs the same however the tokens fall into micro-batches.
+/// <para>
+/// Only trained positions reach the output head: their hidden rows are gathered before the final norm and projected
+/// a chunk of rows at a time, and each chunk's backward runs before the next chunk's logits exist. The logits buffer
+/// is (chunk, V) instead of (B, T, V), and the head's matmuls skip the prompt and padding positions whose logits the
+/// loss would ignore. Same loss and gradients as full logits with <c>cross_entropy(ignore_index=-100)</c>.
+/// </para>
 /// </summary>
 public static class CausalLmLoss
 {
-    /// <summary>Summed cross-entropy of logits (B, T, V) against targets (B, T-1); ignored targets contribute 0.</summary>
-    public static Tensor SummedCrossEntropy(Tensor logits, Tensor targets)
-    {
-        long B = logits.size(0), T = logits.size(1), V = logits.size(2);
-        var pred = logits.narrow(1, 0, T - 1).reshape(B * (T - 1), V);   // (B·(T-1), V)
-        return cross_entropy(pred, targets.reshape(B * (T - 1)), ignore_index: Labels.IgnoreIndex, reduction: torch.nn.Reduction.Sum);
-    }
+    /// <summary>Logit elements per chunk (128 MiB of float32): bounds the head's buffers at any vocabulary size while
+    /// keeping each chunk's matmuls large (1,024 rows at 32k vocabulary).</summary>
+    public const long ChunkLogitElements = 1L << 25;
 
-    /// <summary>Summed cross-entropy of each data source: logits (B, T, V), targets and their sources' tags (B, T-1).
-    /// Computed apart from the objective (no gradient), so the training loss itself is unchanged by the accounting.</summary>
-    public static double[] SummedCrossEntropyByTag(Tensor logits, Tensor targets, Tensor targetTags, int tagCount)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        long B = logits.size(0), T = logits.size(1), V = logits.size(2);
-        var pred = logits.detach().narrow(1, 0, T - 1).reshape(B * (T - 1), V);                  // (N, V)
-        var perPosition = cross_entropy(pred, targets.reshape(B * (T - 1)), ignore_index: Labels.IgnoreIndex,
-            reduction: torch.nn.Reduction.None).to(ScalarType.Float64);                            // (N), 0 where ignored
-        using var one = 1.0.ToScalar();
-        var sums = torch.zeros(tagCount, dtype: ScalarType.Float64, device: logits.device)
-            .index_add_(0, targetTags.reshape(B * (T - 1)), perPosition, one);                    // (tagCount)
-        return sums.cpu().data<double>().ToArray();
-    }
+    /// <summary>Upper bound on rows per chunk, so a tiny vocabulary does not make one unbounded chunk.</summary>
+    public const long MaxChunkRows = 4096;
 
-    /// <summary>Σ over trained positions of KL(p_base ‖ p_θ), for logits (B, T, V) of both models.</summary>
-    public static Tensor SummedKlToBase(Tensor logits, Tensor baseLogits, Tensor targets)
-    {
-        long B = logits.size(0), T = logits.size(1), V = logits.size(2);
-        var logp = log_softmax(logits.narrow(1, 0, T - 1).reshape(B * (T - 1), V), -1);     // (N, V)
-        var logq = log_softmax(baseLogits.narrow(1, 0, T - 1).reshape(B * (T - 1), V), -1); // (N, V)
-        var perPosition = logq.exp().mul(logq.sub(logp)).sum(-1);                            // (N)
-        using var ignore = ((long)Labels.IgnoreIndex).ToScalar();
-        using var zero = 0.0.ToScalar();
-        var trained = targets.reshape(B * (T - 1)).ne(ignore);                                // (N) bool
-        return perPosition.masked_fill(trained.logical_not(), zero).sum();
-    }
+    /// <summary>Rows of hidden states projected per chunk for a vocabulary of <paramref name="vocab"/> tokens.</summary>
+    public static long ChunkRows(long vocab) => Math.Clamp(ChunkLogitElements / Math.Max(1, vocab), 1, MaxChunkRows);
 
     /// <summary>
     /// Forward + backward of one micro-batch; gradients accumulate into the trainable parameters.
-    /// Returns the summed cross-entropy (for logging). <paramref name="baseLogits"/> is required when klWeight &gt; 0.
+    /// Returns the summed cross-entropy (for logging). <paramref name="baseHidden"/> gives the base model's
+    /// <see cref="LlamaForCausalLM.Hidden"/> output (no grad, adapters off) and is required when klWeight &gt; 0.
     /// With <paramref name="ceByTag"/> (and a batch with target tags) each source's summed cross-entropy is added to it.
+    /// <paramref name="chunkRows"/> overrides <see cref="ChunkRows"/> (tests cross chunk boundaries with it).
     /// </summary>
     public static double ForwardBackward(LlamaForCausalLM model, TrainingBatch batch, long denominator, ForwardContext ctx,
-        bool gradientCheckpointing, double klWeight, Func<Tensor>? baseLogits, double[]? ceByTag = null)
+        bool gradientCheckpointing, double klWeight, Func<Tensor>? baseHidden, double[]? ceByTag = null, long? chunkRows = null)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor? baseL = klWeight > 0 ? baseLogits!() : null; // computed without grad, adapters off
-        using var kl = klWeight.ToScalar();
-        using var denom = ((double)denominator).ToScalar();
-        Tensor Objective(Tensor logits, out double ce)
-        {
-            if (ceByTag is not null && batch.TargetTags is not null)
-            {
-                var byTag = SummedCrossEntropyByTag(logits, batch.Targets, batch.TargetTags, ceByTag.Length);
-                for (int i = 0; i < byTag.Length; i++) ceByTag[i] += byTag[i];
-            }
-            var sum = SummedCrossEntropy(logits, batch.Targets);
-            ce = sum.item<float>();
-            var total = sum;
-            if (baseL is not null) total = total.add(SummedKlToBase(logits, baseL, batch.Targets).mul(kl));
-            return total.div(denom);
-        }
+        Tensor? baseH = klWeight > 0 ? baseHidden!() : null; // (B, T, C) computed without grad, adapters off
+        var objective = new Objective(denominator, klWeight, baseH, ceByTag, chunkRows ?? ChunkRows(model.Config.VocabSize));
 
         if (!gradientCheckpointing)
         {
-            var logits = model.Forward(batch.InputIds, batch.PositionIds, batch.Mask, ctx: ctx); // (B, T, V)
-            var loss = Objective(logits, out var ce);
-            loss.backward();
+            var hidden = model.Hidden(batch.InputIds, batch.PositionIds, batch.Mask, ctx: ctx); // (B, T, C)
+            var ce = HeadForwardBackward(model, hidden, batch, ctx, objective, hidden.requires_grad, out var grad);
+            if (grad is not null) hidden.backward([grad]);
             return ce;
         }
-        CheckpointedForwardBackward(model, batch, ctx, l => Objective(l, out _), out var ceSum);
+        return CheckpointedForwardBackward(model, batch, ctx, objective);
+    }
+
+    /// <summary>Summed cross-entropy over the trained targets of <paramref name="batch"/> (no gradient), chunked like
+    /// training; with <paramref name="ceByTag"/> (and target tags) each source's sum is added to it.</summary>
+    public static double SummedCrossEntropy(LlamaForCausalLM model, TrainingBatch batch, double[]? ceByTag = null, long? chunkRows = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var hidden = model.Hidden(batch.InputIds, batch.PositionIds, batch.Mask); // (B, T, C)
+        var objective = new Objective(null, 0, null, ceByTag, chunkRows ?? ChunkRows(model.Config.VocabSize));
+        return HeadForwardBackward(model, hidden, batch, ForwardContext.Eval, objective, false, out _);
+    }
+
+    /// <summary>KL(p_base ‖ p_θ) of each row, for logits (N, V) of both models → (N).</summary>
+    public static Tensor KlToBase(Tensor logits, Tensor baseLogits)
+    {
+        var logp = log_softmax(logits, -1);     // (N, V)
+        var logq = log_softmax(baseLogits, -1); // (N, V)
+        return logq.exp().mul(logq.sub(logp)).sum(-1);
+    }
+
+    /// <summary>What the head's chunks compute. <paramref name="Denominator"/> null: evaluation, no backward.</summary>
+    private sealed record Objective(long? Denominator, double KlWeight, Tensor? BaseHidden, double[]? CeByTag, long ChunkRows);
+
+    /// <summary>
+    /// The head and the objective at the trained positions of <paramref name="hidden"/> (B, T, C), chunk by chunk.
+    /// Training: each chunk's objective / denominator is back-propagated at once into the head's parameters (final
+    /// norm, lm_head or the tied embedding, an lm_head adapter) and into its hidden rows; with
+    /// <paramref name="needHiddenGrad"/>, <paramref name="hiddenGrad"/> is then ∂objective/∂hidden (B, T, C), zero at
+    /// untrained positions, for the caller to back-propagate through the layers. Returns the summed cross-entropy.
+    /// </summary>
+    private static double HeadForwardBackward(LlamaForCausalLM model, Tensor hidden, TrainingBatch batch, ForwardContext ctx,
+        Objective objective, bool needHiddenGrad, out Tensor? hiddenGrad)
+    {
+        hiddenGrad = null;
+        long B = hidden.size(0), T = hidden.size(1), C = hidden.size(2);
+        long targetsPerRow = T - 1;
+        using var ignore = ((long)Labels.IgnoreIndex).ToScalar();
+        var flatTargets = batch.Targets.reshape(B * targetsPerRow);                  // (B·(T-1))
+        var trained = flatTargets.ne(ignore).nonzero().reshape(-1);                  // (N) indices into (B, T-1)
+        long N = trained.size(0);
+        bool backward = objective.Denominator is not null;
+        needHiddenGrad &= backward;
+        if (N == 0)
+        {
+            if (needHiddenGrad) hiddenGrad = torch.zeros_like(hidden);
+            return 0;
+        }
+        // Target (b, t) is predicted from hidden row b·T + t of the flattened (B·T, C).
+        using var perRow = targetsPerRow.ToScalar();
+        var rows = trained.add(trained.div(perRow, rounding_mode: RoundingMode.trunc)); // (N)
+        var targets = flatTargets.index_select(0, trained);                            // (N)
+        var h = hidden.detach().reshape(B * T, C).index_select(0, rows);               // (N, C)
+        var baseH = objective.BaseHidden?.reshape(B * T, C).index_select(0, rows);     // (N, C)
+        var tags = objective.CeByTag is not null && batch.TargetTags is { } tt ? tt.reshape(B * targetsPerRow).index_select(0, trained) : null; // (N)
+        var tagSums = tags is null ? null : torch.zeros(objective.CeByTag!.Length, dtype: ScalarType.Float64, device: hidden.device);
+        var rowGrad = needHiddenGrad ? torch.empty_like(h) : null;                     // (N, C)
+        using var kl = objective.KlWeight.ToScalar();
+        using var denom = ((double)(objective.Denominator ?? 1)).ToScalar();
+        using var one = 1.0.ToScalar();
+
+        double ceSum = 0;
+        for (long start = 0; start < N; start += objective.ChunkRows)
+        {
+            using var chunkScope = torch.NewDisposeScope();
+            long n = Math.Min(objective.ChunkRows, N - start);
+            var x = h.narrow(0, start, n);                                              // (n, C)
+            if (needHiddenGrad) x = x.detach().requires_grad_();
+            var logits = model.Head(x, ctx);                                            // (n, V)
+            var perPosition = cross_entropy(logits, targets.narrow(0, start, n), reduction: torch.nn.Reduction.None); // (n)
+            var ce = perPosition.sum();
+            ceSum += ce.item<float>();
+            if (tagSums is not null)
+                using (torch.no_grad()) tagSums.index_add_(0, tags!.narrow(0, start, n), perPosition.detach().to(ScalarType.Float64), one);
+            if (!backward) continue;
+            var total = ce;
+            if (baseH is not null)
+            {
+                Tensor baseLogits;
+                using (torch.no_grad()) baseLogits = model.Head(baseH.narrow(0, start, n), ForwardContext.BaseModel); // (n, V)
+                total = total.add(KlToBase(logits, baseLogits).sum().mul(kl));
+            }
+            total.div(denom).backward();
+            if (rowGrad is not null) rowGrad.narrow(0, start, n).copy_(x.grad!);
+        }
+        if (tagSums is not null)
+        {
+            var byTag = tagSums.cpu().data<double>().ToArray();
+            for (int i = 0; i < byTag.Length; i++) objective.CeByTag![i] += byTag[i];
+        }
+        if (rowGrad is not null)
+            hiddenGrad = torch.zeros_like(hidden).reshape(B * T, C).index_copy_(0, rows, rowGrad).view(B, T, C); // (B, T, C)
         return ceSum;
     }
 
@@ -94,7 +153,7 @@ public static class CausalLmLoss
     /// explicit gradient), so activation memory is one layer's instead of all layers'.
     /// Dropout masks are reproduced by restoring the dropout generator before each recomputation.
     /// </summary>
-    private static void CheckpointedForwardBackward(LlamaForCausalLM model, TrainingBatch batch, ForwardContext ctx, Func<Tensor, Tensor> objective, out double ceSum)
+    private static double CheckpointedForwardBackward(LlamaForCausalLM model, TrainingBatch batch, ForwardContext ctx, Objective objective)
     {
         int L = model.Layers.Count;
         var inputs = new Tensor[L + 1];
@@ -110,12 +169,8 @@ public static class CausalLmLoss
                 inputs[i + 1] = model.Layers[i].Forward(inputs[i], cos, sin, batch.Mask, null, ctx); // (B, T, C)
             }
         }
-        var top = inputs[L].detach().requires_grad_();          // (B, T, C) leaf
-        var logits = model.Head(top, ctx);                      // (B, T, V)
-        var ce = SummedCrossEntropy(logits, batch.Targets);
-        ceSum = ce.item<float>();
-        objective(logits).backward();
-        var grad = top.grad!;                                   // (B, T, C)
+        double ceSum = HeadForwardBackward(model, inputs[L], batch, ctx, objective, needHiddenGrad: true, out var hiddenGrad);
+        var grad = hiddenGrad!;                                 // (B, T, C)
         var afterForward = ctx.DropoutGenerator?.GetStateBytes();
         for (int i = L - 1; i >= 0; i--)
         {
@@ -129,5 +184,6 @@ public static class CausalLmLoss
         if (model.EmbedTokens.requires_grad)
             model.Embed(batch.InputIds).backward([grad]);
         if (afterForward is not null) ctx.DropoutGenerator!.SetStateBytes(afterForward);
+        return ceSum;
     }
 }

@@ -185,7 +185,6 @@ public sealed class Trainer
         else if (MovedAside is { } aside) _progress.Message($"the earlier run in this folder was moved to {aside}");
 
         var ctx = new ForwardContext(Training: true, AdaptersEnabled: true, DropoutGenerator: dropoutGen);
-        var baseCtx = new ForwardContext(Training: false, AdaptersEnabled: false);
         var initialEval = step == 0 ? EvaluateByTag() : default;
         double? initialVal = initialEval.Loss;
         if (initialVal is { } iv) { metrics.Append(new MetricsRecord(0, null, iv, null, null, null, 0, null, initialEval.ByTag)); bestVal = iv; }
@@ -230,7 +229,7 @@ public sealed class Trainer
             {
                 if (b.TrainedTokens == 0) continue;
                 ceSum += CausalLmLoss.ForwardBackward(_model, b, stepTrained, ctx, _training.GradientCheckpointing, _regularization.KlToBase,
-                    () => { using var ng = torch.no_grad(); return _model.Forward(b.InputIds, b.PositionIds, b.Mask, ctx: baseCtx); }, ceByTag);
+                    () => { using var ng = torch.no_grad(); return _model.Hidden(b.InputIds, b.PositionIds, b.Mask, ctx: ForwardContext.BaseModel); }, ceByTag);
             }
             var lossByTag = ceByTag is null ? null : PerTag(tags, ceByTag, SumCounts(batches, tags.Count));
             if (initial is not null) L2ToBaseBackward(trainable, initial, _regularization.L2ToBase);
@@ -331,14 +330,10 @@ public sealed class Trainer
             using var scope = torch.NewDisposeScope();
             var b = TrainingBatch.From(_validation.Skip(i).Take(_microBatchSize).ToList(), _model.Device, tags?.Count ?? 1);
             if (b.TrainedTokens == 0) continue;
-            var logits = _model.Forward(b.InputIds, b.PositionIds, b.Mask);
-            sum += CausalLmLoss.SummedCrossEntropy(logits, b.Targets).item<float>();
+            sum += CausalLmLoss.SummedCrossEntropy(_model, b, sumByTag);
             count += b.TrainedTokens;
-            if (sumByTag is not null && b.TargetTags is not null)
-            {
-                var byTag = CausalLmLoss.SummedCrossEntropyByTag(logits, b.Targets, b.TargetTags, sumByTag.Length);
-                for (int k = 0; k < byTag.Length; k++) { sumByTag[k] += byTag[k]; countByTag![k] += b.TrainedByTag![k]; }
-            }
+            if (countByTag is not null && b.TrainedByTag is { } trainedByTag)
+                for (int k = 0; k < trainedByTag.Length; k++) countByTag[k] += trainedByTag[k];
         }
         if (count == 0) return (null, null);
         return (sum / count, sumByTag is null ? null : PerTag(tags!, sumByTag, countByTag!));
