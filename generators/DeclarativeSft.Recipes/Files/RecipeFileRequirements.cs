@@ -62,7 +62,8 @@ public static class RecipeFileRequirements
     }
 
     /// <summary>Where source <paramref name="i"/> of data.train names its file: its <c>path</c> key, the list item, or data.train.</summary>
-    private static string TrainKey(RecipeSourceMap map, int i) =>
+    /// <summary>The recipe key that names training source <paramref name="i"/> (its path, its entry, or data.train).</summary>
+    internal static string TrainKey(RecipeSourceMap map, int i) =>
         map.Has($"data.train[{i}].path") ? $"data.train[{i}].path" : map.Has($"data.train[{i}]") ? $"data.train[{i}]" : "data.train";
 
     private static string? TokenizerFolder(RecipeSpec spec) => spec.Tokenizer.Source switch

@@ -108,8 +108,7 @@ public static class DatasetQuality
 
     private static int SourceLine(RecipeSourceMap map, int i)
     {
-        foreach (var key in new[] { $"data.train[{i}].path", $"data.train[{i}]", "data.train" })
-            if (map.Has(key)) return map.ValueOf(key).Line;
-        return 1;
+        var key = RecipeFileRequirements.TrainKey(map, i);
+        return map.Has(key) ? map.ValueOf(key).Line : 1;
     }
 }

@@ -5,7 +5,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.Json;
 using DeclarativeSft.Tokenizers;
 
 namespace DeclarativeSft.Data.Quality;
