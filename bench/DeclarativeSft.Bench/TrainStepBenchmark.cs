@@ -249,7 +249,7 @@ internal static class TrainStepBenchmark
             torch.nn.utils.clip_grad_norm_(_parameters, 1.0);
             _optimizer.step();
             _optimizer.ZeroGradToNone();
-            batch.InputIds.Dispose(); batch.PositionIds.Dispose(); batch.Mask?.Dispose(); batch.Targets.Dispose();
+            batch.DisposeTensors();
         }
 
         public void Dispose()

@@ -59,7 +59,7 @@ public static class BatchedGreedyDecoder
         {
             var logits = model.Forward(
                 torch.tensor(ids, [B, L], device: model.Device), torch.tensor(pos, [B, L], device: model.Device),
-                torch.tensor(mask, [B, 1, L, L], device: model.Device), cache); // (B, L, V)
+                AttentionMask.FromTensor(torch.tensor(mask, [B, 1, L, L], device: model.Device)), cache); // (B, L, V)
             next = logits.select(1, L - 1).argmax(-1).cpu().data<long>().ToArray(); // (B)
         }
 
@@ -85,7 +85,7 @@ public static class BatchedGreedyDecoder
             using var scope = torch.NewDisposeScope();
             var logits = model.Forward(
                 torch.tensor(next, [B, 1], device: model.Device), torch.tensor(stepPos, [B, 1], device: model.Device),
-                torch.tensor(stepMask, [B, 1, 1, total], device: model.Device), cache); // (B, 1, V)
+                AttentionMask.FromTensor(torch.tensor(stepMask, [B, 1, 1, total], device: model.Device)), cache); // (B, 1, V)
             next = logits.select(1, 0).argmax(-1).cpu().data<long>().ToArray(); // (B)
         }
         return outputs;

@@ -210,10 +210,10 @@ public sealed class LlamaForCausalLM : IDisposable
     /// <summary>
     /// The last decoder layer's output (B, T, C) for ids (B, T), before the final norm: <see cref="Forward"/> without
     /// <see cref="Head"/>. <paramref name="positionIds"/> (B, T) default to 0..T-1 (after the cache's length when
-    /// decoding); <paramref name="attentionMask"/> is a boolean (B, 1, T, T_total) "may attend" mask (see
-    /// <see cref="AttentionMaskBuilder"/>) or null for causal attention.
+    /// decoding); <paramref name="attentionMask"/> is who may attend to whom (see <see cref="AttentionMask"/>), null for
+    /// causal attention.
     /// </summary>
-    public Tensor Hidden(Tensor inputIds, Tensor? positionIds = null, Tensor? attentionMask = null, KvCache? cache = null, ForwardContext? ctx = null)
+    public Tensor Hidden(Tensor inputIds, Tensor? positionIds = null, AttentionMask? attentionMask = null, KvCache? cache = null, ForwardContext? ctx = null)
     {
         ctx ??= ForwardContext.Eval;
         long B = inputIds.size(0), T = inputIds.size(1);
@@ -226,7 +226,7 @@ public sealed class LlamaForCausalLM : IDisposable
     }
 
     /// <summary>Logits (B, T, V) float32 for ids (B, T): <see cref="Head"/> of <see cref="Hidden"/> at every position.</summary>
-    public Tensor Forward(Tensor inputIds, Tensor? positionIds = null, Tensor? attentionMask = null, KvCache? cache = null, ForwardContext? ctx = null)
+    public Tensor Forward(Tensor inputIds, Tensor? positionIds = null, AttentionMask? attentionMask = null, KvCache? cache = null, ForwardContext? ctx = null)
     {
         ctx ??= ForwardContext.Eval;
         return Head(Hidden(inputIds, positionIds, attentionMask, cache, ctx), ctx);

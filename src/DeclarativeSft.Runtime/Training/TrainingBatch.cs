@@ -5,11 +5,11 @@ using static TorchSharp.torch;
 
 namespace DeclarativeSft.Runtime.Training;
 
-/// <summary>A micro-batch on the device: ids and positions (B, T), the block-causal mask (or null when plain
+/// <summary>A micro-batch on the device: ids and positions (B, T), the rows' block-causal pattern (or null when plain
 /// causal attention is exact), next-token targets (B, T-1) and how many of them carry loss. With several data sources,
 /// <see cref="TargetTags"/> (B, T-1) holds the source of each target (0 where ignored) and <see cref="TrainedByTag"/>
 /// the trained targets of each source, for per-source losses.</summary>
-public sealed record TrainingBatch(Tensor InputIds, Tensor PositionIds, Tensor? Mask, Tensor Targets, long TrainedTokens, long Tokens,
+public sealed record TrainingBatch(Tensor InputIds, Tensor PositionIds, AttentionMask? Mask, Tensor Targets, long TrainedTokens, long Tokens,
     Tensor? TargetTags = null, long[]? TrainedByTag = null)
 {
     /// <summary>Frees the batch's tensors.</summary>
@@ -53,11 +53,10 @@ public sealed record TrainingBatch(Tensor InputIds, Tensor PositionIds, Tensor? 
                 }
             }
         }
-        var segs = rows.Select(r => r.SegmentIds).ToList();
         return new TrainingBatch(
             torch.tensor(ids, [B, T], device: device),
             torch.tensor(pos, [B, T], device: device),
-            AttentionMaskBuilder.IsPlainCausal(segs) ? null : AttentionMaskBuilder.BlockCausal(segs, device),
+            AttentionMask.ForPackedRows(rows.Select(r => r.SegmentIds).ToList()),
             torch.tensor(targets, [B, T - 1], device: device),
             trained, tokens,
             tags is null ? null : torch.tensor(tags, [B, T - 1], device: device),

@@ -111,7 +111,7 @@ public class LogitsParityTests
         long T = ids.Length;
         var input = torch.tensor(ids.Select(i => (long)i).ToArray(), [1, T]);
         var positions = torch.tensor(pos.Select(i => (long)i).ToArray(), [1, T]);
-        var mask = AttentionMaskBuilder.BlockCausal([seg], m.Device);
+        using var mask = AttentionMask.ForPackedRows([seg]);
         return m.Forward(input, positions, mask).data<float>().ToArray();
     }
 }

@@ -10,7 +10,7 @@ namespace DeclarativeSft.Runtime.Tests.Training;
 /// <summary>
 /// Numbers that cannot train (issue 10, item 5): a NaN/inf loss stops training at that step naming the step, the last
 /// finite loss and the likely causes, without applying the step; impossible config.json values are errors naming
-/// config.json and the key; the block-causal mask of long rows (B·T² past 2^31) is built without an OverflowException.
+/// config.json and the key. (Long rows: LongSequenceTests.)
 /// </summary>
 public class NumbersThatCannotTrainTests
 {
@@ -87,60 +87,5 @@ public class NumbersThatCannotTrainTests
         Assert.Contains(dir["config.json"], e.Message);
         Assert.Contains($"'{key}'", e.Message);
         Assert.Contains(must, e.Message);
-    }
-
-    /// <summary>The mask as the original element-by-element definition states it.</summary>
-    private static bool Allowed(int[] seg, int i, int j)
-    {
-        if (seg[i] < 0) return i == j;
-        for (int k = i; k >= 0 && seg[k] == seg[i]; k--) if (k == j) return true;
-        return false;
-    }
-
-    [Fact]
-    public void Block_causal_mask_matches_its_definition()
-    {
-        var rng = new Random(4);
-        var rows = new List<int[]>();
-        for (int b = 0; b < 3; b++)
-        {
-            var seg = new int[37];
-            int s = 0, t = 0;
-            while (t < seg.Length)
-            {
-                int len = rng.Next(1, 9);
-                bool pad = rng.Next(4) == 0;
-                for (int i = 0; i < len && t < seg.Length; i++) seg[t++] = pad ? -1 : s;
-                if (!pad) s++;
-            }
-            rows.Add(seg);
-        }
-        using var mask = AttentionMaskBuilder.BlockCausal(rows, torch.CPU);
-        Assert.Equal([3L, 1, 37, 37], mask.shape);
-        var values = mask.data<bool>().ToArray();
-        for (int b = 0; b < 3; b++)
-            for (int i = 0; i < 37; i++)
-                for (int j = 0; j < 37; j++)
-                    Assert.True(Allowed(rows[b], i, j) == values[(b * 37 + i) * 37 + j], $"row {b}, ({i}, {j})");
-        Assert.NotNull(AttentionMaskBuilder.SegmentsOf(mask));
-    }
-
-    [Fact]
-    public void Mask_of_a_row_longer_than_46341_tokens_builds_without_overflow()
-    {
-        const int T = 46_341; // T² > int.MaxValue: one managed bool[] of B·T² cannot hold it
-        var seg = new int[T];
-        for (int i = T / 2; i < T; i++) seg[i] = 1;
-        seg[^1] = -1;
-        using var scope = torch.NewDisposeScope();
-        var mask = AttentionMaskBuilder.BlockCausal([seg], torch.CPU);
-
-        Assert.Equal([1L, 1, T, T], mask.shape);
-        Assert.True(mask[0, 0, T / 2 - 1, 0].item<bool>());
-        Assert.False(mask[0, 0, T / 2, T / 2 - 1].item<bool>());   // another example
-        Assert.True(mask[0, 0, T - 2, T / 2].item<bool>());
-        Assert.False(mask[0, 0, 0, 1].item<bool>());                // causal
-        Assert.True(mask[0, 0, T - 1, T - 1].item<bool>());         // padding attends to itself only
-        Assert.False(mask[0, 0, T - 1, T - 2].item<bool>());
     }
 }

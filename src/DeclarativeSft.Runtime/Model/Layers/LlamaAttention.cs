@@ -26,10 +26,10 @@ public sealed class LlamaAttention
     }
 
     /// <summary>
-    /// x (B, T, C) → (B, T, C). <paramref name="mask"/> is a boolean (B, 1, T, T_total) "may attend" mask, or null
-    /// for plain causal attention (or a single decoding step, which may attend to every cached token).
+    /// x (B, T, C) → (B, T, C). <paramref name="mask"/>: packed rows' block-causal pattern, a dense (B, 1, T, T_total)
+    /// mask, or null for plain causal attention (or a single decoding step, which may attend to every cached token).
     /// </summary>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, int layerIndex, ForwardContext ctx)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, AttentionMask? mask, KvCache? cache, int layerIndex, ForwardContext ctx)
     {
         long B = x.size(0), T = x.size(1);
         var q = QProj.Forward(x, ctx).view(B, T, _heads, _headDim);    // (B, T, nh, hd)
@@ -51,40 +51,48 @@ public sealed class LlamaAttention
             v = v.unsqueeze(2).expand(B, _kvHeads, rep, Tk, _headDim).reshape(B, _heads, Tk, _headDim);
         }
 
-        bool causal = mask is null && T > 1 && (cache is null || cache.Length == T);
-        var segments = cache is null ? AttentionMaskBuilder.SegmentsOf(mask) : null;
-        if (segments is not null && (segments.Length != B || segments.Any(r => r.Sum(run => run.Length) != T)))
-            segments = null; // a mask for other rows: let the dense path report the shape mismatch
-        var y = segments is not null
-            ? PerExampleAttention(q, k, v, segments)                                           // (B, nh, T, hd)
-            : scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: causal);       // (B, nh, T, hd)
+        Tensor y;                                                                                  // (B, nh, T, hd)
+        if (mask?.Rows is { } rows)
+        {
+            if (cache is not null) throw new ArgumentException("packed rows are attended without a KV cache");
+            y = PerExampleAttention(q, k, v, rows);
+        }
+        else
+        {
+            bool causal = mask is null && T > 1 && (cache is null || cache.Length == T);
+            y = scaled_dot_product_attention(q, k, v, attn_mask: mask?.Dense, is_casual: causal);
+        }
         y = y.transpose(1, 2).reshape(B, T, _heads * _headDim);                            // (B, T, nh·hd)
         return OProj.Forward(y, ctx);                                                      // (B, T, C)
     }
 
     /// <summary>
-    /// Block-causal attention of packed rows computed one example at a time: causal attention inside each
-    /// example's run of positions, and a padding token's output is its own value (the mask lets it attend to
-    /// itself only, so its softmax is exactly 1). The same function as the dense (T, T) mask, without the
-    /// masked-out blocks between examples — for rows of a few examples most of the square.
+    /// Block-causal attention of packed rows computed one example at a time: causal attention inside each example's
+    /// run of positions; a padding token's output is its own value (it attends to itself only, so its softmax is
+    /// exactly 1). The same function as a dense (T, T) mask without its masked-out blocks, and without the mask: each
+    /// call is 4-D, unmasked and causal, which lets libtorch pick its fused (flash) kernel, whose memory is linear in
+    /// the example's length.
     /// </summary>
-    private static Tensor PerExampleAttention(Tensor q, Tensor k, Tensor v, AttentionMaskBuilder.SegmentRun[][] segments)
+    private static Tensor PerExampleAttention(Tensor q, Tensor k, Tensor v, AttentionMask.SegmentRun[][] rows)
     {
-        var rows = new Tensor[segments.Length];
-        for (int b = 0; b < segments.Length; b++)
+        long B = q.size(0), T = q.size(2);
+        if (rows.Length != B || rows.Any(r => r.Sum(run => (long)run.Length) != T))
+            throw new ArgumentException($"the packed rows' layout ({rows.Length} rows) does not match the batch ({B} rows of {T} positions)");
+        var outputs = new Tensor[B];
+        for (int b = 0; b < B; b++)
         {
-            var runs = segments[b];
-            Tensor qb = q.select(0, b), kb = k.select(0, b), vb = v.select(0, b); // (nh, T, hd)
+            var runs = rows[b];
+            Tensor qb = q.narrow(0, b, 1), kb = k.narrow(0, b, 1), vb = v.narrow(0, b, 1); // (1, nh, T, hd)
             var parts = new Tensor[runs.Length];
             for (int r = 0; r < runs.Length; r++)
             {
                 var (start, length, padding) = runs[r];
-                var vs = vb.narrow(1, start, length);                              // (nh, L, hd)
+                var vs = vb.narrow(2, start, length);                                          // (1, nh, L, hd)
                 parts[r] = padding ? vs
-                    : scaled_dot_product_attention(qb.narrow(1, start, length), kb.narrow(1, start, length), vs, is_casual: length > 1);
+                    : scaled_dot_product_attention(qb.narrow(2, start, length), kb.narrow(2, start, length), vs, is_casual: length > 1);
             }
-            rows[b] = parts.Length == 1 ? parts[0] : torch.cat(parts, 1);          // (nh, T, hd)
+            outputs[b] = parts.Length == 1 ? parts[0] : torch.cat(parts, 2);                  // (1, nh, T, hd)
         }
-        return torch.stack(rows, 0);                                               // (B, nh, T, hd)
+        return outputs.Length == 1 ? outputs[0] : torch.cat(outputs, 0);                      // (B, nh, T, hd)
     }
 }

@@ -13,7 +13,7 @@ public sealed class LlamaDecoderLayer(int index, RmsNorm inputNorm, LlamaAttenti
     public LlamaMlp Mlp { get; } = mlp;
 
     /// <summary>x (B, T, C) → (B, T, C).</summary>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, KvCache? cache, ForwardContext ctx)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, AttentionMask? mask, KvCache? cache, ForwardContext ctx)
     {
         // The layer's temporaries are released when it returns, as a Python loop's would be: autograd keeps the
         // ones backward needs and frees them as backward passes, instead of every activation of the step living
