@@ -68,7 +68,7 @@ public static class RecipeParser
         var template = ParseTemplate(c, top);
         var mask = ParseMask(c, top);
         var data = ParseData(c, top);
-        var training = ParseTraining(c, top, lora);
+        var training = ParseTraining(c, top, lora, data?.MaxSeqLen);
         var regularization = ParseRegularization(c, top);
         var eval = ParseEval(c, top);
         var output = ParseOutput(c, top, name, lora);
@@ -234,11 +234,21 @@ public static class RecipeParser
         return new LoraSpec(r, alpha, dropout, targets, useRslora, save);
     }
 
-    private static TrainingSpec ParseTraining(ParseContext c, Section top, LoraSpec? lora)
+    /// <summary>Tokens one micro-batch can hold: its ids, positions and targets are arrays of B·T elements.</summary>
+    public const long MaxTokensPerMicroBatch = 2_147_483_591;
+
+    private static TrainingSpec ParseTraining(ParseContext c, Section top, LoraSpec? lora, int? maxSeqLen)
     {
         var s = c.SubSection(top, "training") ?? Section.Empty("training");
         var epochs = c.Int(s, "epochs", 1, 100000) ?? 1;
         var micro = c.Int(s, "micro_batch_size", 1, 1 << 16) ?? 1;
+        if ((long)micro * (maxSeqLen ?? 0) > MaxTokensPerMicroBatch)
+        {
+            c.Report(RecipeDiagnostics.OutOfRange, c.ValueAt(s, "micro_batch_size"), "training.micro_batch_size", micro.ToString(CultureInfo.InvariantCulture),
+                FormattableString.Invariant($"at most {MaxTokensPerMicroBatch / maxSeqLen!.Value} with data.max_seq_len {maxSeqLen} (a micro-batch holds at most {MaxTokensPerMicroBatch} tokens, the largest array .NET allocates)"),
+                "Lower micro_batch_size and raise gradient_accumulation_steps for the same effective batch.");
+            micro = (int)(MaxTokensPerMicroBatch / maxSeqLen.Value);
+        }
         var accumulation = c.Int(s, "gradient_accumulation_steps", 1, 1 << 16) ?? 1;
         var lr = c.Double(s, "learning_rate", 0, 1, minExclusive: true, rangeText: "in (0, 1]", hint: "Typical: 1e-4–3e-4 for LoRA, 1e-5–5e-5 for full fine-tuning.")
                  ?? (lora is null ? 2e-5 : 2e-4);

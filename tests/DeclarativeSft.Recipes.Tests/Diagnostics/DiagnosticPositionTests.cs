@@ -34,6 +34,8 @@ public class DiagnosticPositionTests
         yield return new object[] { C("SFT0002", With("  learning_rate:", "  lerning_rate:"), null, r, 22, 3, "Did you mean 'learning_rate'?") };
         yield return new object[] { C("SFT0003", With("  epochs: 2", "  epochs: two"), null, r, 19, 11, "whole number") };
         yield return new object[] { C("SFT0004", With("  r: 8", "  r: 0"), null, r, 15, 6) };
+        yield return new object[] { C("SFT0004", With("  max_seq_len: 512", "  max_seq_len: 1048576").Replace("  micro_batch_size: 2", "  micro_batch_size: 4096"),
+            null, r, 20, 21, "at most 2047 with data.max_seq_len 1048576") };
         yield return new object[] { C("SFT0005", With("name: demo\n", ""), null, r, 1, 1, "'name'") };
         yield return new object[] { C("SFT0006", With("  warmup_ratio: 0.05\n", "  warmup_ratio: 0.05\n  warmup_steps: 3\n"), null, r, 24, 3) };
         yield return new object[] { C("SFT0007", With("  format: chatml", "  format: chatlm"), null, r, 5, 11, "Did you mean 'chatml'?") };
