@@ -45,19 +45,30 @@ public sealed record MemoryEstimate(long Weights, long Gradients, long Optimizer
             trainable = total - perLayer * frozen;
         }
 
-        // Activations: ~34·b·s·h bytes-units per layer (attention scores add 5·b·heads·s²), in the training precision;
-        // checkpointing keeps only each layer's input plus one layer recomputed. Logits add b·s·V fp32 twice (softmax grad).
-        double b = spec.Training.MicroBatchSize, s = spec.Data.MaxSeqLen;
-        double unit = bytesPerWeight / 2.0;
-        double layerActs = (34 * b * s * h + 5 * b * shape.Heads * s * s) * unit;
-        double acts = spec.Training.GradientCheckpointing ? 2 * b * s * h * unit * shape.Layers + layerActs : layerActs * shape.Layers;
-        acts += 2 * 4 * b * s * shape.VocabSize;
+        double acts = ActivationBytes(spec.Training.MicroBatchSize, spec.Data.MaxSeqLen, shape, spec.Training.Precision, spec.Training.GradientCheckpointing);
 
         return new MemoryEstimate(
             (long)(total * bytesPerWeight),
             (long)(trainable * 4),
             (long)(trainable * 8),
             (long)acts);
+    }
+
+    /// <summary>
+    /// Activations one micro-batch of <paramref name="microBatch"/> rows of <paramref name="seqLen"/> tokens keeps for
+    /// the backward pass. Per layer the rule of thumb of Korthikanti et al. (2022, "Reducing Activation Recomputation
+    /// in Large Transformer Models"): 34·b·s·h bytes at 16-bit. Their 5·a·b·s² term for the attention scores is gone:
+    /// attention runs in libtorch's fused kernel (one example at a time in a packed row), which never materialises
+    /// the (s, s) scores. Checkpointing keeps each layer's input plus one layer recomputed. The head adds one chunk of
+    /// float32 logits and its gradient (<see cref="OutputHeadChunks"/>), not (b, s, V).
+    /// </summary>
+    public static double ActivationBytes(long microBatch, long seqLen, ModelShape shape, Precision precision, bool gradientCheckpointing)
+    {
+        double b = microBatch, s = seqLen, h = shape.HiddenSize;
+        double unit = precision == Precision.Bf16 ? 1 : 2;
+        double layer = 34 * b * s * h * unit;
+        double acts = gradientCheckpointing ? 2 * b * s * h * unit * shape.Layers + layer : layer * shape.Layers;
+        return acts + 2 * 4.0 * Math.Min(b * s, OutputHeadChunks.Rows(shape.VocabSize)) * shape.VocabSize;
     }
 
     /// <summary>Human-readable size, e.g. <c>3.2 GiB</c>.</summary>

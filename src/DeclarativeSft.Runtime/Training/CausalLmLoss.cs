@@ -1,4 +1,5 @@
 using DeclarativeSft.Data;
+using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Torch;
 using TorchSharp;
@@ -20,29 +21,19 @@ namespace DeclarativeSft.Runtime.Training;
 /// </summary>
 public static class CausalLmLoss
 {
-    /// <summary>Logit elements per chunk (128 MiB of float32): bounds the head's buffers at any vocabulary size while
-    /// keeping each chunk's matmuls large (1,024 rows at 32k vocabulary).</summary>
-    public const long ChunkLogitElements = 1L << 25;
-
-    /// <summary>Upper bound on rows per chunk, so a tiny vocabulary does not make one unbounded chunk.</summary>
-    public const long MaxChunkRows = 4096;
-
-    /// <summary>Rows of hidden states projected per chunk for a vocabulary of <paramref name="vocab"/> tokens.</summary>
-    public static long ChunkRows(long vocab) => Math.Clamp(ChunkLogitElements / Math.Max(1, vocab), 1, MaxChunkRows);
-
     /// <summary>
     /// Forward + backward of one micro-batch; gradients accumulate into the trainable parameters.
     /// Returns the summed cross-entropy (for logging). <paramref name="baseHidden"/> gives the base model's
     /// <see cref="LlamaForCausalLM.Hidden"/> output (no grad, adapters off) and is required when klWeight &gt; 0.
     /// With <paramref name="ceByTag"/> (and a batch with target tags) each source's summed cross-entropy is added to it.
-    /// <paramref name="chunkRows"/> overrides <see cref="ChunkRows"/> (tests cross chunk boundaries with it).
+    /// <paramref name="chunkRows"/> overrides <see cref="OutputHeadChunks.Rows"/> (tests cross chunk boundaries with it).
     /// </summary>
     public static double ForwardBackward(LlamaForCausalLM model, TrainingBatch batch, long denominator, ForwardContext ctx,
         bool gradientCheckpointing, double klWeight, Func<Tensor>? baseHidden, double[]? ceByTag = null, long? chunkRows = null)
     {
         using var scope = torch.NewDisposeScope();
         Tensor? baseH = klWeight > 0 ? baseHidden!() : null; // (B, T, C) computed without grad, adapters off
-        var objective = new Objective(denominator, klWeight, baseH, ceByTag, chunkRows ?? ChunkRows(model.Config.VocabSize));
+        var objective = new Objective(denominator, klWeight, baseH, ceByTag, chunkRows ?? OutputHeadChunks.Rows(model.Config.VocabSize));
 
         if (!gradientCheckpointing)
         {
@@ -61,7 +52,7 @@ public static class CausalLmLoss
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var hidden = model.Hidden(batch.InputIds, batch.PositionIds, batch.Mask); // (B, T, C)
-        var objective = new Objective(null, 0, null, ceByTag, chunkRows ?? ChunkRows(model.Config.VocabSize));
+        var objective = new Objective(null, 0, null, ceByTag, chunkRows ?? OutputHeadChunks.Rows(model.Config.VocabSize));
         return HeadForwardBackward(model, hidden, batch, ForwardContext.Eval, objective, false, out _);
     }
 

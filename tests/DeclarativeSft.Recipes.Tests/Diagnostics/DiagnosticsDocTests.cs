@@ -18,7 +18,7 @@ public class DiagnosticsDocTests
         foreach (var c in DiagnosticPositionTests.Cases().Select(o => (DiagnosticPositionTests.Case)o[0]))
         {
             var d = RecipeFixture.Validate(c.Recipe, c.Files, c.Components).First(x => x.Id == c.Id);
-            examples[c.Id] = $"{Path.GetFileName(d.FilePath)}({d.Line},{d.Column}): {d.Message}";
+            examples.TryAdd(c.Id, $"{Path.GetFileName(d.FilePath)}({d.Line},{d.Column}): {d.Message}"); // the first case of an ID is its example
         }
         examples["SFT0035"] = "recipe.sft.yaml(1,1): " + RecipeDiagnostics.InternalError.At("x", SourcePosition.Start, "NullReferenceException: …").Message;
         // Reported by `sft lint` (dataset checks, severity set per check in data.quality); LintCommandTests assert them at their lines.

@@ -102,6 +102,10 @@ public class LongSequenceTests
         Assert.True(values["max_grad"] > 0, stdout);
         Assert.True(values["peak_growth_bytes"] < MaxPeakGrowthBytes,
             $"one step on a {LongRow}-token row raised the peak resident set by {values["peak_growth_bytes"] / 1048576.0:0} MiB (bound {MaxPeakGrowthBytes >> 20} MiB)\n{stdout}");
+        // The build's memory estimate (training.memory_budget, SFT0030) is a rule of thumb, but it must stay within a
+        // small factor of what a step really takes; with the attention scores counted (5·heads·s² per layer) it said 21 GB.
+        double ratio = values["peak_growth_bytes"] / values["estimated_activation_bytes"];
+        Assert.True(ratio is > 0.25 and < 4, $"measured peak growth / estimated activations = {ratio:0.00}\n{stdout}");
     }
 
     /// <summary>The child's side: one forward/backward of the long packed row, then of each of its examples alone
@@ -152,6 +156,10 @@ public class LongSequenceTests
         Console.WriteLine(FormattableString.Invariant($"max_grad_diff={maxDiff:R}"));
         Console.WriteLine(FormattableString.Invariant($"max_grad={maxGrad:R}"));
         Console.WriteLine(FormattableString.Invariant($"peak_growth_bytes={peak - before}"));
+        var shape = new ModelShape(config.HiddenSize, config.IntermediateSize, config.NumHiddenLayers, config.NumAttentionHeads,
+            config.NumKeyValueHeads, config.HeadDim, config.VocabSize, config.TieWordEmbeddings);
+        double estimate = MemoryEstimate.ActivationBytes(1, LongRow, shape, Precision.Fp32, gradientCheckpointing: false);
+        Console.WriteLine(FormattableString.Invariant($"estimated_activation_bytes={estimate:R}"));
     }
 
     private sealed class DisposableBatch(TrainingBatch batch) : IDisposable

@@ -51,7 +51,7 @@ public class LossParityTests(ITestOutputHelper log)
         using var scope = torch.NewDisposeScope();
         var batch = TrainingBatch.From(rows, model.Device, TagCount);
         long trained = batch.TrainedTokens;
-        long chunk = chunkRows > 0 ? chunkRows : CausalLmLoss.ChunkRows(model.Config.VocabSize);
+        long chunk = chunkRows > 0 ? chunkRows : OutputHeadChunks.Rows(model.Config.VocabSize);
         if (chunkRows > 0)
             Assert.True(trained > chunk && trained % chunk != 0, $"{trained} trained targets with chunks of {chunk}: the last chunk must be partial");
         long denominator = trained + 9; // as if the step's other micro-batches held 9 more trained tokens
