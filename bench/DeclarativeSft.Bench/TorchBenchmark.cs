@@ -39,7 +39,7 @@ internal static class TorchBenchmark
         }
         if (!File.Exists("/usr/bin/python3"))
         {
-            Console.Error.WriteLine("error: /usr/bin/python3 not found; install Debian's PyTorch: apt-get install -y python3-torch");
+            Console.Error.WriteLine("error: /usr/bin/python3 not found; install Debian's PyTorch: apt-get update && apt-get install -y python3-torch");
             return 2;
         }
 

@@ -277,7 +277,7 @@ internal static class TrainStepBenchmark
         public static PyTorchLoop Start(LlamaConfig c, List<PackedRow> rows, int threads, string python, string? waitPolicy)
         {
             var script = Path.Combine(AppContext.BaseDirectory, "pytorch_train_step.py");
-            if (!File.Exists(python)) throw new FileNotFoundException($"{python} not found: the benchmark's PyTorch side needs Debian's python3-torch (apt-get install python3-torch).");
+            if (!File.Exists(python)) throw new FileNotFoundException($"{python} not found: the benchmark's PyTorch side needs Debian's python3-torch (apt-get update && apt-get install -y python3-torch).");
             if (!File.Exists(script)) throw new FileNotFoundException($"{script} not found: the build copies bench/torch/pytorch_train_step.py next to the bench assembly.");
             var setup = JsonSerializer.Serialize(new
             {

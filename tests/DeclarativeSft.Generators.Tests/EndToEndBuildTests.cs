@@ -181,6 +181,46 @@ public class EndToEndBuildTests
         Assert.Contains("0 Error(s)", Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false", project).Output);
     }
 
+    [Fact]
+    public void Invalid_utf8_in_a_data_file_fails_dotnet_build_at_its_line_and_column_and_the_run_stops_there()
+    {
+        using var temp = new RecipeProjectFolder("latin1", withRuntime: false);
+        var project = temp.Project;
+        temp.Write("recipe.sft.yaml", Recipe.Replace("name: typo", "name: latin1").Replace("  lerning_rate:", "  learning_rate:").Replace("out/typo", "out/latin1"));
+        // Line 3 says "café" in Latin-1: the byte 0xE9 is not UTF-8 (before: a warning, and a build that succeeded).
+        var lines = EightChats.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        int at = lines[2].IndexOf("hi 2", StringComparison.Ordinal);
+        int column = at + "caf".Length + 1;
+        var bytes = new List<byte>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (i == 2)
+            {
+                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(lines[i][..at] + "caf"));
+                bytes.Add(0xE9);
+                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(lines[i][(at + "hi 2".Length)..]));
+            }
+            else bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(lines[i]));
+            bytes.Add((byte)'\n');
+        }
+        var dataPath = Path.Combine(project, "data", "train.jsonl");
+        File.WriteAllBytes(dataPath, bytes.ToArray());
+
+        var (exit, output) = Run("dotnet", $"build \"{project}\" -nodeReuse:false -p:UseSharedCompilation=false -clp:NoSummary", project);
+        Assert.NotEqual(0, exit);
+        var errors = output.Split('\n').Where(l => Regex.IsMatch(l, @": error [A-Z]+[0-9]+")).Select(l => l.Trim()).Distinct().ToList();
+        var error = Assert.Single(errors);
+        Assert.Contains($"train.jsonl(3,{column}): error SFT0044:", error);
+        Assert.Contains("not valid UTF-8", error);
+
+        // sft validate reports the same, and the run's reader stops at the same line and column.
+        var validated = Assert.Single(RecipeValidator.Validate(Path.Combine(project, "recipe.sft.yaml"), new DiskRecipeFiles()), d => d.Severity == RecipeSeverity.Error);
+        Assert.Equal(("SFT0044", dataPath, 3, column), (validated.Id, validated.FilePath, validated.Line, validated.Column));
+        var run = Assert.Throws<DeclarativeSft.Data.DataFormatException>(() => DeclarativeSft.Data.DatasetReader.ReadFile(dataPath, DeclarativeSft.Data.DatasetFormat.Messages));
+        Assert.Equal((3, column), (run.Line, run.Column));
+        Assert.Contains("0xE9", run.Message);
+    }
+
     private static readonly string EightChats =
         string.Concat(Enumerable.Range(0, 8).Select(i => $"{{\"messages\":[{{\"role\":\"user\",\"content\":\"hi {i}\"}},{{\"role\":\"assistant\",\"content\":\"hello{new string('!', i)}\"}}]}}\n"));
 

@@ -241,7 +241,7 @@ public class ExportedTokenizerTests
         foreach (var a in args) psi.ArgumentList.Add(a);
         Process process;
         try { process = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception e) { throw new InvalidOperationException($"{program} is needed for the oracle (python3-jinja2 / node v18+): {e.Message}"); }
+        catch (System.ComponentModel.Win32Exception e) { throw new InvalidOperationException($"{program} is needed for the oracle (python3-jinja2: apt-get update && apt-get install -y python3-jinja2; node v18+): {e.Message}"); }
         using (process)
         {
             process.StandardInput.Write(request.ToJsonString());

@@ -54,7 +54,7 @@ public class LoaderTests
     public void DebianTorch113IsRefusedWithAMessageNamingBothVersions()
     {
         Assert.True(File.Exists(Path.Combine(DebianTorch, "version.py")),
-            $"{DebianTorch}/version.py not found: this test needs Debian's python3-torch 1.13 (apt-get install -y python3-torch)");
+            $"{DebianTorch}/version.py not found: this test needs Debian's python3-torch 1.13 (apt-get update && apt-get install -y python3-torch)");
         var r = RunChild(DebianTorch);
         AssertCleanRefusal(r);
         Assert.Contains("is libtorch 1.13", r.Stderr);

@@ -12,7 +12,7 @@ internal static class PythonOracle
     public static string Run(string script, params string[] args)
     {
         if (!File.Exists(Python))
-            throw new InvalidOperationException($"{Python} not found: the PyTorch oracle needs Debian's python3-torch (apt-get install -y python3-torch)");
+            throw new InvalidOperationException($"{Python} not found: the PyTorch oracle needs Debian's python3-torch (apt-get update && apt-get install -y python3-torch)");
         var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Oracles", script));
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -23,7 +23,7 @@ internal static class PythonOracle
         if (p.ExitCode != 0)
         {
             var err = stderr.Result;
-            var hint = err.Contains("No module named 'torch'") ? " (install python3-torch: apt-get install -y python3-torch)" : "";
+            var hint = err.Contains("No module named 'torch'") ? " (install python3-torch: apt-get update && apt-get install -y python3-torch)" : "";
             throw new InvalidOperationException($"PyTorch oracle {script} failed with exit code {p.ExitCode}{hint}:\n{err}");
         }
         return stdout.Result;

@@ -109,8 +109,8 @@ public static class RecipeDiagnostics
         "{0} example(s) of this file do not train the assistant's end-of-turn token although mask.train_eos is true ({1}), at line(s) {2}: the model does not learn to stop from them. Raise data.max_seq_len or shorten them.");
     public static readonly RecipeDiagnosticDescriptor ChatTemplateSyntax = E("SFT0043", "Chat template does not parse",
         "The model's chat_template does not parse: {0}. template.format: from-tokenizer renders the data with it; fix the template or choose a named format.");
-    public static readonly RecipeDiagnosticDescriptor DataNotUtf8 = W("SFT0044", "Data file is not valid UTF-8 or holds U+FFFD",
-        "U+FFFD here: the file is not valid UTF-8 at this point (then training stops at this line), or it contains U+FFFD, the replacement character a wrong decoding leaves. Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8) and remove replacement characters.");
+    public static readonly RecipeDiagnosticDescriptor DataNotUtf8 = E("SFT0044", "Data file is not valid UTF-8 or holds U+FFFD",
+        "{0}. Training stops at this line with the same message.");
     public static readonly RecipeDiagnosticDescriptor TokenizerUnloadable = E("SFT0045", "Tokenizer cannot be loaded",
         "{0}. The data cannot be tokenized at build time, and training would fail the same way.");
     public static readonly RecipeDiagnosticDescriptor TemplateCannotRender = E("SFT0046", "Chat template cannot render the example",

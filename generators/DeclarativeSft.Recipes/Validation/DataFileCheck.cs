@@ -90,14 +90,6 @@ public static class DataFileCheck
             }
         }, Report);
 
-        // The compiler decodes AdditionalFiles with replacement, so invalid UTF-8 arrives here as U+FFFD (the run
-        // stops at such bytes); a literal U+FFFD in valid UTF-8 reads the same, hence a warning naming both.
-        int replacement = text.IndexOf('\uFFFD');
-        if (replacement >= 0)
-        {
-            var (line, column) = DatasetReader.PositionOf(text, replacement);
-            diagnostics.Add(RecipeDiagnostics.DataNotUtf8.At(path, new SourcePosition(line, column)));
-        }
         if (dropped.Count > 0)
             diagnostics.Add(RecipeDiagnostics.ExamplesDropped.At(path, new SourcePosition(dropped[0], 1), dropped.Count, spec.Data.MaxSeqLen, Lines(dropped)));
         if (endOfTurnLost.Count > 0)
@@ -149,6 +141,10 @@ public static class DataFileCheck
         {
             case DataProblemKind.NotText:
                 return RecipeDiagnostics.DataLineNotJson.At(e.File, at, e.Problem);
+            case DataProblemKind.NotUtf8:
+                // The compiler decodes AdditionalFiles with replacement, so invalid UTF-8 arrives as U+FFFD, which the
+                // reader refuses at its line:column as the run does.
+                return RecipeDiagnostics.DataNotUtf8.At(e.File, at, e.Value ?? e.Problem);
             case DataProblemKind.NotJson:
                 return RecipeDiagnostics.DataLineNotJson.At(e.File, at, e.Value ?? e.Problem);
             case DataProblemKind.MissingField:

@@ -3,8 +3,11 @@ namespace DeclarativeSft.Data;
 /// <summary>What is wrong with a data line, so that the build can give each kind its own diagnostic ID.</summary>
 public enum DataProblemKind
 {
-    /// <summary>The line is not text: a NUL byte (binary file), invalid UTF-8.</summary>
+    /// <summary>The file is not text: a NUL byte (binary file).</summary>
     NotText,
+    /// <summary>The text is not valid UTF-8, or holds U+FFFD, which invalid bytes decode to (the build sees decoded
+    /// text, so the two look the same there; <see cref="DatasetReader.ReplacementCharacterProblem"/>).</summary>
+    NotUtf8,
     /// <summary>The line is not one JSON object.</summary>
     NotJson,
     /// <summary>A field the format needs is missing or has the wrong type.</summary>

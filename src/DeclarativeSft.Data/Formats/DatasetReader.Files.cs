@@ -12,7 +12,8 @@ public static partial class DatasetReader
         catch (Exception e) when (UserErrorException.FromIo(e, path, "cannot read the data file") is { } user) { throw user; }
         try
         {
-            // Strict UTF-8: invalid bytes are an error at their line, not silently U+FFFD.
+            // Strict UTF-8: invalid bytes are an error naming the byte at their line:column, not silently U+FFFD (a
+            // literal U+FFFD is refused by the line reader, ReplacementCharacterProblem, as at build time).
             using var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: false);
             return Read(reader, path, format);
         }
@@ -54,12 +55,12 @@ public static partial class DatasetReader
                 int column = System.Text.Encoding.UTF8.GetCharCount(bytes, lineStart, i - lineStart) + 1;
                 return new DataFormatException(path, line,
                     $"column {column}: invalid UTF-8 (byte 0x{bytes[i]:X2} at byte offset {i}); data files must be UTF-8 text. " +
-                    "Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)", DataProblemKind.NotText, column);
+                    "Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)", DataProblemKind.NotUtf8, column);
             }
             if (bytes[i] == (byte)'\n') { line++; lineStart = i + 1; }
             i += UtfSequenceLength(bytes[i]);
         }
-        return new DataFormatException(path, line, "invalid UTF-8; data files must be UTF-8 text. Re-save the file as UTF-8", DataProblemKind.NotText);
+        return new DataFormatException(path, line, "invalid UTF-8; data files must be UTF-8 text. Re-save the file as UTF-8", DataProblemKind.NotUtf8);
     }
 
     private static int UtfSequenceLength(byte b) => b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;

@@ -19,6 +19,20 @@ public static partial class DatasetReader
     /// <summary>How far into a file a NUL byte marks it as binary (the run reads this many bytes to decide).</summary>
     public const int BinaryProbeLength = 8192;
 
+    /// <summary>U+FFFD, the character a decoder puts where bytes are not valid UTF-8.</summary>
+    public const char ReplacementCharacter = '\uFFFD';
+
+    /// <summary>
+    /// Why a data line holding U+FFFD is refused, at build time (SFT0044) and at run time alike. The build gets the
+    /// file from the compiler already decoded, with U+FFFD in place of invalid bytes, so there it cannot tell invalid
+    /// UTF-8 from the character itself; refusing both in every reader keeps build and run in agreement. (An escaped
+    /// <c>\ufffd</c> inside a JSON string is a deliberate value and reads.)
+    /// </summary>
+    public const string ReplacementCharacterProblem =
+        "U+FFFD (the replacement character) here: either the file is not valid UTF-8 at this point, or it holds U+FFFD itself, " +
+        "which stands for text an earlier wrong decoding lost. Re-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8) " +
+        "and remove or replace the U+FFFD characters";
+
     /// <summary>Reads examples from <paramref name="reader"/>; <paramref name="sourceName"/> is used in errors. Stops at
     /// the first bad line.</summary>
     public static List<Conversation> Read(TextReader reader, string sourceName, DatasetFormat format)
@@ -83,6 +97,12 @@ public static partial class DatasetReader
     public static Conversation ParseLine(string text, int start, int end, string file, int lineNumber, DatasetFormat format, bool checkOrder = true)
     {
         var at = new LineContext(start, file, lineNumber, format);
+        int replacement = text.IndexOf(ReplacementCharacter, start, end - start);
+        if (replacement >= 0)
+        {
+            var problem = ReplacementCharacterProblem;
+            throw at.Error(replacement, DataProblemKind.NotUtf8, $"column {replacement - start + 1}: {problem}", problem);
+        }
         var root = JsonReader.Parse(text, start, end, out var error);
         if (root is null)
             throw at.Error(error!.Offset, DataProblemKind.NotJson,

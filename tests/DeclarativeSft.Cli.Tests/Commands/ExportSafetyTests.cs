@@ -195,4 +195,17 @@ public class ExportSafetyTests
 
         Assert.Equal(before, Snapshot(output));
     }
+
+    [Fact]
+    public void The_checkpoint_folder_itself_is_refused_as_the_output()
+    {
+        using var temp = new TempFolder();
+        var checkpoint = MakeAdapter(Path.Combine(temp.Path, "out", "checkpoints", "step-3"), 3);
+        var before = Snapshot(checkpoint);
+
+        var result = Sft.Run("export", "--base", TinyChat, "--checkpoint", checkpoint, "--output", checkpoint);
+
+        AssertRefused(result, checkpoint, "same folder as an input");
+        Assert.Equal(before, Snapshot(checkpoint));
+    }
 }

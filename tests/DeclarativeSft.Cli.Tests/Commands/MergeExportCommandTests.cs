@@ -20,7 +20,7 @@ public class MergeExportCommandTests
 
     private static string RunPython(params string[] args)
     {
-        Assert.True(File.Exists(Python), "Debian's PyTorch is needed as the oracle: apt-get install -y python3-torch");
+        Assert.True(File.Exists(Python), "Debian's PyTorch is needed as the oracle: apt-get update && apt-get install -y python3-torch");
         var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["OMP_NUM_THREADS"] = "1";

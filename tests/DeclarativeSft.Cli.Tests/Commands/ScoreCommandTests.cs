@@ -26,7 +26,7 @@ public class ScoreCommandTests
     {
         string python = "/usr/bin/python3";
         string reference = Path.Combine(RepoPaths.Root, "tests", "DeclarativeSft.Runtime.Tests", "python", "llama_reference.py");
-        Assert.True(File.Exists(python), "Debian's PyTorch is needed as the oracle: apt-get install -y python3-torch");
+        Assert.True(File.Exists(python), "Debian's PyTorch is needed as the oracle: apt-get update && apt-get install -y python3-torch");
         Assert.True(File.Exists(reference), $"the PyTorch reference model {reference} is missing");
         int vocab = JsonNode.Parse(File.ReadAllText(Path.Combine(ModelDir, "config.json")))!["vocab_size"]!.GetValue<int>();
         var random = new Random(11);

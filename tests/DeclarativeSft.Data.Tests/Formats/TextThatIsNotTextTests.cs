@@ -40,11 +40,42 @@ public sealed class TextThatIsNotTextTests : IDisposable
     }
 
     [Fact]
-    public void Valid_utf8_with_a_real_replacement_character_and_a_bom_free_file_still_reads()
+    public void Valid_utf8_without_a_bom_reads()
     {
-        var path = WriteBytes(Utf8(Good.Replace("\"a\"", "\"\uFFFD é 😀\"") + "\n"));
+        var path = WriteBytes(Utf8(Good.Replace("\"a\"", "\"é € 😀\"") + "\n"));
         var examples = DatasetReader.ReadFile(path, DatasetFormat.Messages);
-        Assert.Equal("\uFFFD é 😀", examples[0].Messages[0].Content);
+        Assert.Equal("é € 😀", examples[0].Messages[0].Content);
+    }
+
+    /// <summary>
+    /// The build gets data files from the compiler already decoded, invalid bytes as U+FFFD, so it refuses U+FFFD
+    /// (SFT0044, an error). The run refuses a literal U+FFFD in valid UTF-8 by the same rule and words, at the same
+    /// line and column, so that a file the build rejects never trains. An escaped \ufffd is a deliberate value.
+    /// </summary>
+    [Fact]
+    public void A_literal_replacement_character_is_refused_at_its_line_and_column_with_the_builds_words()
+    {
+        var line2 = Good.Replace("\"a\"", "\"caf\uFFFD\"");
+        var path = WriteBytes(Utf8(Good + "\n" + line2 + "\n"));
+
+        var e = Assert.Throws<DataFormatException>(() => DatasetReader.ReadFile(path, DatasetFormat.Messages));
+
+        Assert.Equal((path, 2, line2.IndexOf('\uFFFD') + 1), (e.File, e.Line, e.Column));
+        Assert.Equal(DataProblemKind.NotUtf8, e.Kind);
+        Assert.Contains(DatasetReader.ReplacementCharacterProblem, e.Message);
+        Assert.Contains($"column {e.Column}", e.Message);
+
+        // What the build's reader sees for invalid bytes (the compiler's replacement decoding) is refused identically.
+        int a = Good.IndexOf("\"a\"", StringComparison.Ordinal) + 1;
+        var latin1Line = Utf8(Good[..a] + "caf").Concat(new byte[] { 0xE9 }).Concat(Utf8(Good[(a + 1)..])).ToArray(); // "café" in Latin-1
+        var decoded = Good + "\n" + Encoding.UTF8.GetString(latin1Line) + "\n";
+        DataFormatException? atBuild = null;
+        DatasetReader.ReadText(decoded, path, DatasetFormat.Messages, _ => { }, p => { atBuild = p; return false; });
+        Assert.NotNull(atBuild);
+        Assert.Equal((2, e.Column, e.Problem), (atBuild!.Line, atBuild.Column, atBuild.Problem));
+
+        var escaped = WriteBytes(Utf8(Good.Replace("\"a\"", "\"caf\\ufffd\"") + "\n"));
+        Assert.Equal("caf\uFFFD", DatasetReader.ReadFile(escaped, DatasetFormat.Messages)[0].Messages[0].Content);
     }
 
     [Theory]

@@ -45,28 +45,50 @@ public class ResourceLimitTests
             "{% macro f(k) %}{% if k > 0 %}{{ f(k - 1) }}{% else %}done{% endif %}{% endmacro %}{{ f(" + macroDepth + ") }}").Render());
     }
 
-    private static JinjaLimitException RendersWithinSeconds(string template, double seconds, string? name = null)
+    /// <summary>
+    /// How long a render may take before the test calls it a hang: a guard against blocking the suite forever, not a
+    /// measure. What these tests assert is load-independent — the limit that stopped the render and the memory the
+    /// render allocated — so a machine at load 24 passes them as an idle one does.
+    /// </summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(5);
+
+    /// <summary>Renders <paramref name="template"/> on a thread of its own; returns the limit error it must end with
+    /// and the bytes its thread allocated meanwhile.</summary>
+    private static (JinjaLimitException Error, long AllocatedBytes) RenderToALimit(string template, JinjaOptions? options = null)
     {
-        var t = name is null ? JinjaTemplate.Parse(template) : JinjaTemplate.Parse(template, JinjaOptions.ChatTemplate, name);
+        var t = JinjaTemplate.Parse(template, options);
         Exception? caught = null;
-        var sw = Stopwatch.StartNew();
-        var thread = new Thread(() => { try { t.Render(); } catch (Exception e) { caught = e; } }) { IsBackground = true };
+        long allocated = 0;
+        var thread = new Thread(() =>
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            try { t.Render(); }
+            catch (Exception e) { caught = e; }
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        }) { IsBackground = true };
         thread.Start();
-        Assert.True(thread.Join(TimeSpan.FromSeconds(seconds)), $"rendering did not finish within {seconds} s");
+        Assert.True(thread.Join(HangGuard), $"rendering did not end within {HangGuard.TotalMinutes} minutes: the limits did not stop it");
         Assert.NotNull(caught);
-        return Assert.IsType<JinjaLimitException>(caught);
+        return (Assert.IsType<JinjaLimitException>(caught), allocated);
     }
 
     [Fact]
     public void NestedHugeLoopsStopAtTheStepLimit()
     {
-        var e = RendersWithinSeconds("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", 20);
+        // 10^10 iterations unbounded; the render must stop at the step limit (2,000,000), not run for hours.
+        var (e, _) = RenderToALimit("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}");
         Assert.Equal("MaxRenderSteps", e.LimitName);
+        Assert.Equal(JinjaLimits.Default.MaxRenderSteps, e.Limit);
         Assert.Contains("MaxRenderSteps", e.Message);
         Assert.Contains(JinjaLimits.Default.MaxRenderSteps.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), e.Message);
         Assert.Equal(1, e.TemplateLine);
     }
 
+    /// <summary>
+    /// Fail fast means without first allocating what was asked for: <c>'x' * 1e10</c> once took 16 s and 4–6 GB. The
+    /// render's own allocations stay within a few times the largest string the limit allows (UTF-16: 2 bytes a
+    /// character; a builder that doubles holds up to twice that, plus the pieces appended), however large the request.
+    /// </summary>
     [Theory]
     [InlineData("{{ 'x' * 10000000000 }}")]
     [InlineData("{{ 10000000000 * 'x' }}")]
@@ -78,17 +100,22 @@ public class ResourceLimitTests
     [InlineData("{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}")]
     public void HugeStringsFailFastAtTheSizeLimit(string template)
     {
-        var e = RendersWithinSeconds(template, 10);
+        var (e, allocated) = RenderToALimit(template);
         Assert.Equal("MaxOutputLength", e.LimitName);
         Assert.Contains("MaxOutputLength", e.Message);
+        long bound = 8L * sizeof(char) * JinjaLimits.Default.MaxOutputLength;
+        Assert.True(allocated < bound, $"the render allocated {allocated:N0} bytes before failing (bound {bound:N0})");
     }
 
     [Fact]
     public void QuadraticStringBuildingStopsAtTheBuiltLimit()
     {
-        var e = RendersWithinSeconds(
-            "{% set ns = namespace(s='') %}{% for i in range(100000) %}{% set ns.s = ns.s ~ ('x' * 1000) %}{% endfor %}{{ ns.s|length }}", 20);
+        var (e, allocated) = RenderToALimit(
+            "{% set ns = namespace(s='') %}{% for i in range(100000) %}{% set ns.s = ns.s ~ ('x' * 1000) %}{% endfor %}{{ ns.s|length }}");
         Assert.Equal("MaxBuiltTotal", e.LimitName);
+        // Unbounded, the loop builds 5·10^12 characters; stopped, about the limit's worth (2 bytes each, and slack).
+        long bound = 4L * sizeof(char) * JinjaLimits.Default.MaxBuiltTotal;
+        Assert.True(allocated < bound, $"the render allocated {allocated:N0} bytes before failing (bound {bound:N0})");
     }
 
     [Fact]

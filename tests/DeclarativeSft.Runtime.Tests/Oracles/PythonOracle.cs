@@ -19,7 +19,7 @@ public static class PythonOracle
     public static string Run(string script, params string[] args)
     {
         if (!File.Exists(Interpreter))
-            throw new InvalidOperationException($"{Interpreter} not found: the numerics oracle needs Debian's python3-torch (apt-get install python3-torch).");
+            throw new InvalidOperationException($"{Interpreter} not found: the numerics oracle needs Debian's python3-torch (apt-get update && apt-get install -y python3-torch).");
         var psi = new ProcessStartInfo(Interpreter)
         {
             RedirectStandardOutput = true,

@@ -88,4 +88,62 @@ public class NumbersThatCannotTrainTests
         Assert.Contains($"'{key}'", e.Message);
         Assert.Contains(must, e.Message);
     }
+
+    /// <summary>Progress that applies <paramref name="spoil"/> to the model after <paramref name="afterStep"/>.</summary>
+    private sealed class SpoilAfter(Func<LlamaForCausalLM?> model, int afterStep, Action<LlamaForCausalLM> spoil) : ITrainingProgress
+    {
+        public void Step(int step, int totalSteps, double loss, double lr, double tokensPerSecond, TimeSpan eta)
+        {
+            if (step == afterStep) spoil(model()!);
+        }
+
+        public void Message(string text) { }
+    }
+
+    /// <summary>
+    /// Makes every trained position's cross-entropy finite but near float32's largest value, so that a step's summed
+    /// loss overflows to +inf while no logit is inf or NaN. The final norm's weight becomes 1 (so the normed hidden
+    /// vector h has RMS 1 and 1 ≤ max|h_j| ≤ √C); the head maps h_j to ±<see cref="Huge"/>·h_j on two tokens no
+    /// example targets (ids ≥ 100; TinySetup's targets are 1..60) and every other token to 0. Each target's
+    /// cross-entropy is then about Huge·max|h_j| ∈ [4e37, 3.2e38], and a few of them sum past 3.4e38.
+    /// </summary>
+    private static void SpoilToInfinity(LlamaForCausalLM m)
+    {
+        using var noGrad = torch.no_grad();
+        m.Parameter("model.norm.weight").fill_(1.0);
+        var head = m.Parameter("lm_head.weight"); // (V, C)
+        long vocab = head.size(0), hidden = head.size(1);
+        Assert.True(100 + 2 * hidden <= vocab, "the tiny model's vocabulary has room for the poisoned rows");
+        var values = new float[vocab * hidden];
+        for (long j = 0; j < hidden; j++)
+        {
+            values[(100 + 2 * j) * hidden + j] = Huge;
+            values[(101 + 2 * j) * hidden + j] = -Huge;
+        }
+        head.copy_(torch.tensor(values, [vocab, hidden]));
+    }
+
+    private const float Huge = 4e37f;
+
+    [Fact]
+    public void Infinite_loss_stops_at_that_step_naming_the_last_finite_loss()
+    {
+        using var dir = new TempDir();
+        LlamaForCausalLM? model = null;
+        var outDir = dir["out"];
+
+        var e = Assert.Throws<TrainingDivergedException>(() =>
+            RunOwnershipTests.Run(RunOwnershipTests.BaseDir, outDir, null, new SpoilAfter(() => model, 2, SpoilToInfinity), m => model = m));
+
+        Assert.Contains("training stopped at step 3/12", e.Message);
+        Assert.Contains("the loss is Infinity", e.Message); // +inf, not NaN: the poisoning gives no NaN anywhere
+        Assert.Matches(@"last finite loss was \d+\.\d+ at step 2", e.Message);
+        Assert.Contains("the weights of step 3 were not applied", e.Message);
+        Assert.Contains("training.learning_rate", e.Message);
+        var records = MetricsLog.Read(Path.Combine(outDir, "metrics.jsonl")).Where(r => r.Lr is not null).ToList();
+        Assert.Equal([1, 2, 3], records.Select(r => r.Step));
+        Assert.All(records.Take(2), r => Assert.True(double.IsFinite(r.Loss!.Value)));
+        Assert.Null(records[2].Loss); // logged as null (JSON has no inf), and no step 4 follows
+        Assert.False(Directory.Exists(Path.Combine(outDir, "checkpoints")), "a diverged step is never checkpointed");
+    }
 }
