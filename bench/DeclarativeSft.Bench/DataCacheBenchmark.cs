@@ -6,7 +6,7 @@ using System.Diagnostics;
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Caching;
-using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Session;
 
 namespace DeclarativeSft.Bench;
 

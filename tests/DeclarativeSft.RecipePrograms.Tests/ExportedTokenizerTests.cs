@@ -7,6 +7,7 @@ using DeclarativeSft.Runtime.Commands;
 using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime.Hosting;
 using DeclarativeSft.Runtime.Model;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Tokenizers;
 
 namespace DeclarativeSft.RecipePrograms.Tests;

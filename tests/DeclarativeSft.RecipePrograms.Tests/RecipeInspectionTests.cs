@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
-using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Session;
 
 namespace DeclarativeSft.RecipePrograms.Tests;
 

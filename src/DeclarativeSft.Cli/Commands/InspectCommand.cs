@@ -2,7 +2,7 @@ using System.CommandLine;
 using DeclarativeSft.Data;
 using DeclarativeSft.Jinja;
 using DeclarativeSft.Recipes;
-using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Tokenizers;
 
 namespace DeclarativeSft.Cli.Commands;

@@ -2,8 +2,8 @@ using System.CommandLine;
 using DeclarativeSft.Data;
 using DeclarativeSft.Data.Quality;
 using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Session;
 
-using DeclarativeSft.Runtime.Commands;
 
 namespace DeclarativeSft.Cli.Commands;
 

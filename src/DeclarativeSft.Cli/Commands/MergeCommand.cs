@@ -7,6 +7,7 @@ using DeclarativeSft.Runtime.Commands;
 using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Safetensors;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Tokenizers;
 using DeclarativeSft.Torch;
 

@@ -2,6 +2,7 @@ using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime;
 using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Tokenizers;
 
 namespace DeclarativeSft.Runtime.Commands;

@@ -2,6 +2,7 @@ using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Generation;
 using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Runtime.Session;
 
 namespace DeclarativeSft.Runtime.Commands;
 

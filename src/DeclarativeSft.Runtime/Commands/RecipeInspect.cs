@@ -1,6 +1,7 @@
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Runtime.Session;
 
 namespace DeclarativeSft.Runtime.Commands;
 

@@ -1,6 +1,6 @@
 using DeclarativeSft.Recipes;
-using DeclarativeSft.Runtime.Commands;
 using DeclarativeSft.Runtime.Evaluation;
+using DeclarativeSft.Runtime.Hosting;
 
 namespace DeclarativeSft.Runtime.Components;
 

@@ -1,7 +1,7 @@
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Recipes.Tests.Fixtures;
-using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Session;
 
 namespace DeclarativeSft.Runtime.Tests.TextPipeline;
 

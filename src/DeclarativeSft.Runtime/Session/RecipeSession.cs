@@ -13,7 +13,7 @@ using DeclarativeSft.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DeclarativeSft.Runtime.Commands;
+namespace DeclarativeSft.Runtime.Session;
 
 /// <summary>
 /// Everything a recipe turns into at run time, built from a <see cref="RecipeSpec"/> and the command-line overrides:

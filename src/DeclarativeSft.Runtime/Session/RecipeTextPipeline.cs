@@ -2,7 +2,7 @@ using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Tokenizers;
 
-namespace DeclarativeSft.Runtime.Commands;
+namespace DeclarativeSft.Runtime.Session;
 
 /// <summary>
 /// The text half of a recipe for the run: the files are read here, and everything else is <see cref="RecipeText"/>,
