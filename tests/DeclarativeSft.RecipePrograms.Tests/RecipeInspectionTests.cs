@@ -22,7 +22,7 @@ public class RecipeInspectionTests
     {
         var spec = ShippedRecipes.Load(ShippedRecipes.RecipePath(name));
 
-        var inspection = RecipeTextPipeline.Inspect(spec, 3);
+        var inspection = RecipeTextPipeline.Inspect(spec, 3, transform: null);
 
         Assert.Equal(3, inspection.Shown.Count);
         foreach (var example in inspection.Shown)
