@@ -6,7 +6,7 @@ using System.Diagnostics;
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Caching;
-using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Session;
 
 namespace DeclarativeSft.Bench;
 
@@ -19,7 +19,7 @@ internal static class DataCacheBenchmark
         var spec = RecipeParser.Parse(recipePath, File.ReadAllText(recipePath)).Spec ?? throw new InvalidOperationException($"{recipePath} does not parse");
         var tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
         var masker = new LossMasker(tokenizer, RecipeTextPipeline.CreateTemplate(spec, tokenizer), RecipeTextPipeline.MaskOptions(spec));
-        var options = RecipeTextPipeline.DataOptions(spec, spec.Training.Seed);
+        var options = RecipeTextPipeline.DataOptions(spec, spec.Training.Seed, transform: null);
         int pad = RecipeTextPipeline.PadTokenId(tokenizer);
         var folder = Path.Combine(Path.GetTempPath(), "sft-bench-cache-" + Environment.ProcessId);
 

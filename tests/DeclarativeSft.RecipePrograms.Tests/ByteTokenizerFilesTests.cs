@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using DeclarativeSft.Data;
-using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Export;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Tokenizers;
 
 namespace DeclarativeSft.RecipePrograms.Tests;

@@ -7,6 +7,7 @@ using DeclarativeSft.Runtime.Commands;
 using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime.Hosting;
 using DeclarativeSft.Runtime.Model;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Tokenizers;
 
 namespace DeclarativeSft.RecipePrograms.Tests;
@@ -129,7 +130,7 @@ public class ExportedTokenizerTests
         var masker = new LossMasker(tokenizer, template, RecipeTextPipeline.MaskOptions(spec));
         // The proof must see a template that is not the training one: Llama 3's instead of ChatML.
         var wrong = ExportedTokenizer.Create(tokenizer, new Llama3Template(), spec.Template.System);
-        var e = Assert.Throws<ExportProofException>(() => ExportProof.Verify(wrong, RecipeTextPipeline.ProofSamples(spec), spec.Template.System, masker, tokenizer));
+        var e = Assert.Throws<ExportProofException>(() => ExportProof.Verify(wrong, RecipeTextPipeline.ProofSamples(RecipeTextPipeline.DataOptions(spec, spec.Training.Seed, transform: null)), spec.Template.System, masker, tokenizer));
         Assert.Contains("data.jsonl:1", e.Message);
         Assert.Contains("first difference at token 0", e.Message);
         Assert.Equal(before, File.ReadAllText(Path.Combine(folders[1], "tokenizer_config.json")));

@@ -4,6 +4,7 @@ using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Commands;
 using DeclarativeSft.Runtime.Hosting;
 using DeclarativeSft.Runtime.Reporting;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Runtime.Training;
 
 namespace DeclarativeSft.RecipePrograms.Tests;

@@ -1,8 +1,8 @@
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Caching;
-using DeclarativeSft.Runtime.Commands;
 using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Runtime.Session;
 
 namespace DeclarativeSft.RecipePrograms.Tests;
 

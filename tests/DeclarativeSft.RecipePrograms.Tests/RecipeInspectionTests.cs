@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
-using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Session;
 
 namespace DeclarativeSft.RecipePrograms.Tests;
 
@@ -22,7 +22,7 @@ public class RecipeInspectionTests
     {
         var spec = ShippedRecipes.Load(ShippedRecipes.RecipePath(name));
 
-        var inspection = RecipeTextPipeline.Inspect(spec, 3);
+        var inspection = RecipeTextPipeline.Inspect(spec, 3, transform: null);
 
         Assert.Equal(3, inspection.Shown.Count);
         foreach (var example in inspection.Shown)

@@ -133,7 +133,7 @@ public static class RecipeDiagnostics
     public static readonly RecipeDiagnosticDescriptor ComponentsNeedRuntime = E("SFT0076", "Components need the training runtime",
         "{0} '{1}' is a class of the recipe project, but this project does not reference DeclarativeSft.Runtime (RecipeReferenceRuntime=false), which runs components. Reference the runtime, or name only built-ins.");
     public static readonly RecipeDiagnosticDescriptor TransformNotSeenByBuild = I("SFT0077", "Build-time data checks see the data before data.transform",
-        "data.transform '{0}' is C# of this project, which the build cannot run: the build's data checks (SFT0020–SFT0046) read the data files as they are, before the transform. The run applies it to every conversation and then checks the result with the same rules (a transformed example with nothing to train, or too long under truncation: error, stops the run at its file:line).");
+        "data.transform '{0}' is C# of this project, which neither the build nor sft can run: their data checks (the build's SFT0020–SFT0046, sft lint's dataset report) read the data files as they are, before the transform. The run applies it to every conversation and then checks the result with the same rules (a transformed example with nothing to train, or too long under truncation: error, stops the run at its file:line).");
     // ---- Data mixing and dataset quality (SFT0050–SFT0059) ----
     public static readonly RecipeDiagnosticDescriptor DuplicateSourceTag = E("SFT0050", "Duplicate data source tag",
         "Tag '{0}' is already used by the data.train source at line {1}: per-tag losses and reports could not tell them apart. Give this source its own tag, e.g. tag: {0}-2.");

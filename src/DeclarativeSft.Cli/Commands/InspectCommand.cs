@@ -2,7 +2,8 @@ using System.CommandLine;
 using DeclarativeSft.Data;
 using DeclarativeSft.Jinja;
 using DeclarativeSft.Recipes;
-using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Components;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Tokenizers;
 
 namespace DeclarativeSft.Cli.Commands;
@@ -43,6 +44,9 @@ internal static class InspectCommand
         }
         try
         {
+            // The transform is C# of the recipe project, which sft cannot construct; the files untransformed are not
+            // what the recipe trains on, so the label view would mislead.
+            if (spec.Data.Transform is not null) throw RecipeComponents.TransformNeedsProgram(spec, "inspect");
             var inspection = Inspect(spec, Math.Max(0, count));
             LabelViewWriter.WriteToConsole(inspection);
             if (html != null)
@@ -61,5 +65,5 @@ internal static class InspectCommand
 
     /// <summary>The label view, built by the same mapping from recipe to tokenizer/template/mask/data that the
     /// generated recipe programs use (<see cref="RecipeTextPipeline"/>).</summary>
-    internal static LabelInspection Inspect(RecipeSpec spec, int count) => RecipeTextPipeline.Inspect(spec, count);
+    internal static LabelInspection Inspect(RecipeSpec spec, int count) => RecipeTextPipeline.Inspect(spec, count, transform: null);
 }

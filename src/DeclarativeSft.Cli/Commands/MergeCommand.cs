@@ -4,9 +4,11 @@ using DeclarativeSft.Jinja;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime;
 using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Components;
 using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Safetensors;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Tokenizers;
 using DeclarativeSft.Torch;
 
@@ -99,9 +101,15 @@ internal static class MergeCommand
             Console.Error.WriteLine($"sft {command}: fix the errors of {recipeFile.Name} above (see `sft validate`), then run again.");
             return null;
         }
+        if (spec.Data.Transform is not null)
+        {
+            // The proof renders training examples, which are the transformed ones; sft cannot construct the recipe's class.
+            Console.Error.WriteLine($"sft {command}: {RecipeComponents.TransformNeedsProgram(spec, "export").Message}");
+            return null;
+        }
         var tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
         var template = RecipeTextPipeline.CreateTemplate(spec, tokenizer);
         var masker = new LossMasker(tokenizer, template, RecipeTextPipeline.MaskOptions(spec));
-        return RecipeExport.ProvenTokenizerFiles(spec, tokenizer, template, masker, Console.Out);
+        return RecipeExport.ProvenTokenizerFiles(spec, tokenizer, template, masker, RecipeTextPipeline.DataOptions(spec, spec.Training.Seed, transform: null), Console.Out);
     }
 }

@@ -44,9 +44,14 @@ public static class DataPipeline
     /// <paramref name="transform"/> when there is one (a null result leaves the example out).</summary>
     public static List<Conversation> Read(IEnumerable<string> files, DatasetFormat format, string? defaultSystem,
         Func<Conversation, Conversation?>? transform = null) =>
-        files.SelectMany(f => DatasetReader.ReadFile(f, format))
-            .Select(c => transform is null ? c : transform(c)).OfType<Conversation>()
+        Transformed(files.SelectMany(f => DatasetReader.ReadFile(f, format)), transform)
             .Select(c => c.WithDefaultSystem(defaultSystem)).ToList();
+
+    /// <summary>Each conversation of <paramref name="read"/> passed through <paramref name="transform"/> (data.transform),
+    /// those it returns null for left out, lazily; unchanged without a transform. Every reader of a recipe's data
+    /// applies the transform through this, so a dropped or reshaped example is the same everywhere.</summary>
+    public static IEnumerable<Conversation> Transformed(IEnumerable<Conversation> read, Func<Conversation, Conversation?>? transform) =>
+        transform is null ? read : read.Select(transform).OfType<Conversation>();
 
     /// <summary>Reads, splits, labels and truncates every source.</summary>
     public static LabeledData Label(DataPipelineOptions options, LossMasker masker)

@@ -24,12 +24,9 @@ public static class RecipeCommands
     /// <summary>Environment variable that caps the held-out items scored by train and eval (quick runs, CI).</summary>
     public const string HeldOutItemsVariable = "SFT_HELDOUT_ITEMS";
 
-    /// <summary>Runs <paramref name="options"/>.Command for <paramref name="spec"/> with its components; returns the exit code.</summary>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options, Func<RecipeSpec, RecipeComponents> createComponents) =>
-        Run(spec, options, Console.Out, Console.Error,
-            int.TryParse(Environment.GetEnvironmentVariable(HeldOutItemsVariable), out var n) ? n : null, createComponents);
-
-    /// <summary>As <see cref="Run(RecipeSpec, RecipeRunOptions, Func{RecipeSpec, RecipeComponents})"/> writing to the given streams (tests).</summary>
+    /// <summary>Runs <paramref name="options"/>.Command for <paramref name="spec"/> with its components; returns the exit code.
+    /// The generated program reaches it through <see cref="RecipeHost.Run(RecipeSpec, Func{RecipeSpec, RecipeComponents}, string[])"/>
+    /// (console streams); tests call it with their own.</summary>
     /// <param name="spec">The recipe.</param>
     /// <param name="options">Command and overrides.</param>
     /// <param name="output">Where results go.</param>
@@ -48,10 +45,10 @@ public static class RecipeCommands
             return options.Command switch
             {
                 RecipeCommand.Train => RecipeTrain.Run(spec, options, components, output, heldOutItems),
-                RecipeCommand.Inspect => RecipeInspect.Run(spec, options),
+                RecipeCommand.Inspect => RecipeInspect.Run(spec, options, components),
                 RecipeCommand.Eval => RecipeEval.Run(spec, options, components, output, heldOutItems),
-                RecipeCommand.Generate => RecipeGenerate.Run(spec, options, output),
-                RecipeCommand.Export => RecipeExport.Run(spec, options, output),
+                RecipeCommand.Generate => RecipeGenerate.Run(spec, options, components, output),
+                RecipeCommand.Export => RecipeExport.Run(spec, options, components, output),
                 _ => throw new RecipeRunException($"unknown command {options.Command}"),
             };
         }

@@ -1,6 +1,8 @@
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Components;
 using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Runtime.Reporting;
+using DeclarativeSft.Runtime.Session;
 
 namespace DeclarativeSft.Runtime.Commands;
 

@@ -1,7 +1,9 @@
 using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Components;
 using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime;
 using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Tokenizers;
 
 namespace DeclarativeSft.Runtime.Commands;
@@ -16,9 +18,9 @@ namespace DeclarativeSft.Runtime.Commands;
 public static class RecipeExport
 {
     /// <summary>Exports the newest checkpoint; returns the exit code.</summary>
-    public static int Run(RecipeSpec spec, RecipeRunOptions options, TextWriter output)
+    public static int Run(RecipeSpec spec, RecipeRunOptions options, RecipeComponents components, TextWriter output)
     {
-        using var session = RecipeSession.Open(spec, options);
+        using var session = RecipeSession.Open(spec, options, components.Transform);
         var checkpoint = session.LoadLatestCheckpoint();
         output.WriteLine($"recipe {spec.Name}: exporting {checkpoint}");
         foreach (var (kind, path) in Write(session, output)) output.WriteLine($"  {kind,-8} {path}");
@@ -31,7 +33,7 @@ public static class RecipeExport
         var spec = session.Spec;
         var written = new List<(string, string)>();
         var save = spec.Output.Save;
-        var tokenizer = ProvenTokenizerFiles(spec, session.Tokenizer, session.Template, session.Masker, output);
+        var tokenizer = ProvenTokenizerFiles(spec, session.Tokenizer, session.Template, session.Masker, session.DataOptions, output);
         if (save.HasFlag(SaveKind.Adapter))
         {
             if (spec.Lora is { } lora)
@@ -56,13 +58,15 @@ public static class RecipeExport
         return written;
     }
 
-    /// <summary>The recipe's tokenizer files for its exports, checked against its training examples
-    /// (<see cref="ExportProof"/>); prints what they carry and what they leave out.</summary>
+    /// <summary>The recipe's tokenizer files for its exports, checked against its training examples as
+    /// <paramref name="data"/> reads them (<see cref="RecipeTextPipeline.DataOptions"/>, so through its
+    /// <c>data.transform</c>; see <see cref="ExportProof"/>); prints what they carry and what they leave out.</summary>
     /// <exception cref="InvalidDataException">The files would not reproduce the training ids (nothing is written then).</exception>
-    public static ExportedTokenizer ProvenTokenizerFiles(RecipeSpec spec, ITokenizer tokenizer, Data.ChatTemplate template, Data.LossMasker masker, TextWriter output)
+    public static ExportedTokenizer ProvenTokenizerFiles(RecipeSpec spec, ITokenizer tokenizer, Data.ChatTemplate template, Data.LossMasker masker,
+        Data.DataPipelineOptions data, TextWriter output)
     {
         var files = ExportedTokenizer.Create(tokenizer, template, spec.Template.System);
-        int proven = ExportProof.Verify(files, RecipeTextPipeline.ProofSamples(spec), spec.Template.System, masker, tokenizer);
+        int proven = ExportProof.Verify(files, RecipeTextPipeline.ProofSamples(data), spec.Template.System, masker, tokenizer);
         output.WriteLine($"tokenizer files: chat_template of template {template.Name}" +
                          (files.EndOfTurnToken is { } eot ? $", eos_token {eot}" : "") +
                          $"; rendered and tokenized from the exported files, {proven} training example(s) give exactly their training ids");

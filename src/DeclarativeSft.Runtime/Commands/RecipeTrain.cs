@@ -3,6 +3,8 @@ using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Components;
 using DeclarativeSft.Runtime.Evaluation;
 using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Runtime.Reporting;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Runtime.Training;
 using DeclarativeSft.Torch;
 using TorchSharp;

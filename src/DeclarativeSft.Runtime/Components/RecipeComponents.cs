@@ -1,6 +1,6 @@
 using DeclarativeSft.Recipes;
-using DeclarativeSft.Runtime.Commands;
 using DeclarativeSft.Runtime.Evaluation;
+using DeclarativeSft.Runtime.Hosting;
 
 namespace DeclarativeSft.Runtime.Components;
 
@@ -14,10 +14,18 @@ public sealed record RecipeComponents(IReadOnlyList<IEvaluator> Evaluators, IRea
     /// <exception cref="RecipeRunException">for a name that is not built in.</exception>
     public static RecipeComponents BuiltIn(RecipeSpec spec)
     {
-        if (spec.Data.Transform is { } transform)
-            throw new RecipeRunException($"data.transform names '{transform}', a class of the recipe project: run the recipe's generated program (dotnet run --project <recipe folder>), which constructs it.");
+        if (spec.Data.Transform is not null) throw TransformNeedsProgram(spec, command: null);
         var evaluators = spec.Eval.Evaluators.Select(name => BuiltInEvaluators.Create(name) ?? throw new RecipeRunException(
             $"eval.evaluators names '{name}', a class of the recipe project: run the recipe's generated program (dotnet run --project <recipe folder>), which constructs it.")).ToList();
         return new RecipeComponents(evaluators, []);
     }
+
+    /// <summary>The error of a tool asked to read the data of a recipe that names a <c>data.transform</c> it cannot
+    /// construct (only the generated program can: the class is the recipe project's own code). Reading the files
+    /// untransformed instead would show, answer or prove on data the recipe never trains on.</summary>
+    /// <param name="command">The recipe program's command that does what was asked (inspect, export…); null: train.</param>
+    public static RecipeRunException TransformNeedsProgram(RecipeSpec spec, string? command) => new(
+        $"{spec.RecipePath}: data.transform names '{spec.Data.Transform}', a class of the recipe project, and only the recipe's generated " +
+        "program can construct it to read the data as training does. Run " +
+        $"`dotnet run --project {spec.RecipeDirectory}{(command is null ? "" : " -- " + command)}` instead.");
 }

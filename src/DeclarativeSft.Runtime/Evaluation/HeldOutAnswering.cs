@@ -22,7 +22,9 @@ public static class HeldOutAnswering
 
     /// <summary>The prompts of <paramref name="path"/>: every line with at least one turn before its final assistant turn.</summary>
     /// <param name="limit">Only the first N (quick runs); null = all.</param>
-    public static IReadOnlyList<HeldOutPrompt> Read(string path, int? limit = null)
+    /// <param name="transform">The recipe's data.transform (<c>DataPipelineOptions.Transform</c>): each line's
+    /// conversation is the transformed one, and a line it drops is not asked.</param>
+    public static IReadOnlyList<HeldOutPrompt> Read(string path, int? limit = null, Func<Conversation, Conversation?>? transform = null)
     {
         var prompts = new List<HeldOutPrompt>();
         int lineNumber = 0;
@@ -31,7 +33,9 @@ public static class HeldOutAnswering
             lineNumber++;
             if (limit is int n && prompts.Count >= n) break;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var conversation = DatasetReader.ParseLine(line, path, lineNumber, DatasetFormat.Messages);
+            var read = DatasetReader.ParseLine(line, path, lineNumber, DatasetFormat.Messages);
+            // Prompt and reference come from the conversation training would see; the line's JSON stays for its own fields.
+            if (DataPipeline.Transformed([read], transform).FirstOrDefault() is not { } conversation) continue;
             var turns = conversation.Messages;
             int last = -1;
             for (int i = turns.Count - 1; i >= 0; i--) if (turns[i].Role == ChatRoles.Assistant) { last = i; break; }

@@ -32,12 +32,14 @@ public sealed class RecipeEvaluation
     /// <param name="decode">Generated ids → text.</param>
     /// <param name="stopIds">Ids that end an answer.</param>
     /// <param name="heldOutLimit">Answer only the first N prompts (quick runs); null = all.</param>
+    /// <param name="data">The recipe's data options (<c>RecipeTextPipeline.DataOptions</c>): its validation file is
+    /// answered through its <c>data.transform</c>, as training reads it.</param>
     public RecipeEvaluation(RecipeSpec spec, IReadOnlyList<IEvaluator> evaluators, Func<IReadOnlyList<ChatMessage>, int[]> encode,
-        Func<IReadOnlyList<int>, string> decode, IReadOnlySet<int> stopIds, int? heldOutLimit)
+        Func<IReadOnlyList<int>, string> decode, IReadOnlySet<int> stopIds, int? heldOutLimit, DataPipelineOptions data)
     {
         (_spec, _evaluators, _encode, _decode, _stopIds) = (spec, evaluators, encode, decode, stopIds);
-        if (evaluators.Any(e => e.NeedsAnswers) && spec.Data.Validation?.Path is { } path && spec.Data.Format == DatasetFormat.Messages)
-            (_heldOutPath, _prompts) = (path, HeldOutAnswering.Read(path, heldOutLimit));
+        if (evaluators.Any(e => e.NeedsAnswers) && data.ValidationFile is { } path && data.Format == DatasetFormat.Messages)
+            (_heldOutPath, _prompts) = (path, HeldOutAnswering.Read(path, heldOutLimit, data.Transform));
         else _prompts = [];
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeclarativeSft.Data;
-using DeclarativeSft.Runtime.Commands;
 using DeclarativeSft.Tokenizers;
 using DeclarativeSft.Tokenizers.Writing;
 

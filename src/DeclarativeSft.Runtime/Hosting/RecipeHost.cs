@@ -25,7 +25,8 @@ public static class RecipeHost
                 Console.Error.WriteLine(missing);
                 return 1;
             }
-            return RecipeCommands.Run(resolved, options, createComponents);
+            int? heldOutItems = int.TryParse(Environment.GetEnvironmentVariable(RecipeCommands.HeldOutItemsVariable), out var n) ? n : null;
+            return RecipeCommands.Run(resolved, options, Console.Out, Console.Error, heldOutItems, createComponents);
         });
 
     /// <summary>Parses <paramref name="args"/> and hands the options to <paramref name="runner"/> (tests, tools).</summary>

@@ -1,7 +1,7 @@
 using DeclarativeSft.Recipes;
-using DeclarativeSft.Runtime.Commands;
 using DeclarativeSft.Runtime.Components;
 using DeclarativeSft.Runtime.Evaluation;
+using DeclarativeSft.Runtime.Hosting;
 using DeclarativeSft.Runtime.Training;
 
 namespace DeclarativeSft.Runtime.Tests.Components;

@@ -1,7 +1,7 @@
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Recipes.Tests.Fixtures;
-using DeclarativeSft.Runtime.Commands;
+using DeclarativeSft.Runtime.Session;
 
 namespace DeclarativeSft.Runtime.Tests.TextPipeline;
 
@@ -101,7 +101,7 @@ public class BuildRunParityTests
         {
             var tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
             var masker = new LossMasker(tokenizer, RecipeTextPipeline.CreateTemplate(spec, tokenizer), RecipeTextPipeline.MaskOptions(spec));
-            var labeled = DataPipeline.Label(RecipeTextPipeline.DataOptions(spec, spec.Training.Seed), masker);
+            var labeled = DataPipeline.Label(RecipeTextPipeline.DataOptions(spec, spec.Training.Seed, transform: null), masker);
             return new Decision(null, labeled.Train.Sum(e => (long)e.TrainedTokenCount));
         }
         catch (DataFormatException e)

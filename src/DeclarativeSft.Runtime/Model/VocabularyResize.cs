@@ -1,8 +1,7 @@
-using DeclarativeSft.Runtime.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DeclarativeSft.Runtime.Commands;
+namespace DeclarativeSft.Runtime.Model;
 
 /// <summary>
 /// Grows a loaded model's vocabulary when <c>template.add_special_tokens</c> gave the tokenizer ids past the

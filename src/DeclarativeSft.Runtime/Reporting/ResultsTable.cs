@@ -1,7 +1,7 @@
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Evaluation;
 
-namespace DeclarativeSft.Runtime.Commands;
+namespace DeclarativeSft.Runtime.Reporting;
 
 /// <summary>The before/after table a training run ends with: one row per metric of the recipe's evaluators.</summary>
 public static class ResultsTable

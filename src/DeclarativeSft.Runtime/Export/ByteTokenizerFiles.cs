@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using DeclarativeSft.Data;
 using DeclarativeSft.Tokenizers;
 
-namespace DeclarativeSft.Runtime.Commands;
+namespace DeclarativeSft.Runtime.Export;
 
 /// <summary>
 /// Hugging Face tokenizer files for a model trained with <c>builtin:bytes</c>, so an exported folder loads in

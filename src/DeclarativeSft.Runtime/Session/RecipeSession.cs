@@ -13,7 +13,7 @@ using DeclarativeSft.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace DeclarativeSft.Runtime.Commands;
+namespace DeclarativeSft.Runtime.Session;
 
 /// <summary>
 /// Everything a recipe turns into at run time, built from a <see cref="RecipeSpec"/> and the command-line overrides:
@@ -37,7 +37,7 @@ public sealed class RecipeSession : IDisposable
     public ChatTemplate Template { get; }
     /// <summary>Renders, tokenizes and labels conversations as the recipe's mask says.</summary>
     public LossMasker Masker { get; }
-    /// <summary>The recipe's data section, resolved.</summary>
+    /// <summary>The recipe's data section, resolved, with its <c>data.transform</c>: what every reader of its data uses.</summary>
     public DataPipelineOptions DataOptions { get; }
     /// <summary><c>--seed</c> or training.seed.</summary>
     public int Seed => RunSpec.Training.Seed;
@@ -46,11 +46,8 @@ public sealed class RecipeSession : IDisposable
     /// <summary><c>--device</c> or training.device, with <c>auto</c> resolved.</summary>
     public Device Device { get; }
 
-    private readonly IExampleTransform? _transform;
-
     private RecipeSession(RecipeSpec spec, RecipeRunOptions options, IExampleTransform? transform)
     {
-        _transform = transform;
         TorchRuntime.EnsureInitialized();
         Spec = spec;
         Options = options;
@@ -61,12 +58,13 @@ public sealed class RecipeSession : IDisposable
         Tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
         Template = RecipeTextPipeline.CreateTemplate(spec, Tokenizer);
         Masker = new LossMasker(Tokenizer, Template, RecipeTextPipeline.MaskOptions(spec));
-        DataOptions = RecipeTextPipeline.DataOptions(spec, Seed) with { Transform = transform is null ? null : transform.Transform };
+        DataOptions = RecipeTextPipeline.DataOptions(spec, Seed, transform);
     }
 
     /// <summary>Builds the text side of <paramref name="spec"/> (tokenizer, template, masker); data and model follow on use.</summary>
-    /// <param name="transform">The recipe's <c>data.transform</c> (its generated program constructs it); needed to read
-    /// the data of a recipe that names one.</param>
+    /// <param name="transform">The recipe's <c>data.transform</c> (its generated program constructs it); required for a
+    /// recipe that names one, whatever the command: every flow reads the data through <see cref="DataOptions"/>.</param>
+    /// <exception cref="RecipeRunException">The recipe names a <c>data.transform</c> and <paramref name="transform"/> is null.</exception>
     public static RecipeSession Open(RecipeSpec spec, RecipeRunOptions options, IExampleTransform? transform = null) => new(spec, options, transform);
 
     /// <summary>Training mix and validation rows (read, split, labelled, truncated, mixed, packed).</summary>
@@ -83,8 +81,6 @@ public sealed class RecipeSession : IDisposable
     /// <summary>The prepared data from the cache when its key matches, else prepared and stored for the next run.</summary>
     private PreparedData PrepareData()
     {
-        if (Spec.Data.Transform is { } name && _transform is null)
-            throw new RecipeRunException($"data.transform names '{name}': its data can be read only through the recipe's generated program (dotnet run --project {Spec.RecipeDirectory}), which constructs it.");
         int pad = RecipeTextPipeline.PadTokenId(Tokenizer);
         if (DataCacheFolder is not { } folder) return DataPipeline.Prepare(DataOptions, Masker, pad);
         var key = Caching.PreparationCache.Key(RecipeTextPipeline.PreparationInputs(Spec, DataOptions, pad));
@@ -225,7 +221,7 @@ public sealed class RecipeSession : IDisposable
     /// <summary>The recipe's evaluators over this session's tokenizer and template.</summary>
     /// <param name="limit">Answer only the first N held-out prompts (quick runs and tests); null = all.</param>
     public RecipeEvaluation CreateEvaluation(IReadOnlyList<IEvaluator> evaluators, int? limit = null) =>
-        new(Spec, evaluators, EncodePrompt, Decode, StopIds, limit);
+        new(Spec, evaluators, EncodePrompt, Decode, StopIds, limit, DataOptions);
 
     /// <summary>Copies the trained tensors of a checkpoint folder (trainable.safetensors) into <see cref="Model"/>.</summary>
     public void LoadCheckpointWeights(string checkpointDir)

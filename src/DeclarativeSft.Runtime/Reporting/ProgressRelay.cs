@@ -1,6 +1,6 @@
 using DeclarativeSft.Runtime.Training;
 
-namespace DeclarativeSft.Runtime.Commands;
+namespace DeclarativeSft.Runtime.Reporting;
 
 /// <summary>Forwards progress to a target that can be swapped once the display exists (the Spectre bar is created
 /// only when training starts, after the trainer).</summary>

@@ -1,8 +1,10 @@
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
+using DeclarativeSft.Runtime.Components;
+using DeclarativeSft.Runtime.Hosting;
 using DeclarativeSft.Tokenizers;
 
-namespace DeclarativeSft.Runtime.Commands;
+namespace DeclarativeSft.Runtime.Session;
 
 /// <summary>
 /// The text half of a recipe for the run: the files are read here, and everything else is <see cref="RecipeText"/>,
@@ -40,9 +42,15 @@ public static class RecipeTextPipeline
     /// <summary><c>mask.train_on</c> and <c>mask.train_eos</c>.</summary>
     public static LossMaskOptions MaskOptions(RecipeSpec spec) => RecipeText.MaskOptions(spec);
 
-    /// <summary>The <c>data</c> section with <paramref name="seed"/> for the split, the mixing draws and the epoch order.</summary>
-    public static DataPipelineOptions DataOptions(RecipeSpec spec, int seed)
+    /// <summary>The <c>data</c> section with <paramref name="seed"/> for the split, the mixing draws and the epoch order,
+    /// and the recipe's <c>data.transform</c>. Every flow that reads the recipe's data takes it from here — training,
+    /// validation, inspect, the held-out prompts of eval and the export proof — so they all see the conversations
+    /// training sees.</summary>
+    /// <param name="transform">The recipe's <c>data.transform</c>, constructed by its generated program; null when the recipe names none.</param>
+    /// <exception cref="RecipeRunException">The recipe names a <c>data.transform</c> and <paramref name="transform"/> is null.</exception>
+    public static DataPipelineOptions DataOptions(RecipeSpec spec, int seed, IExampleTransform? transform)
     {
+        if (spec.Data.Transform is not null && transform is null) throw RecipeComponents.TransformNeedsProgram(spec, command: null);
         var data = spec.Data;
         return new DataPipelineOptions(
             data.Train.Select(s => new TrainingSource(s.Path, s.Weight, s.Tag)).ToArray(),
@@ -54,7 +62,8 @@ public static class RecipeTextPipeline
             data.Validation?.Split,
             data.Validation?.Path,
             seed,
-            spec.Template.System);
+            spec.Template.System,
+            transform is null ? null : transform.Transform);
     }
 
     /// <summary>
@@ -107,25 +116,26 @@ public static class RecipeTextPipeline
     };
 
     /// <summary>The training conversations an export is proven on (<see cref="Export.ExportProof"/>): the first
-    /// <paramref name="perFile"/> records of each training file and of the validation file, as read (before the
-    /// default system prompt).</summary>
-    public static IEnumerable<Conversation> ProofSamples(RecipeSpec spec, int perFile = 8)
+    /// <paramref name="perFile"/> records of each training file and of the validation file, as read and transformed
+    /// (before the default system prompt, as <see cref="Export.ExportProof.Verify"/> takes them).</summary>
+    public static IEnumerable<Conversation> ProofSamples(DataPipelineOptions data, int perFile = 8)
     {
-        var format = spec.Data.Format;
-        foreach (var path in spec.Data.TrainPaths.Append(spec.Data.Validation?.Path).Distinct())
+        foreach (var path in data.TrainFiles.Append(data.ValidationFile).Distinct())
             if (path is not null && File.Exists(path))
-                foreach (var conversation in DatasetReader.ReadFile(path, format).Take(perFile))
+                foreach (var conversation in DataPipeline.Transformed(DatasetReader.ReadFile(path, data.Format), data.Transform).Take(perFile))
                     yield return conversation;
     }
 
-    /// <summary>The label view of the first <paramref name="count"/> training examples (what <c>inspect</c> shows).</summary>
-    public static LabelInspection Inspect(RecipeSpec spec, int count)
+    /// <summary>The label view of the first <paramref name="count"/> training examples (what <c>inspect</c> shows),
+    /// transformed by <paramref name="transform"/> as training transforms them.</summary>
+    /// <exception cref="RecipeRunException">The recipe names a <c>data.transform</c> and <paramref name="transform"/> is null.</exception>
+    public static LabelInspection Inspect(RecipeSpec spec, int count, IExampleTransform? transform)
     {
+        var options = DataOptions(spec, spec.Training.Seed, transform);
         var tokenizer = CreateTokenizer(spec);
         var template = CreateTemplate(spec, tokenizer);
         var mask = MaskOptions(spec);
         var masker = new LossMasker(tokenizer, template, mask);
-        var options = DataOptions(spec, spec.Training.Seed);
         var labeled = DataPipeline.Label(options, masker);
         var prepared = DataPipeline.Prepare(labeled, options, PadTokenId(tokenizer));
         return LabelInspection.Create(labeled.Train, labeled.Dropped, count, tokenizer, template.Name, mask, prepared.TrainStats);

@@ -1,6 +1,6 @@
 using DeclarativeSft.Runtime.Training;
 
-namespace DeclarativeSft.Runtime.Commands;
+namespace DeclarativeSft.Runtime.Reporting;
 
 /// <summary>Progress as plain lines for logs and pipes: about forty step lines per run (plus the first and the
 /// last), and every message, so a long run's log stays readable.</summary>
