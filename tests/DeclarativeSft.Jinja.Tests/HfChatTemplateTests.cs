@@ -5,15 +5,13 @@ namespace DeclarativeSft.Jinja.Tests;
 /// <summary>Loading chat templates and special tokens from tokenizer_config.json in its various shapes.</summary>
 public sealed class HfChatTemplateTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "sft-jinja-cfg-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("sft-jinja-cfg-");
 
-    public HfChatTemplateTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private string Write(JsonObject config, string name = "tokenizer_config.json")
     {
-        string path = Path.Combine(_dir, name);
+        string path = Path.Combine(_temp.Path, name);
         File.WriteAllText(path, config.ToJsonString());
         return path;
     }
@@ -56,14 +54,14 @@ public sealed class HfChatTemplateTests : IDisposable
     public void FallsBackToChatTemplateJinjaBesideTheConfig()
     {
         var path = Write(new JsonObject { ["eos_token"] = "</s>" });
-        File.WriteAllText(Path.Combine(_dir, "chat_template.jinja"), "{% for m in messages %}{{ m.content }}{{ eos_token }}{% endfor %}\n");
-        Assert.Equal("hi</s>yo</s>", HfChatTemplate.Load(_dir).Render(Conversation, false));
+        File.WriteAllText(Path.Combine(_temp.Path, "chat_template.jinja"), "{% for m in messages %}{{ m.content }}{{ eos_token }}{% endfor %}\n");
+        Assert.Equal("hi</s>yo</s>", HfChatTemplate.Load(_temp.Path).Render(Conversation, false));
     }
 
     [Fact]
     public void BadJsonAndTemplateSyntaxErrorsNameTheFile()
     {
-        string bad = Path.Combine(_dir, "tokenizer_config.json");
+        string bad = Path.Combine(_temp.Path, "tokenizer_config.json");
         File.WriteAllText(bad, "{\n  \"chat_template\": \"x\",\n  oops\n}");
         var e1 = Assert.Throws<ChatTemplateConfigException>(() => HfChatTemplate.FromTokenizerConfig(bad));
         Assert.Contains(bad + ":3", e1.Message);
