@@ -22,20 +22,15 @@ public class LoaderTests
 
     private Result RunChild(string? libtorch)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet");
         psi.ArgumentList.Add(typeof(ChildProcessEntry).Assembly.Location);
         psi.ArgumentList.Add("loader-child");
         if (libtorch is null) psi.Environment.Remove("LIBTORCH");
         else psi.Environment["LIBTORCH"] = libtorch;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill();
-            Assert.Fail("the loader child did not finish within 120 s");
-        }
-        var result = new Result(p.ExitCode, stdout.Result, stderr.Result);
+        ProcessResult child;
+        try { child = ChildProcess.Run(psi, TimeSpan.FromSeconds(120)); }
+        catch (TimeoutException e) { Assert.Fail("the loader child did not finish within 120 s: " + e.Message); throw; }
+        var result = new Result(child.ExitCode, child.Stdout, child.Stderr);
         output.WriteLine($"LIBTORCH={libtorch ?? "(unset)"} → exit {result.ExitCode}\nstdout: {result.Stdout}\nstderr: {result.Stderr}");
         return result;
     }
