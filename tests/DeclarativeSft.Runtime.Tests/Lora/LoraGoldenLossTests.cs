@@ -23,7 +23,7 @@ public class LoraGoldenLossTests
     {
         const int micro = 2, accum = 2, steps = 6, batcherSeed = 9, rank = 4;
         const double alpha = 8, lr = 2e-2, wd = 0.01, clip = 1.0;
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, variant, 41);
         var rows = TinySetup.Rows(12, 23);
 

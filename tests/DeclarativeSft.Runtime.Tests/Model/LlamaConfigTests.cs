@@ -7,7 +7,7 @@ public class LlamaConfigTests
 {
     private static LlamaConfig Parse(string json)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir["config.json"], json);
         return LlamaConfig.Load(dir.Path);
     }

@@ -15,7 +15,7 @@ public class SafetensorsErrorTests
         return bytes;
     }
 
-    private static SafetensorsException OpenFails(TempDir dir, byte[] bytes)
+    private static SafetensorsException OpenFails(TempFolder dir, byte[] bytes)
     {
         var path = dir["bad.safetensors"];
         File.WriteAllBytes(path, bytes);
@@ -27,7 +27,7 @@ public class SafetensorsErrorTests
     [Fact]
     public void HeaderLengthPastEndOfFileIsTruncation()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var bytes = Build("{}", 0);
         BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), 1000UL);
         Assert.Contains("truncated", OpenFails(dir, bytes).Message);
@@ -36,21 +36,21 @@ public class SafetensorsErrorTests
     [Fact]
     public void FileShorterThanLengthFieldIsTruncation()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         Assert.Contains("truncated", OpenFails(dir, [1, 2, 3]).Message);
     }
 
     [Fact]
     public void InvalidJsonHeaderIsMalformed()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         Assert.Contains("not valid JSON", OpenFails(dir, Build("{\"a\": [", 0)).Message);
     }
 
     [Fact]
     public void DataPastEndOfFileNamesTheTensor()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var e = OpenFails(dir, Build("{\"layer.w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 8));
         Assert.Contains("'layer.w'", e.Message);
         Assert.Contains("truncated", e.Message);
@@ -59,7 +59,7 @@ public class SafetensorsErrorTests
     [Fact]
     public void ShapeThatDisagreesWithOffsetsNamesTheTensor()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var e = OpenFails(dir, Build("{\"emb\":{\"dtype\":\"BF16\",\"shape\":[3,3],\"data_offsets\":[0,16]}}", 16));
         Assert.Contains("'emb'", e.Message);
         Assert.Contains("[3, 3]", e.Message);
@@ -68,7 +68,7 @@ public class SafetensorsErrorTests
     [Fact]
     public void UnknownDTypeNamesTheTensorAndTheDType()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var e = OpenFails(dir, Build("{\"q\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,2]}}", 2));
         Assert.Contains("'q'", e.Message);
         Assert.Contains("F8_E4M3", e.Message);
@@ -77,7 +77,7 @@ public class SafetensorsErrorTests
     [Fact]
     public void ExpectedShapeMismatchNamesFileAndTensor()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir["w.safetensors"];
         SafetensorsWriter.Write(path, [SafetensorsWriteEntry.FromFloat32("model.norm.weight", [4], [1, 2, 3, 4])]);
         using var f = SafetensorsFile.Open(path);
@@ -94,7 +94,7 @@ public class SafetensorsErrorTests
     [Fact]
     public void IndexPointingAtWrongShardIsReported()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         SafetensorsWriter.Write(dir["model-00001-of-00001.safetensors"], [SafetensorsWriteEntry.FromFloat32("a", [1], [1])]);
         File.WriteAllText(dir[SafetensorsCheckpoint.IndexFileName], "{\"weight_map\":{\"a\":\"model-00001-of-00001.safetensors\",\"b\":\"model-00001-of-00001.safetensors\"}}");
         var e = Assert.Throws<SafetensorsException>(() => SafetensorsCheckpoint.Open(dir.Path));
@@ -104,7 +104,7 @@ public class SafetensorsErrorTests
     [Fact]
     public void WriterLeavesNoTempFileAndReplacesAtomically()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir["m.safetensors"];
         SafetensorsWriter.Write(path, [SafetensorsWriteEntry.FromFloat32("x", [2], [1, 2])]);
         SafetensorsWriter.Write(path, [SafetensorsWriteEntry.FromFloat32("x", [2], [3, 4])]);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using DeclarativeSft.Runtime.Safetensors;
-using DeclarativeSft.Runtime.Tests.Oracles;
 
 namespace DeclarativeSft.Runtime.Tests.Safetensors;
 
@@ -16,7 +15,7 @@ public class SafetensorsInteropTests
     [Fact]
     public void ReadsEveryDTypeWrittenByPython()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var expected = Parse(PythonOracle.Run("safetensors_oracle.py", "write", dir.Path));
         using var file = SafetensorsFile.Open(dir["mixed.safetensors"]);
         Assert.Equal(["w.f32", "w.f16", "w.bf16", "ids.i64", "scalar"], file.TensorNames);
@@ -38,7 +37,7 @@ public class SafetensorsInteropTests
     [Fact]
     public void ReadsShardedCheckpointThroughIndex()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var expected = Parse(PythonOracle.Run("safetensors_oracle.py", "write", dir.Path));
         using var cp = SafetensorsCheckpoint.Open(dir["sharded"]);
         Assert.Equal(3, cp.TensorNames.Count);
@@ -53,7 +52,7 @@ public class SafetensorsInteropTests
     [Fact]
     public void PythonReadsWhatWeWrite()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var rng = new Random(3);
         var src = Enumerable.Range(0, 24).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray();
         src[0] = 1.00390625f; // exactly halfway between two bf16 values: ties-to-even must match torch
@@ -84,7 +83,7 @@ public class SafetensorsInteropTests
     [Fact]
     public void ShardedWriteRoundTripsThroughIndex()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var entries = Enumerable.Range(0, 5)
             .Select(i => SafetensorsWriteEntry.FromFloat32($"model.layers.{i}.w", [16], Enumerable.Range(0, 16).Select(j => (float)(i * 100 + j)).ToArray()))
             .ToList();

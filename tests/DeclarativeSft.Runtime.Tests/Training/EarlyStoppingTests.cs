@@ -34,7 +34,7 @@ public class EarlyStoppingTests
     [Fact]
     public void FlatValidationLossStopsAfterPatienceEvaluations()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 61);
         var (result, log) = Run(baseDir, dir["out"], lr: 0, patience: 3, evalEvery: 2, maxSteps: 40, TinySetup.Rows(6, 3), TinySetup.Rows(4, 4));
 
@@ -56,7 +56,7 @@ public class EarlyStoppingTests
     public void StopsAtTheFirstEvaluationThatExhaustsPatience()
     {
         const int patience = 2, evalEvery = 2, maxSteps = 60;
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 62);
         var (result, log) = Run(baseDir, dir["out"], lr: 3e-2, patience, evalEvery, maxSteps, TinySetup.Rows(4, 5), TinySetup.Rows(6, 6));
 

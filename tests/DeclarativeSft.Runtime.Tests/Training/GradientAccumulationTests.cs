@@ -30,7 +30,7 @@ public class GradientAccumulationTests
     [Fact]
     public void TwoAccumulatedMicroBatchesEqualOneBatchOfTheSameRows()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "llama", 51);
         var rows = TinySetup.Rows(8, 29);
         // Precondition: the trained-token counts differ between rows, else any normalisation would agree.

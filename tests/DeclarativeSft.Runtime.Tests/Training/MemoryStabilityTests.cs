@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
@@ -45,16 +44,12 @@ public class MemoryStabilityTests
     [Theory]
     [InlineData("full")]
     [InlineData("lora")]
-    public async Task LiveTensorsAndResidentSetStayFlatOverHundredsOfSteps(string mode)
+    public void LiveTensorsAndResidentSetStayFlatOverHundredsOfSteps(string mode)
     {
-        using var dir = new TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { typeof(MemoryStabilityTests).Assembly.Location, "memory-child", dir["out"], mode }) psi.ArgumentList.Add(a);
-        using var child = Process.Start(psi)!;
-        var stderr = child.StandardError.ReadToEndAsync();
-        var stdout = child.StandardOutput.ReadToEnd();
-        Assert.True(child.WaitForExit(600_000), "memory child did not finish");
-        Assert.True(child.ExitCode == 0, $"memory child exited {child.ExitCode}:\n{stdout}\n{await stderr}");
+        using var dir = new TempFolder();
+        var child = ChildProcess.Run("dotnet", [typeof(MemoryStabilityTests).Assembly.Location, "memory-child", dir["out"], mode], TimeSpan.FromMinutes(10));
+        Assert.True(child.ExitCode == 0, $"memory child exited {child.ExitCode}:\n{child.Stdout}\n{child.Stderr}");
+        var stdout = child.Stdout;
 
         var samples = stdout.Split('\n').Where(l => l.StartsWith("memory ", StringComparison.Ordinal))
             .Select(l => l.Split(' ')).ToDictionary(p => int.Parse(p[1], CultureInfo.InvariantCulture),

@@ -10,7 +10,7 @@ public class ResumeAfterKillTests
     [Fact]
     public async Task KilledRunResumesToIdenticalLossSequence()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path);
 
         var reference = dir["uninterrupted"];
