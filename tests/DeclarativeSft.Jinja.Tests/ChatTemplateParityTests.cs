@@ -60,7 +60,7 @@ public class ChatTemplateParityTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void RendersCorpusIdenticallyToHuggingFaceJinja(string model)
+    public void Renders_corpus_identically_to_HuggingFace_Jinja(string model)
     {
         string configPath = ConfigPath(model);
         var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
@@ -106,7 +106,7 @@ public class ChatTemplateParityTests
     }
 
     [Fact]
-    public void RoleOrderViolationsRaiseTheTemplatesMessage()
+    public void Role_order_violations_raise_the_templates_message()
     {
         ChatTurn[] bad = [new("user", "a"), new("user", "b")];
         foreach (var model in new[] { "llama2", "gemma3" })
@@ -120,7 +120,7 @@ public class ChatTemplateParityTests
     }
 
     [Fact]
-    public void NpmLlama2ConfigHasNoChatTemplateAndLoadingSaysSo()
+    public void Npm_llama2_config_has_no_chat_template_and_loading_says_so()
     {
         string path = Path.Combine(NodeOracle.TokenizerDir("llama2"), "tokenizer_config.json");
         var e = Assert.Throws<ChatTemplateConfigException>(() => HfChatTemplate.FromTokenizerConfig(path));

@@ -56,7 +56,7 @@ public class LlamaBlockParityTests : TorchTest
     }
 
     [Fact]
-    public void ForwardBackwardAndThreeAdamWStepsMatchPyTorch()
+    public void Forward_backward_and_three_AdamW_steps_match_PyTorch()
     {
         var rng = new Random(1234);
         Parameter Param(params long[] shape)

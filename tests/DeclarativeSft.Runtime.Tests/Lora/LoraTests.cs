@@ -24,7 +24,7 @@ public class LoraTests
     }
 
     [Fact]
-    public void AdaptedModelStartsExactlyAtTheBase()
+    public void Adapted_model_starts_exactly_at_the_base()
     {
         using var dir = new TempFolder();
         using var m = LlamaForCausalLM.FromPretrained(TinySetup.Checkpoint(dir.Path, "qwen2", 8));
@@ -46,7 +46,7 @@ public class LoraTests
     }
 
     [Fact]
-    public void TrainableCountsFollowRankTimesInPlusOut()
+    public void Trainable_counts_follow_rank_times_in_plus_out()
     {
         using var dir = new TempFolder();
         using var m = LlamaForCausalLM.FromPretrained(TinySetup.Checkpoint(dir.Path, "llama", 8));
@@ -73,7 +73,7 @@ public class LoraTests
     }
 
     [Fact]
-    public void MergedCheckpointScoresLikeTheAdapterModelAndPeftLayoutIsRight()
+    public void Merged_checkpoint_scores_like_the_adapter_model_and_PEFT_layout_is_right()
     {
         using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "qwen3", 12);

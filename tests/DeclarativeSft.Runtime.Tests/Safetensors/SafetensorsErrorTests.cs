@@ -25,7 +25,7 @@ public class SafetensorsErrorTests
     }
 
     [Fact]
-    public void HeaderLengthPastEndOfFileIsTruncation()
+    public void Header_length_past_end_of_file_is_truncation()
     {
         using var dir = new TempFolder();
         var bytes = Build("{}", 0);
@@ -34,21 +34,21 @@ public class SafetensorsErrorTests
     }
 
     [Fact]
-    public void FileShorterThanLengthFieldIsTruncation()
+    public void File_shorter_than_length_field_is_truncation()
     {
         using var dir = new TempFolder();
         Assert.Contains("truncated", OpenFails(dir, [1, 2, 3]).Message);
     }
 
     [Fact]
-    public void InvalidJsonHeaderIsMalformed()
+    public void Invalid_JSON_header_is_malformed()
     {
         using var dir = new TempFolder();
         Assert.Contains("not valid JSON", OpenFails(dir, Build("{\"a\": [", 0)).Message);
     }
 
     [Fact]
-    public void DataPastEndOfFileNamesTheTensor()
+    public void Data_past_end_of_file_names_the_tensor()
     {
         using var dir = new TempFolder();
         var e = OpenFails(dir, Build("{\"layer.w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 8));
@@ -57,7 +57,7 @@ public class SafetensorsErrorTests
     }
 
     [Fact]
-    public void ShapeThatDisagreesWithOffsetsNamesTheTensor()
+    public void Shape_that_disagrees_with_offsets_names_the_tensor()
     {
         using var dir = new TempFolder();
         var e = OpenFails(dir, Build("{\"emb\":{\"dtype\":\"BF16\",\"shape\":[3,3],\"data_offsets\":[0,16]}}", 16));
@@ -66,7 +66,7 @@ public class SafetensorsErrorTests
     }
 
     [Fact]
-    public void UnknownDTypeNamesTheTensorAndTheDType()
+    public void Unknown_dtype_names_the_tensor_and_the_dtype()
     {
         using var dir = new TempFolder();
         var e = OpenFails(dir, Build("{\"q\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,2]}}", 2));
@@ -75,7 +75,7 @@ public class SafetensorsErrorTests
     }
 
     [Fact]
-    public void ExpectedShapeMismatchNamesFileAndTensor()
+    public void Expected_shape_mismatch_names_file_and_tensor()
     {
         using var dir = new TempFolder();
         var path = dir["w.safetensors"];
@@ -92,7 +92,7 @@ public class SafetensorsErrorTests
     }
 
     [Fact]
-    public void IndexPointingAtWrongShardIsReported()
+    public void Index_pointing_at_wrong_shard_is_reported()
     {
         using var dir = new TempFolder();
         SafetensorsWriter.Write(dir["model-00001-of-00001.safetensors"], [SafetensorsWriteEntry.FromFloat32("a", [1], [1])]);
@@ -102,7 +102,7 @@ public class SafetensorsErrorTests
     }
 
     [Fact]
-    public void WriterLeavesNoTempFileAndReplacesAtomically()
+    public void Writer_leaves_no_temp_file_and_replaces_atomically()
     {
         using var dir = new TempFolder();
         var path = dir["m.safetensors"];

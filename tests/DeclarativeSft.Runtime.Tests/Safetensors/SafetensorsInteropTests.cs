@@ -13,7 +13,7 @@ public class SafetensorsInteropTests
         JsonSerializer.Deserialize<Dictionary<string, Expected>>(json)!;
 
     [Fact]
-    public void ReadsEveryDTypeWrittenByPython()
+    public void Reads_every_dtype_written_by_Python()
     {
         using var dir = new TempFolder();
         var expected = Parse(PythonOracle.Run("safetensors_oracle.py", "write", dir.Path));
@@ -35,7 +35,7 @@ public class SafetensorsInteropTests
     }
 
     [Fact]
-    public void ReadsShardedCheckpointThroughIndex()
+    public void Reads_sharded_checkpoint_through_index()
     {
         using var dir = new TempFolder();
         var expected = Parse(PythonOracle.Run("safetensors_oracle.py", "write", dir.Path));
@@ -50,7 +50,7 @@ public class SafetensorsInteropTests
     }
 
     [Fact]
-    public void PythonReadsWhatWeWrite()
+    public void Python_reads_what_we_write()
     {
         using var dir = new TempFolder();
         var rng = new Random(3);
@@ -81,7 +81,7 @@ public class SafetensorsInteropTests
     }
 
     [Fact]
-    public void ShardedWriteRoundTripsThroughIndex()
+    public void Sharded_write_round_trips_through_index()
     {
         using var dir = new TempFolder();
         var entries = Enumerable.Range(0, 5)

@@ -17,7 +17,7 @@ public class GoldenLossTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void FullFineTuneMatchesPyTorchReference(bool gradientCheckpointing)
+    public void Full_fine_tune_matches_PyTorch_reference(bool gradientCheckpointing)
     {
         using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "qwen2", 4);

@@ -28,7 +28,7 @@ public class GradientAccumulationTests
     }
 
     [Fact]
-    public void TwoAccumulatedMicroBatchesEqualOneBatchOfTheSameRows()
+    public void Two_accumulated_micro_batches_equal_one_batch_of_the_same_rows()
     {
         using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "llama", 51);

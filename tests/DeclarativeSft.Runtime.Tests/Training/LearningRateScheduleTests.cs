@@ -33,7 +33,7 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void EveryStepMatchesHuggingFaceSchedules()
+    public void Every_step_matches_HuggingFace_schedules()
     {
         var cases = new List<Case>();
         foreach (var kind in new[] { LrScheduler.Cosine, LrScheduler.Linear, LrScheduler.Constant })
@@ -67,7 +67,7 @@ public class LearningRateScheduleTests
     [InlineData(LrScheduler.Linear, null, 0.3)]
     [InlineData(LrScheduler.Cosine, 2, null)]
     [InlineData(LrScheduler.Constant, 3, null)]
-    public void TrainerLogsTheScheduledRateOfEveryStep(LrScheduler kind, int? warmupSteps, double? warmupRatio)
+    public void Trainer_logs_the_scheduled_rate_of_every_step(LrScheduler kind, int? warmupSteps, double? warmupRatio)
     {
         const int steps = 7;
         const double lr = 1e-3;

@@ -44,7 +44,7 @@ public class MemoryStabilityTests
     [Theory]
     [InlineData("full")]
     [InlineData("lora")]
-    public void LiveTensorsAndResidentSetStayFlatOverHundredsOfSteps(string mode)
+    public void Live_tensors_and_resident_set_stay_flat_over_hundreds_of_steps(string mode)
     {
         using var dir = new TempFolder();
         var child = ChildProcess.Run("dotnet", [typeof(MemoryStabilityTests).Assembly.Location, "memory-child", dir["out"], mode], TimeSpan.FromMinutes(10));
@@ -78,7 +78,7 @@ public class MemoryStabilityTests
     }
 
     [Fact]
-    public void SteadyGrowthSeesALeakAndNotAOneTimeJump()
+    public void Steady_growth_sees_a_leak_and_not_a_one_time_jump()
     {
         const long MiB = 1 << 20, start = 300 * MiB;
         var wobble = new long[] { 0, 3, -2, 5, -4, 1, 4, -3, 2, -1, 0 }.Select(w => w * MiB / 4).ToArray();

@@ -38,7 +38,7 @@ public class RegularizerTests
         """));
 
     [Fact]
-    public void L2ToBaseInFullFineTuningMatchesPyTorchReference()
+    public void L2_to_base_in_full_fine_tuning_matches_PyTorch_reference()
     {
         const double l2 = 2.0;
         using var dir = new TempFolder();

@@ -8,7 +8,7 @@ namespace DeclarativeSft.Runtime.Tests.Training;
 public class ResumeAfterKillTests
 {
     [Fact]
-    public async Task KilledRunResumesToIdenticalLossSequence()
+    public async Task Killed_run_resumes_to_identical_loss_sequence()
     {
         using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path);

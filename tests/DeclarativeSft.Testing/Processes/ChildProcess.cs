@@ -96,6 +96,7 @@ public static class ChildProcess
         }
     }
 
-    private static string CommandLine(ProcessStartInfo start) =>
-        string.Join(' ', new[] { start.FileName }.Concat(start.ArgumentList).Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
+    private static string CommandLine(ProcessStartInfo start) => start.ArgumentList.Count == 0
+        ? (start.FileName + " " + start.Arguments).TrimEnd()
+        : string.Join(' ', new[] { start.FileName }.Concat(start.ArgumentList).Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
 }
