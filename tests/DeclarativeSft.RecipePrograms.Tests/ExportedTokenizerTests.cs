@@ -12,7 +12,7 @@ namespace DeclarativeSft.RecipePrograms.Tests;
 /// <summary>
 /// An export carries the format the model was trained on. The oracles are independent of our code: Python Jinja2
 /// renders the exported chat_template the way transformers does (Oracle/render_chat_template.py) and Hugging Face's JS
-/// tokenizer encodes that text with the exported tokenizer.json (Oracle/tokenize_files.mjs); the ids must be the
+/// tokenizer encodes that text with the exported tokenizer.json (tests/oracles/tokenize_files.mjs); the ids must be the
 /// training ids of the recipe's own examples (its masker's input ids, which is what trains).
 /// </summary>
 public class ExportedTokenizerTests
