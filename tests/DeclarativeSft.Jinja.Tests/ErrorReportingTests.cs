@@ -12,7 +12,7 @@ public class ErrorReportingTests
     [InlineData("{% if x is nosuchtest %}{% endif %}", 1, "no test named 'nosuchtest'")]
     [InlineData("ok\n\n  {{ 'unterminated }}", 3, "Unterminated string")]
     [InlineData("{# never closed", 1, "comment")]
-    public void SyntaxErrorsCarryLine(string template, int line, string fragment)
+    public void Syntax_errors_carry_line(string template, int line, string fragment)
     {
         var e = Assert.ThrowsAny<JinjaException>(() => JinjaTemplate.Parse(template));
         Assert.Equal(line, e.TemplateLine);
@@ -22,7 +22,7 @@ public class ErrorReportingTests
     }
 
     [Fact]
-    public void RuntimeErrorsCarryLineAndColumn()
+    public void Runtime_errors_carry_line_and_column()
     {
         var t = JinjaTemplate.Parse("first\n  {{ messages[0].content.nope() }}");
         var e = Assert.ThrowsAny<JinjaException>(() => t.Render(new Dictionary<string, object?>
@@ -34,7 +34,7 @@ public class ErrorReportingTests
     }
 
     [Fact]
-    public void RaiseExceptionKeepsTheTemplatesMessageAndPosition()
+    public void Raise_exception_keeps_the_templates_message_and_position()
     {
         var t = JinjaTemplate.Parse("{% for m in messages %}\n{% if m.role not in ['user', 'assistant'] %}\n    {{ raise_exception('Unsupported role: ' ~ m.role) }}\n{% endif %}\n{% endfor %}");
         var e = Assert.ThrowsAny<JinjaException>(() => t.Render(new Dictionary<string, object?>
@@ -47,7 +47,7 @@ public class ErrorReportingTests
     }
 
     [Fact]
-    public void UndefinedRendersEmptyButFailsWhenUsed()
+    public void Undefined_renders_empty_but_fails_when_used()
     {
         Assert.Equal("[]", JinjaTemplate.Parse("[{{ nope }}]").Render());
         Assert.Equal("no", JinjaTemplate.Parse("{% if nope %}yes{% else %}no{% endif %}").Render());

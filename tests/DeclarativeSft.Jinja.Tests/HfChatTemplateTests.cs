@@ -5,15 +5,13 @@ namespace DeclarativeSft.Jinja.Tests;
 /// <summary>Loading chat templates and special tokens from tokenizer_config.json in its various shapes.</summary>
 public sealed class HfChatTemplateTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "sft-jinja-cfg-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("sft-jinja-cfg-");
 
-    public HfChatTemplateTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private string Write(JsonObject config, string name = "tokenizer_config.json")
     {
-        string path = Path.Combine(_dir, name);
+        string path = Path.Combine(_temp.Path, name);
         File.WriteAllText(path, config.ToJsonString());
         return path;
     }
@@ -21,7 +19,7 @@ public sealed class HfChatTemplateTests : IDisposable
     private static readonly ChatTurn[] Conversation = [new("user", "hi"), new("assistant", "yo")];
 
     [Fact]
-    public void ReadsAddedTokenObjectsAndListFormTemplates()
+    public void Reads_added_token_objects_and_list_form_templates()
     {
         var path = Write(new JsonObject
         {
@@ -41,7 +39,7 @@ public sealed class HfChatTemplateTests : IDisposable
     }
 
     [Fact]
-    public void ListWithoutDefaultIsAClearError()
+    public void List_without_default_is_a_clear_error()
     {
         var path = Write(new JsonObject
         {
@@ -53,17 +51,17 @@ public sealed class HfChatTemplateTests : IDisposable
     }
 
     [Fact]
-    public void FallsBackToChatTemplateJinjaBesideTheConfig()
+    public void Falls_back_to_chat_template_jinja_beside_the_config()
     {
         var path = Write(new JsonObject { ["eos_token"] = "</s>" });
-        File.WriteAllText(Path.Combine(_dir, "chat_template.jinja"), "{% for m in messages %}{{ m.content }}{{ eos_token }}{% endfor %}\n");
-        Assert.Equal("hi</s>yo</s>", HfChatTemplate.Load(_dir).Render(Conversation, false));
+        File.WriteAllText(Path.Combine(_temp.Path, "chat_template.jinja"), "{% for m in messages %}{{ m.content }}{{ eos_token }}{% endfor %}\n");
+        Assert.Equal("hi</s>yo</s>", HfChatTemplate.Load(_temp.Path).Render(Conversation, false));
     }
 
     [Fact]
-    public void BadJsonAndTemplateSyntaxErrorsNameTheFile()
+    public void Bad_JSON_and_template_syntax_errors_name_the_file()
     {
-        string bad = Path.Combine(_dir, "tokenizer_config.json");
+        string bad = Path.Combine(_temp.Path, "tokenizer_config.json");
         File.WriteAllText(bad, "{\n  \"chat_template\": \"x\",\n  oops\n}");
         var e1 = Assert.Throws<ChatTemplateConfigException>(() => HfChatTemplate.FromTokenizerConfig(bad));
         Assert.Contains(bad + ":3", e1.Message);
@@ -75,14 +73,14 @@ public sealed class HfChatTemplateTests : IDisposable
     }
 
     [Fact]
-    public void ExtraContextReachesTheTemplateAndToolsIsNone()
+    public void Extra_context_reaches_the_template_and_tools_is_None()
     {
         var t = HfChatTemplate.FromTemplate("{{ tools is none }}|{{ enable_thinking }}|{{ add_generation_prompt }}|{{ bos_token is defined }}");
         Assert.Equal("True|False|True|False", t.Render(Conversation, true, new Dictionary<string, object?> { ["enable_thinking"] = false }));
     }
 
     [Fact]
-    public void RenderingTwiceAndConcurrentlyGivesTheSameText()
+    public void Rendering_twice_and_concurrently_gives_the_same_text()
     {
         var t = HfChatTemplate.FromTokenizerConfig(ChatTemplateParityTests.ConfigPath("qwen3"));
         var conversations = ChatCorpus.Conversations.Select(c => c.Messages).ToList();
@@ -93,7 +91,7 @@ public sealed class HfChatTemplateTests : IDisposable
     }
 
     [Fact]
-    public void JsonlRendererReportsTheInputLine()
+    public void JSONL_renderer_reports_the_input_line()
     {
         var t = HfChatTemplate.FromTokenizerConfig(ChatTemplateParityTests.ConfigPath("gemma3"));
         var input = new StringReader("{\"messages\":[{\"role\":\"user\",\"content\":\"a\"}]}\n\n{\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"user\",\"content\":\"b\"}]}\n");
@@ -108,7 +106,7 @@ public sealed class HfChatTemplateTests : IDisposable
     }
 
     [Fact]
-    public void JsonlRendererWritesOneTextObjectPerConversation()
+    public void JSONL_renderer_writes_one_text_object_per_conversation()
     {
         var t = HfChatTemplate.FromTokenizerConfig(ChatTemplateParityTests.ConfigPath("llama3_1"));
         var output = new StringWriter();

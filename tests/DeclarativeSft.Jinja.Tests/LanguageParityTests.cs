@@ -117,7 +117,7 @@ public class LanguageParityTests
     private const string BoolMacro = "{% macro B(x) %}{{ 'T' if x else 'F' }}{% endmacro %}";
 
     [Fact]
-    public void EveryCaseMatchesTheOracle()
+    public void Every_case_matches_the_oracle()
     {
         var context = JsonNode.Parse(Ctx)!.AsObject();
         var templates = Cases.Select(c => BoolMacro + c).ToList();

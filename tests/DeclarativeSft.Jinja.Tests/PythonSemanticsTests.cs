@@ -50,7 +50,7 @@ public class PythonSemanticsTests
     [InlineData("{{ d.nope.x }}", "'dict object' has no attribute 'nope'")]
     [InlineData("{{ 1 + 'a' }}", "unsupported operand type(s) for +: 'int' and 'str'")]
     [InlineData("{{ 'a' in none }}", "argument of type 'NoneType' is not iterable")]
-    public void RaisesLikePythonJinja2(string template, string reason)
+    public void Raises_like_Python_Jinja2(string template, string reason)
     {
         var variables = LanguageParityTests.JsonDocumentToVariables(Ctx);
         var e = Assert.ThrowsAny<JinjaException>(() => JinjaTemplate.Parse(template).Render(variables));
@@ -63,7 +63,7 @@ public class PythonSemanticsTests
     /// oracle strips all whitespace. Training data must follow Python (transformers), so we do.
     /// </summary>
     [Fact]
-    public void Qwen3KeepsLeadingSpacesOfTheFinalAnswerLikeTransformers()
+    public void Qwen3_keeps_leading_spaces_of_the_final_answer_like_transformers()
     {
         var template = HfChatTemplate.FromTokenizerConfig(ChatTemplateParityTests.ConfigPath("qwen3"));
         string text = template.Render([new ChatTurn("user", "q"), new ChatTurn("assistant", "\n  indented answer")], false);

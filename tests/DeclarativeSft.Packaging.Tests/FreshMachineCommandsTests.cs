@@ -18,7 +18,7 @@ public partial class FreshMachineCommandsTests
     [GeneratedRegex(@"^\s*(?<command>dotnet test\b[^#\n]*?)\s*(#.*)?$", RegexOptions.Multiline)]
     private static partial Regex DotnetTestLine();
 
-    private static string Read(string relative) => File.ReadAllText(Path.Combine(Checkout.Root, relative)).Replace("\r\n", "\n");
+    private static string Read(string relative) => File.ReadAllText(Path.Combine(RepoPaths.Root, relative)).Replace("\r\n", "\n");
 
     [Fact]
     public void Ci_runs_exactly_the_test_command_that_README_gives()
@@ -38,11 +38,11 @@ public partial class FreshMachineCommandsTests
     private static IEnumerable<string> InstructionFiles()
     {
         var skip = new[] { "bin", "obj", "node_modules", ".git", "out", "TestResults" };
-        bool Kept(string path) => !Path.GetRelativePath(Checkout.Root, path).Split(Path.DirectorySeparatorChar).Any(skip.Contains);
-        yield return Path.Combine(Checkout.Root, "README.md");
-        yield return Path.Combine(Checkout.Root, ".ci", "run");
+        bool Kept(string path) => !Path.GetRelativePath(RepoPaths.Root, path).Split(Path.DirectorySeparatorChar).Any(skip.Contains);
+        yield return Path.Combine(RepoPaths.Root, "README.md");
+        yield return Path.Combine(RepoPaths.Root, ".ci", "run");
         foreach (var folder in new[] { "docs", "src", "tests", "bench", "generators", "recipes" })
-            foreach (var file in Directory.EnumerateFiles(Path.Combine(Checkout.Root, folder), "*", SearchOption.AllDirectories))
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, folder), "*", SearchOption.AllDirectories))
                 if (Kept(file) && Path.GetExtension(file) is ".md" or ".cs" or ".py" or ".sh" or ".json" && Path.GetFileName(file) != "FreshMachineCommandsTests.cs")
                     yield return file;
     }
@@ -68,7 +68,7 @@ public partial class FreshMachineCommandsTests
                     bool earlierLine = Path.GetFileName(file) == "run" && lines.Take(i).Reverse().TakeWhile(l => l.Trim().Length > 0)
                         .Any(l => l.TrimStart().StartsWith(Update, StringComparison.Ordinal));
                     if (!sameCommand && !earlierLine)
-                        unrefreshed.Add($"{Path.GetRelativePath(Checkout.Root, file)}:{i + 1}: {lines[i].Trim()}");
+                        unrefreshed.Add($"{Path.GetRelativePath(RepoPaths.Root, file)}:{i + 1}: {lines[i].Trim()}");
                 }
             }
         }

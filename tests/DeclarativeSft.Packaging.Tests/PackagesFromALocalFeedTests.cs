@@ -63,7 +63,7 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
                   </packageSources>
                 </configuration>
                 """);
-            Assert.False(work.StartsWith(Checkout.Root, StringComparison.Ordinal), $"{work} is inside the checkout");
+            Assert.False(work.StartsWith(RepoPaths.Root, StringComparison.Ordinal), $"{work} is inside the checkout");
 
             // ---- dotnet new install <feed>/DeclarativeSft.Templates.<version>.nupkg; dotnet new sft-recipe -n demo ----
             // A hive of its own: the user's template list is untouched.
@@ -166,8 +166,8 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
 
     /// <summary>The MSBuild-format diagnostic lines, without what only the build adds: the project in brackets and the
     /// help link in parentheses.</summary>
-    private static List<string> Diagnostics(CommandResult result) =>
-        result.Lines.Where(l => DiagnosticLine().IsMatch(l))
+    private static List<string> Diagnostics(ProcessResult result) =>
+        result.OutputLines.Where(l => DiagnosticLine().IsMatch(l))
             .Select(l => Regex.Replace(l.Trim(), @" \[[^\]]+\]$", ""))
             .Select(l => Regex.Replace(l, @" \(docs/diagnostics\.md#sft[0-9]+\)$", ""))
             .Distinct().Order(StringComparer.Ordinal).ToList();

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 using DeclarativeSft.Data;
 using DeclarativeSft.Runtime.Export;
@@ -39,34 +37,13 @@ public class ByteTokenizerFilesTests
 
     private static JsonNode RunOracle(string dir, string[] texts, List<ChatMessage> messages)
     {
-        string oracles = Path.Combine(ShippedRecipes.RepoRoot, "tests", "oracles");
-        Assert.True(Directory.Exists(Path.Combine(oracles, "node_modules", "@huggingface", "tokenizers")),
-            $"the Hugging Face JS oracles are not installed: run `npm ci` in {oracles}");
+        NodeOracle.Package("@huggingface/tokenizers");
         var request = new JsonObject
         {
             ["dir"] = dir,
             ["texts"] = new JsonArray(texts.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
             ["messages"] = new JsonArray(messages.Select(m => (JsonNode?)new JsonObject { ["role"] = m.Role, ["content"] = m.Content }).ToArray()),
         };
-        var psi = new ProcessStartInfo("node")
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            StandardInputEncoding = new UTF8Encoding(false), StandardOutputEncoding = new UTF8Encoding(false),
-        };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Oracle", "hf_tokenizer_files.mjs"));
-        psi.ArgumentList.Add(oracles);
-        Process process;
-        try { process = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception e) { throw new InvalidOperationException("node (v18+) is needed for the Hugging Face JS oracle: " + e.Message); }
-        using (process)
-        {
-            process.StandardInput.Write(request.ToJsonString());
-            process.StandardInput.Close();
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"oracle failed: {stderr.Result}");
-            return JsonNode.Parse(stdout)!;
-        }
+        return JsonNode.Parse(NodeOracle.Run("hf_tokenizer_files.mjs", [RepoPaths.Oracles], request.ToJsonString()))!;
     }
 }

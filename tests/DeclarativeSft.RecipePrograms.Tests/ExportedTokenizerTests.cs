@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
@@ -15,15 +13,14 @@ namespace DeclarativeSft.RecipePrograms.Tests;
 /// <summary>
 /// An export carries the format the model was trained on. The oracles are independent of our code: Python Jinja2
 /// renders the exported chat_template the way transformers does (Oracle/render_chat_template.py) and Hugging Face's JS
-/// tokenizer encodes that text with the exported tokenizer.json (Oracle/tokenize_files.mjs); the ids must be the
+/// tokenizer encodes that text with the exported tokenizer.json (tests/oracles/tokenize_files.mjs); the ids must be the
 /// training ids of the recipe's own examples (its masker's input ids, which is what trains).
 /// </summary>
 public class ExportedTokenizerTests
 {
-    private static readonly string TinyChat = Path.Combine(ShippedRecipes.RepoRoot, "recipes", "models", "tiny-chat");
+    private static readonly string TinyChat = Path.Combine(RepoPaths.Root, "recipes", "models", "tiny-chat");
 
-    private static readonly string Llama3Tokenizer =
-        Path.Combine(ShippedRecipes.RepoRoot, "tests", "oracles", "node_modules", "@lenml", "tokenizer-llama3", "models");
+    private static string Llama3Tokenizer => NodeOracle.TokenizerDir("llama3");
 
     /// <summary>Conversations that exercise every branch of the templates: with and without a system message (the
     /// default system prompt), multi-turn, alpaca's "### Input:" preamble, characters Jinja literals must escape, and
@@ -216,42 +213,17 @@ public class ExportedTokenizerTests
                 ["add_generation_prompt"] = c.Prompt,
             }).ToArray()),
         };
-        var reply = RunOracle("/usr/bin/python3", [Path.Combine(AppContext.BaseDirectory, "Oracle", "render_chat_template.py"), folder], request);
+        var reply = JsonNode.Parse(PythonOracle.Run("render_chat_template.py", [folder], request.ToJsonString()))!;
         return reply["texts"]!.AsArray().Select(t => (string)t!).ToList();
     }
 
     private static (List<int[]> Ids, List<(int, string, bool)> Added) TokenizeWithHuggingFaceJs(string folder, List<string> texts)
     {
-        string oracles = Path.Combine(ShippedRecipes.RepoRoot, "tests", "oracles");
-        Assert.True(Directory.Exists(Path.Combine(oracles, "node_modules", "@huggingface", "tokenizers")),
-            $"the Hugging Face JS oracles are not installed: run `npm ci` in {oracles}");
+        NodeOracle.Package("@huggingface/tokenizers");
         var request = new JsonObject { ["texts"] = new JsonArray(texts.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()) };
-        var reply = RunOracle("node", [Path.Combine(AppContext.BaseDirectory, "Oracle", "tokenize_files.mjs"), oracles, folder], request);
+        var reply = JsonNode.Parse(NodeOracle.Run("tokenize_files.mjs", [RepoPaths.Oracles, folder], request.ToJsonString()))!;
         var ids = reply["ids"]!.AsArray().Select(a => a!.AsArray().Select(n => (int)n!).ToArray()).ToList();
         var added = reply["added"]!.AsArray().Select(a => ((int)a!["id"]!, (string)a["content"]!, (bool)a["special"]!)).ToList();
         return (ids, added);
-    }
-
-    private static JsonNode RunOracle(string program, string[] args, JsonNode request)
-    {
-        var psi = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            StandardInputEncoding = new UTF8Encoding(false), StandardOutputEncoding = new UTF8Encoding(false),
-        };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        Process process;
-        try { process = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception e) { throw new InvalidOperationException($"{program} is needed for the oracle (python3-jinja2: apt-get update && apt-get install -y python3-jinja2; node v18+): {e.Message}"); }
-        using (process)
-        {
-            process.StandardInput.Write(request.ToJsonString());
-            process.StandardInput.Close();
-            var stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"oracle {string.Join(' ', args)} failed: {stderr.Result}");
-            return JsonNode.Parse(stdout)!;
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using DeclarativeSft.Runtime.Commands;
 using DeclarativeSft.Runtime.Hosting;
@@ -88,21 +87,16 @@ public class GeneratedProgramTests
     {
         // This test assembly sits in tests/…/bin/<Configuration>/net10.0/; the recipe was built in the same configuration.
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        string dll = Path.Combine(ShippedRecipes.RepoRoot, "recipes", recipe, "bin", configuration, "net10.0", recipe + ".dll");
+        string dll = Path.Combine(RepoPaths.Root, "recipes", recipe, "bin", configuration, "net10.0", recipe + ".dll");
         Assert.True(File.Exists(dll), $"{dll} not found: build recipes/{recipe} (the test project's build does it)");
         // The program resolves its recipe's paths against the recipe folder: its working directory, as for a user.
-        var psi = new ProcessStartInfo("dotnet")
+        ProcessResult result;
+        try
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            WorkingDirectory = Path.Combine(ShippedRecipes.RepoRoot, "recipes", recipe),
-        };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment[RecipeCommands.HeldOutItemsVariable] = "4";
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(true); Assert.Fail($"{recipe} did not finish in 5 minutes:\n{stdout}"); }
-        return (process.ExitCode, stdout, stderr.Result);
+            result = ChildProcess.Run("dotnet", [dll, .. args], TimeSpan.FromMinutes(5), Path.Combine(RepoPaths.Root, "recipes", recipe),
+                new Dictionary<string, string> { [RecipeCommands.HeldOutItemsVariable] = "4" });
+        }
+        catch (TimeoutException e) { Assert.Fail($"{recipe} did not finish in 5 minutes: {e.Message}"); throw; }
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

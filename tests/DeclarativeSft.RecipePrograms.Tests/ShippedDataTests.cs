@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace DeclarativeSft.RecipePrograms.Tests;
 
 /// <summary>
@@ -9,12 +7,10 @@ namespace DeclarativeSft.RecipePrograms.Tests;
 /// </summary>
 public class ShippedDataTests
 {
-    private static readonly string RepoRoot = FindRepoRoot();
-
     [Fact]
     public void Shipped_datasets_match_their_generators()
     {
-        var (exitCode, output) = RunPython(Path.Combine(RepoRoot, "recipes", "tools", "make_all_data.py"), "--check");
+        var (exitCode, output) = RunPython(Path.Combine(RepoPaths.Recipes, "tools", "make_all_data.py"), "--check");
 
         Assert.True(exitCode == 0, "recipes/tools/make_all_data.py --check reported differences:\n" + output);
         Assert.Contains("all shipped datasets match their generators", output);
@@ -23,42 +19,23 @@ public class ShippedDataTests
     [Fact]
     public void Tiny_chat_model_folder_matches_its_generator()
     {
-        string temp = Path.Combine(Path.GetTempPath(), "sft-tiny-chat-" + Guid.NewGuid().ToString("N")[..8]);
-        try
-        {
-            var (exitCode, output) = RunPython(Path.Combine(RepoRoot, "recipes", "tools", "make_tiny_chat_model.py"), "--out", temp);
-            Assert.True(exitCode == 0, output);
+        using var folder = new TempFolder("sft-tiny-chat-");
+        string temp = folder["tiny-chat"];
+        var (exitCode, output) = RunPython(Path.Combine(RepoPaths.Recipes, "tools", "make_tiny_chat_model.py"), "--out", temp);
+        Assert.True(exitCode == 0, output);
 
-            string shipped = Path.Combine(RepoRoot, "recipes", "models", "tiny-chat");
-            var names = Directory.GetFiles(temp).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
-            Assert.Equal(["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"], names);
-            foreach (var name in names)
-                Assert.True(File.ReadAllBytes(Path.Combine(temp, name)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(shipped, name))),
-                    $"recipes/models/tiny-chat/{name} differs from what make_tiny_chat_model.py writes; re-run it and commit the result.");
-        }
-        finally
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        }
+        string shipped = Path.Combine(RepoPaths.Recipes, "models", "tiny-chat");
+        var names = Directory.GetFiles(temp).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"], names);
+        foreach (var name in names)
+            Assert.True(File.ReadAllBytes(Path.Combine(temp, name)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(shipped, name))),
+                $"recipes/models/tiny-chat/{name} differs from what make_tiny_chat_model.py writes; re-run it and commit the result.");
     }
 
     private static (int ExitCode, string Output) RunPython(params string[] args)
     {
         string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "DeclarativeSft.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("DeclarativeSft.sln not found above " + AppContext.BaseDirectory);
+        var result = ChildProcess.Run(python, args, TimeSpan.FromMinutes(10));
+        return (result.ExitCode, result.Output);
     }
 }

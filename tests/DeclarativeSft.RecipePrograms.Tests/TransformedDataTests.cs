@@ -70,8 +70,8 @@ public class TransformedDataTests
         using var temp = new TempFolder();
         var project = Path.Combine(temp.Path, "shouting");
         Directory.CreateDirectory(Path.Combine(project, "data"));
-        File.WriteAllText(Path.Combine(temp.Path, "Directory.Build.props"), $"<Project><Import Project=\"{ShippedRecipes.RepoRoot}/Directory.Build.props\" /></Project>");
-        File.WriteAllText(Path.Combine(temp.Path, "Directory.Build.targets"), $"<Project><Import Project=\"{ShippedRecipes.RepoRoot}/Directory.Build.targets\" /></Project>");
+        File.WriteAllText(Path.Combine(temp.Path, "Directory.Build.props"), $"<Project><Import Project=\"{RepoPaths.Root}/Directory.Build.props\" /></Project>");
+        File.WriteAllText(Path.Combine(temp.Path, "Directory.Build.targets"), $"<Project><Import Project=\"{RepoPaths.Root}/Directory.Build.targets\" /></Project>");
         File.WriteAllText(Path.Combine(project, "shouting.csproj"),
             "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Exe</OutputType>" +
             "<IsRecipeProject>true</IsRecipeProject></PropertyGroup></Project>");

@@ -43,7 +43,7 @@ public sealed class HfParityTests
             ["texts"] = new JsonArray(texts.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
             ["decode"] = new JsonArray(decode.Select(ids => (JsonNode)new JsonArray(ids.Select(i => (JsonNode)JsonValue.Create(i)!).ToArray())).ToArray()),
         };
-        return NodeOracle.Run("encode", request);
+        return HfTokenizerOracle.Run("encode", request);
     }
 
     private static int[][] ToIds(JsonNode node) =>

@@ -10,13 +10,13 @@ namespace DeclarativeSft.Tokenizers.Tests;
 /// </summary>
 public sealed class HostileTokenizerJsonTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("tok-hostile").FullName;
+    private readonly TempFolder _temp = new("tok-hostile");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private string Write(JsonObject tokenizer)
     {
-        string path = Path.Combine(_dir, "tokenizer.json");
+        string path = Path.Combine(_temp.Path, "tokenizer.json");
         File.WriteAllText(path, tokenizer.ToJsonString());
         return path;
     }

@@ -37,7 +37,7 @@ public sealed class MlTokenizerApiTests
             ["texts"] = new JsonArray(ParityCorpus.Texts.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
             ["decode"] = new JsonArray(decodeInputs.Select(Ids).ToArray()),
         };
-        var answer = NodeOracle.Run("encode", request);
+        var answer = HfTokenizerOracle.Run("encode", request);
         return new Case(dir, hf, ToIds(answer["plain"]!), ToStrings2(answer["plainTokens"]!), ToIds(answer["special"]!),
             decodeInputs, ToStrings(answer["decoded"]!), ToStrings(answer["plainDecodedRaw"]!));
     }
@@ -248,7 +248,7 @@ public sealed class MlTokenizerApiTests
         {
             var dir = OracleFiles.TokenizerDir(name);
             Ml.Tokenizer tokenizer = HfTokenizer.FromDirectory(dir);
-            var answer = NodeOracle.Run("encode", new JsonObject
+            var answer = HfTokenizerOracle.Run("encode", new JsonObject
             {
                 ["tokenizer"] = dir,
                 ["texts"] = new JsonArray(texts.Select(t => (JsonNode)JsonValue.Create(t)!).ToArray()),
@@ -269,7 +269,7 @@ public sealed class MlTokenizerApiTests
         {
             var dir = OracleFiles.TokenizerDir(name);
             Ml.Tokenizer tokenizer = HfTokenizer.FromDirectory(dir);
-            var answer = NodeOracle.Run("encode", new JsonObject
+            var answer = HfTokenizerOracle.Run("encode", new JsonObject
             {
                 ["tokenizer"] = dir,
                 ["textUnits"] = new JsonArray(texts.Select(t => (JsonNode)new JsonArray(t.Select(ch => (JsonNode)JsonValue.Create((int)ch)!).ToArray())).ToArray()),
@@ -295,7 +295,7 @@ public sealed class MlTokenizerApiTests
                 ["cleanup"] = cleanup is { } b ? JsonValue.Create(b) : null,
             }).ToArray()),
         };
-        return NodeOracle.Run("decode_prefixes", request)["decoded"]!.AsArray().Select(ToStrings).ToList();
+        return HfTokenizerOracle.Run("decode_prefixes", request)["decoded"]!.AsArray().Select(ToStrings).ToList();
     }
 
     private static JsonNode Ids(int[] ids) => new JsonArray(ids.Select(i => (JsonNode)JsonValue.Create(i)!).ToArray());

@@ -64,7 +64,7 @@ public class AdamWResumeTests : TorchTest
     }
 
     [Fact]
-    public void SaveAndLoadIntoAFreshOptimizerResumesBitIdentically()
+    public void Save_and_load_into_a_fresh_optimizer_resumes_bit_identically()
     {
         var dir = Directory.CreateTempSubdirectory("dsft-adamw-").FullName;
         try
@@ -88,7 +88,7 @@ public class AdamWResumeTests : TorchTest
     }
 
     [Fact]
-    public void LoadingStateOfAnotherShapeOfOptimizerFailsClearly()
+    public void Loading_state_of_another_shape_of_optimizer_fails_clearly()
     {
         var dir = Directory.CreateTempSubdirectory("dsft-adamw-mismatch-").FullName;
         try

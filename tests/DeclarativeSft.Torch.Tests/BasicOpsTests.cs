@@ -8,7 +8,7 @@ namespace DeclarativeSft.Torch.Tests;
 public class BasicOpsTests : TorchTest
 {
     [Fact]
-    public void MatmulOfHostArraysMatchesHandComputedProduct()
+    public void Matmul_of_host_arrays_matches_hand_computed_product()
     {
         using var a = torch.tensor(new float[] { 1, 2, 3, 4, 5, 6 }, new long[] { 2, 3 });
         using var b = torch.tensor(new float[] { 7, 8, 9, 10, 11, 12 }, new long[] { 3, 2 });
@@ -18,7 +18,7 @@ public class BasicOpsTests : TorchTest
     }
 
     [Fact]
-    public void MetadataReflectsCreationArguments()
+    public void Metadata_reflects_creation_arguments()
     {
         using var t = torch.zeros(new long[] { 2, 3, 4 }, dtype: torch.bfloat16);
         Assert.Equal(3, t.dim());
@@ -29,7 +29,7 @@ public class BasicOpsTests : TorchTest
     }
 
     [Fact]
-    public void Bfloat16RoundTripsThroughFloatHostArrays()
+    public void Bfloat16_round_trips_through_float_host_arrays()
     {
         using var f = torch.tensor(new float[] { 1.0f, 0.5f, -3.0f, 1.00390625f });
         using var t = f.to(torch.bfloat16);
@@ -39,7 +39,7 @@ public class BasicOpsTests : TorchTest
     }
 
     [Fact]
-    public void ScalarOperatorsAndIntegerArithmetic()
+    public void Scalar_operators_and_integer_arithmetic()
     {
         using var scope = torch.NewDisposeScope();
         var x = torch.arange(0, 5);
@@ -52,7 +52,7 @@ public class BasicOpsTests : TorchTest
     }
 
     [Fact]
-    public void CrossEntropyIgnoresMinus100Targets()
+    public void Cross_entropy_ignores_minus_100_targets()
     {
         using var scope = torch.NewDisposeScope();
         var logits = torch.tensor(new float[] { 2, 0, 0, 0, 3, 0 }, new long[] { 2, 3 });
@@ -65,7 +65,7 @@ public class BasicOpsTests : TorchTest
     }
 
     [Fact]
-    public void ScaledDotProductAttentionMatchesTheWrittenOutComposition()
+    public void Scaled_dot_product_attention_matches_the_written_out_composition()
     {
         // The runtime uses SDPA with is_casual (sic, TorchSharp's spelling) for one-example rows and a boolean
         // block-causal mask for packed rows; both must equal softmax(q k^T / sqrt(d) masked) v.
@@ -89,7 +89,7 @@ public class BasicOpsTests : TorchTest
     }
 
     [Fact]
-    public void ClipGradNormScalesGradientsToTheRequestedNorm()
+    public void Clip_grad_norm_scales_gradients_to_the_requested_norm()
     {
         using var scope = torch.NewDisposeScope();
         var a = new Parameter(torch.zeros(3));
@@ -103,7 +103,7 @@ public class BasicOpsTests : TorchTest
     }
 
     [Fact]
-    public void DevicesParseFromStrings()
+    public void Devices_parse_from_strings()
     {
         // new Device(...) only parses; torch.device(...) also initialises the device type (throws without CUDA).
         Assert.Equal(DeviceType.CPU, torch.device("cpu").type);
@@ -115,7 +115,7 @@ public class BasicOpsTests : TorchTest
     }
 
     [Fact]
-    public void RuntimeReportsLibtorch210FromThePackageWithAllCoresAndPassiveWorkers()
+    public void Runtime_reports_libtorch_2_10_from_the_package_with_all_cores_and_passive_workers()
     {
         // Replaces the old binding's build_info: the version comes from TorchSharp's natives (or the LIBTORCH folder).
         if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("LIBTORCH")))
@@ -133,7 +133,7 @@ public class BasicOpsTests : TorchTest
     }
 
     [Fact]
-    public void CpuBackendSaysWhatToRebuildWithWhenCudaIsAskedFor()
+    public void CPU_backend_says_what_to_rebuild_with_when_CUDA_is_asked_for()
     {
         Assert.Contains(TorchRuntime.Backend, new[] { "cpu", "cuda-linux", "cuda-windows" });
         var reason = TorchRuntime.CudaUnavailableReason();
@@ -156,11 +156,11 @@ public class BasicOpsTests : TorchTest
     [InlineData("2.100.0", false)]
     [InlineData("12.10.0", false)]
     [InlineData("", false)]
-    public void RequiredVersionIsMajorDotMinor210(string version, bool expected) =>
+    public void Required_version_is_major_dot_minor_2_10(string version, bool expected) =>
         Assert.Equal(expected, TorchRuntime.IsRequiredVersion(version));
 
     [Fact]
-    public void LibtorchFolderVersionComesFromBuildVersionOrVersionPy()
+    public void Libtorch_folder_version_comes_from_build_version_or_version_py()
     {
         var root = Directory.CreateTempSubdirectory("dsft-libtorch-version-").FullName;
         try

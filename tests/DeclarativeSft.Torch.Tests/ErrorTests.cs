@@ -26,7 +26,7 @@ public class ErrorTests : TorchTest
     }
 
     [Fact]
-    public void ShapeMismatchThrowsExternalExceptionWithLibtorchMessage()
+    public void Shape_mismatch_throws_ExternalException_with_libtorch_message()
     {
         using var a = torch.ones(2, 3);
         using var b = torch.ones(4, 5);
@@ -51,7 +51,7 @@ public class ErrorTests : TorchTest
     }
 
     [Fact]
-    public void BroadcastMismatchNamesTheSizes()
+    public void Broadcast_mismatch_names_the_sizes()
     {
         using var a = torch.ones(2, 3);
         using var b = torch.ones(4);
@@ -61,7 +61,7 @@ public class ErrorTests : TorchTest
     }
 
     [Fact]
-    public void FloatIndicesForAnEmbeddingLookupThrow()
+    public void Float_indices_for_an_embedding_lookup_throw()
     {
         using var idx = torch.tensor(new float[] { 0.0f, 1.0f });
         using var w = torch.ones(3, 2);
@@ -71,7 +71,7 @@ public class ErrorTests : TorchTest
     }
 
     [Fact]
-    public void CrossEntropyTargetOutOfRangeThrows()
+    public void Cross_entropy_target_out_of_range_throws()
     {
         using var logits = torch.zeros(2, 3);
         using var targets = torch.tensor(new long[] { 1, 7 });
@@ -81,7 +81,7 @@ public class ErrorTests : TorchTest
     }
 
     [Fact]
-    public void RequiresGradOnIntegerTensorThrows()
+    public void Requires_grad_on_integer_tensor_throws()
     {
         using var t = torch.arange(0, 3);
         var ex = Assert.Throws<ExternalException>(() => t.requires_grad = true);
@@ -89,7 +89,7 @@ public class ErrorTests : TorchTest
     }
 
     [Fact]
-    public void MissingCudaDeviceThrowsManagedException()
+    public void Missing_CUDA_device_throws_managed_exception()
     {
         if (torch.cuda.is_available())
         {
@@ -103,7 +103,7 @@ public class ErrorTests : TorchTest
     }
 
     [Fact]
-    public void UseAfterDisposeThrowsInsteadOfCrashing()
+    public void Use_after_dispose_throws_instead_of_crashing()
     {
         var t = torch.ones(2, 2);
         t.Dispose();
@@ -116,7 +116,7 @@ public class ErrorTests : TorchTest
     }
 
     [Fact]
-    public void ErrorsDoNotLeakIntoTheNextCall()
+    public void Errors_do_not_leak_into_the_next_call()
     {
         using var a = torch.ones(2, 3);
         Assert.Throws<ExternalException>(() => a.view(7));
@@ -128,7 +128,7 @@ public class ErrorTests : TorchTest
     }
 
     [Fact]
-    public void BackwardWithoutGraphThrows()
+    public void Backward_without_graph_throws()
     {
         using var w = torch.ones(new long[] { 2 }, requires_grad: true);
         using (torch.no_grad())

@@ -123,7 +123,7 @@ public class GradientCheckTests : TorchTest
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void AnalyticGradientMatchesFiniteDifferences(string name)
+    public void Analytic_gradient_matches_finite_differences(string name)
     {
         var c = Cases.Single(k => k.Name == name);
         var rng = new Random(StableHash(name));
@@ -174,7 +174,7 @@ public class GradientCheckTests : TorchTest
     private static int StableHash(string s) => s.Aggregate(17, (h, ch) => unchecked(h * 31 + ch)) & 0x7fff;
 
     [Fact]
-    public void AutogradGradMatchesBackwardAndLeavesGradUntouched()
+    public void Autograd_grad_matches_backward_and_leaves_grad_untouched()
     {
         using var scope = torch.NewDisposeScope();
         var w = torch.tensor(new double[] { 0.5, -1.0, 2.0 }, requires_grad: true);
@@ -188,7 +188,7 @@ public class GradientCheckTests : TorchTest
     }
 
     [Fact]
-    public void BackwardWithExplicitGradientChainsLikeAutograd()
+    public void Backward_with_explicit_gradient_chains_like_autograd()
     {
         // Gradient checkpointing pattern: recompute a segment and push the upstream gradient through it.
         using var scope = torch.NewDisposeScope();
@@ -203,7 +203,7 @@ public class GradientCheckTests : TorchTest
     }
 
     [Fact]
-    public void GradientsAccumulateAcrossBackwardCallsUntilZeroed()
+    public void Gradients_accumulate_across_backward_calls_until_zeroed()
     {
         // Gradient accumulation over micro-batches relies on this.
         using var scope = torch.NewDisposeScope();

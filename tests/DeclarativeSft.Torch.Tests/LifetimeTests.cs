@@ -46,7 +46,7 @@ public class LifetimeTests : TorchTest
     }
 
     [Fact]
-    public void HundredThousandIterationsInDisposeScopesKeepNativeMemoryFlat()
+    public void Hundred_thousand_iterations_in_dispose_scopes_keep_native_memory_flat()
     {
         // Each iteration makes ~6 native tensors (+ autograd graph, + a 256-byte gradient). A leaked tensor keeps its
         // storage and TensorImpl alive: 100k × (256 B data + ~300 B TensorImpl/storage + the managed wrapper) ≈ 55 MB.
@@ -64,7 +64,7 @@ public class LifetimeTests : TorchTest
     }
 
     [Fact]
-    public void ScopesFreeNativeMemoryWithoutTheGarbageCollector()
+    public void Scopes_free_native_memory_without_the_garbage_collector()
     {
         // 200 × 4 MiB tensors made and dropped in scopes, with no GC in between: the RSS stays well under the 800 MiB
         // they add up to, because DisposeScope frees them deterministically (the finalizer is not involved).
@@ -86,7 +86,7 @@ public class LifetimeTests : TorchTest
     }
 
     [Fact]
-    public void DisposeScopeDisposesTemporariesButNotMovedOrOuterTensors()
+    public void Dispose_scope_disposes_temporaries_but_not_moved_or_outer_tensors()
     {
         var outside = torch.ones(3);
         Tensor temp, kept, detached;
@@ -110,7 +110,7 @@ public class LifetimeTests : TorchTest
     }
 
     [Fact]
-    public void MoveToOuterDisposeScopeHandsTheTensorToTheEnclosingScope()
+    public void MoveToOuterDisposeScope_hands_the_tensor_to_the_enclosing_scope()
     {
         Tensor moved;
         using (var outer = torch.NewDisposeScope())
@@ -123,7 +123,7 @@ public class LifetimeTests : TorchTest
     }
 
     [Fact]
-    public void NoGradDisablesRecordingAndRestoresIt()
+    public void No_grad_disables_recording_and_restores_it()
     {
         using var w = torch.ones(new long[] { 2 }, requires_grad: true);
         Assert.True(torch.is_grad_enabled());

@@ -9,7 +9,7 @@ namespace DeclarativeSft.Torch.Tests;
 
 /// <summary>A Llama-style block (RMSNorm, RoPE, causal SDPA, SwiGLU) forward + backward + 3 two-group AdamW steps
 /// through TorchSharp/libtorch 2.10, compared with Debian's stock PyTorch 1.13 on the same inputs
-/// (Oracles/llama_block.py, attention written out there: 1.13 has no fused SDPA). Different libtorch releases and
+/// (tests/oracles/python/llama_block.py, attention written out there: 1.13 has no fused SDPA). Different libtorch releases and
 /// thread counts (ours: all cores, the oracle: 1) reorder float32 reductions, so the comparison is not bitwise:
 /// tolerance 1e-5 absolute on losses, step-0 gradients and final parameters (measured max diff ≈ 1e-7, see the
 /// test output line).</summary>
@@ -56,7 +56,7 @@ public class LlamaBlockParityTests : TorchTest
     }
 
     [Fact]
-    public void ForwardBackwardAndThreeAdamWStepsMatchPyTorch()
+    public void Forward_backward_and_three_AdamW_steps_match_PyTorch()
     {
         var rng = new Random(1234);
         Parameter Param(params long[] shape)

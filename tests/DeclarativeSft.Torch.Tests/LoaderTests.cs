@@ -22,20 +22,15 @@ public class LoaderTests
 
     private Result RunChild(string? libtorch)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet");
         psi.ArgumentList.Add(typeof(ChildProcessEntry).Assembly.Location);
         psi.ArgumentList.Add("loader-child");
         if (libtorch is null) psi.Environment.Remove("LIBTORCH");
         else psi.Environment["LIBTORCH"] = libtorch;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill();
-            Assert.Fail("the loader child did not finish within 120 s");
-        }
-        var result = new Result(p.ExitCode, stdout.Result, stderr.Result);
+        ProcessResult child;
+        try { child = ChildProcess.Run(psi, TimeSpan.FromSeconds(120)); }
+        catch (TimeoutException e) { Assert.Fail("the loader child did not finish within 120 s: " + e.Message); throw; }
+        var result = new Result(child.ExitCode, child.Stdout, child.Stderr);
         output.WriteLine($"LIBTORCH={libtorch ?? "(unset)"} → exit {result.ExitCode}\nstdout: {result.Stdout}\nstderr: {result.Stderr}");
         return result;
     }
@@ -51,7 +46,7 @@ public class LoaderTests
     }
 
     [Fact]
-    public void DebianTorch113IsRefusedWithAMessageNamingBothVersions()
+    public void Debian_torch_1_13_is_refused_with_a_message_naming_both_versions()
     {
         Assert.True(File.Exists(Path.Combine(DebianTorch, "version.py")),
             $"{DebianTorch}/version.py not found: this test needs Debian's python3-torch 1.13 (apt-get update && apt-get install -y python3-torch)");
@@ -63,7 +58,7 @@ public class LoaderTests
     }
 
     [Fact]
-    public void MissingLibtorchFolderIsRefusedClearly()
+    public void Missing_libtorch_folder_is_refused_clearly()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"dsft-no-libtorch-{Guid.NewGuid():N}");
         var r = RunChild(missing);
@@ -73,7 +68,7 @@ public class LoaderTests
     }
 
     [Fact]
-    public void FolderWithoutLibtorchIsRefusedClearly()
+    public void Folder_without_libtorch_is_refused_clearly()
     {
         var empty = Directory.CreateTempSubdirectory("dsft-empty-libtorch-").FullName;
         try
@@ -118,7 +113,7 @@ public class LoaderTests
     }
 
     [Fact]
-    public void AssembledLibtorch210FolderLoadsAndRuns()
+    public void Assembled_libtorch_2_10_folder_loads_and_runs()
     {
         if (!OperatingSystem.IsLinux()) return; // symbolic links to .so files: the layout of Linux libtorch
         var root = AssembleLibtorch(withVersionFile: true);
@@ -140,7 +135,7 @@ public class LoaderTests
     }
 
     [Fact]
-    public void LibtorchFolderWithoutVersionFileIsRefused()
+    public void Libtorch_folder_without_version_file_is_refused()
     {
         if (!OperatingSystem.IsLinux()) return;
         var root = AssembleLibtorch(withVersionFile: false);

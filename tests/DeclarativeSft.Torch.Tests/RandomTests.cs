@@ -12,7 +12,7 @@ public sealed class DefaultGeneratorCollection { }
 public class SeededGeneratorTests : TorchTest
 {
     [Fact]
-    public void SeededGeneratorsRepeatAndRestoredStateBytesReplayTheSameDraws()
+    public void Seeded_generators_repeat_and_restored_state_bytes_replay_the_same_draws()
     {
         using var scope = torch.NewDisposeScope();
         using var g1 = new torch.Generator(42);
@@ -50,7 +50,7 @@ public class SeededGeneratorTests : TorchTest
     }
 
     [Fact]
-    public void ManualSeedOfAGeneratorRestartsItsSequence()
+    public void Manual_seed_of_a_generator_restarts_its_sequence()
     {
         using var scope = torch.NewDisposeScope();
         using var g = new torch.Generator(3);
@@ -61,7 +61,7 @@ public class SeededGeneratorTests : TorchTest
     }
 
     [Fact]
-    public void MultinomialAndBernoulliDropoutFollowTheirGenerator()
+    public void Multinomial_and_bernoulli_dropout_follow_their_generator()
     {
         using var scope = torch.NewDisposeScope();
         var probs = torch.tensor(new float[] { 0.1f, 0.2f, 0.3f, 0.4f });
@@ -90,7 +90,7 @@ public class SeededGeneratorTests : TorchTest
 public class DefaultGeneratorTests : TorchTest
 {
     [Fact]
-    public void ManualSeedMatchesPyTorchDraws()
+    public void Manual_seed_matches_PyTorch_draws()
     {
         torch.manual_seed(0);
         using var ours = torch.randn(new long[] { 4 });
@@ -100,7 +100,7 @@ public class DefaultGeneratorTests : TorchTest
     }
 
     [Fact]
-    public void DefaultRngStateRoundTripsThroughBytes()
+    public void Default_RNG_state_round_trips_through_bytes()
     {
         torch.manual_seed(3);
         var state = RandomState.GetDefault();

@@ -25,7 +25,7 @@ public class TensorFileTests : TorchTest
     };
 
     [Fact]
-    public void SaveLoadRoundTripsEveryDtypeExactly()
+    public void Save_load_round_trips_every_dtype_exactly()
     {
         var path = Path.Combine(Path.GetTempPath(), $"dsft-save-{Guid.NewGuid():N}.safetensors");
         using var scope = torch.NewDisposeScope();
@@ -47,7 +47,7 @@ public class TensorFileTests : TorchTest
     }
 
     [Fact]
-    public void FileHasTheSafetensorsLayout()
+    public void File_has_the_safetensors_layout()
     {
         var path = Path.Combine(Path.GetTempPath(), $"dsft-layout-{Guid.NewGuid():N}.safetensors");
         using var scope = torch.NewDisposeScope();
@@ -74,7 +74,7 @@ public class TensorFileTests : TorchTest
     }
 
     [Fact]
-    public void NonContiguousTensorsAreWrittenInLogicalRowMajorOrder()
+    public void Non_contiguous_tensors_are_written_in_logical_row_major_order()
     {
         var path = Path.Combine(Path.GetTempPath(), $"dsft-strided-{Guid.NewGuid():N}.safetensors");
         using var scope = torch.NewDisposeScope();
@@ -88,7 +88,7 @@ public class TensorFileTests : TorchTest
     }
 
     [Fact]
-    public void CorruptFilesGiveInvalidDataException()
+    public void Corrupt_files_give_InvalidDataException()
     {
         var path = Path.Combine(Path.GetTempPath(), $"dsft-corrupt-{Guid.NewGuid():N}.safetensors");
         try
@@ -113,7 +113,7 @@ public class TensorFileTests : TorchTest
     }
 
     [Fact]
-    public void TensorBytesRoundTripsEveryDtypeAndCopiesTheSource()
+    public void TensorBytes_round_trips_every_dtype_and_copies_the_source()
     {
         using var scope = torch.NewDisposeScope();
         using var g = new torch.Generator(2);
@@ -136,7 +136,7 @@ public class TensorFileTests : TorchTest
     }
 
     [Fact]
-    public void TensorBytesRejectsMismatchedSizes()
+    public void TensorBytes_rejects_mismatched_sizes()
     {
         using var scope = torch.NewDisposeScope();
         var ex = Assert.Throws<ArgumentException>(() => TensorBytes.FromBytes(new byte[7], new long[] { 2 }, ScalarType.Float32));
@@ -149,7 +149,7 @@ public class TensorFileTests : TorchTest
     }
 
     [Fact]
-    public void SaveReplacesAnExistingFileAtomically()
+    public void Save_replaces_an_existing_file_atomically()
     {
         var dir = Directory.CreateTempSubdirectory("dsft-atomic-").FullName;
         try

@@ -47,10 +47,10 @@ public class ExportSafetyTests
 
     private static string Hash(string file) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
 
-    private static CliResult Merge(string adapter, string output, string dtype = "float32", Dictionary<string, string>? env = null, string? baseDir = null) =>
+    private static ProcessResult Merge(string adapter, string output, string dtype = "float32", Dictionary<string, string>? env = null, string? baseDir = null) =>
         Sft.Run(["merge", "--base", baseDir ?? TinyChat, "--adapter", adapter, "--output", output, "--dtype", dtype], env ?? new(), null, null);
 
-    private static void AssertRefused(CliResult result, string named, string why)
+    private static void AssertRefused(ProcessResult result, string named, string why)
     {
         Assert.True(result.ExitCode == 1, result.ToString());
         Sft.AssertNoStackTrace(result);

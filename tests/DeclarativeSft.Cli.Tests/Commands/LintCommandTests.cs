@@ -186,7 +186,7 @@ public class LintCommandTests
         var lint = Sft.Run(["lint", recipe]);
         // What the build reports is what `sft validate` prints: the same validator over the same files.
         var validate = Sft.Run(["validate", recipe]);
-        static HashSet<string> Findings(CliResult r, string recipe) => r.StdoutLines.Concat(r.StderrLines)
+        static HashSet<string> Findings(ProcessResult r, string recipe) => r.StdoutLines.Concat(r.StderrLines)
             .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^(.*)\((\d+),1\): (\w+) (SFT005[3-9]|SFT0024):"))
             .Where(m => m.Success)
             .Select(m => $"{Path.GetFileName(m.Groups[1].Value)}:{m.Groups[2].Value} {m.Groups[3].Value} {m.Groups[4].Value}").ToHashSet();

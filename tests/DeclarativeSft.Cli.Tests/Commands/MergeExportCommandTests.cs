@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using DeclarativeSft.Cli.Tests.Infrastructure;
@@ -7,31 +6,19 @@ namespace DeclarativeSft.Cli.Tests.Commands;
 
 /// <summary>
 /// <c>sft merge</c> and <c>sft export</c> as a user runs them, on the repository's tiny Llama (recipes/models/tiny-chat)
-/// and a LoRA adapter written by an independent script (tests/DeclarativeSft.Runtime.Tests/python/peft_reference.py,
+/// and a LoRA adapter written by an independent script (tests/oracles/python/peft_reference.py,
 /// PEFT layout or a training checkpoint's layout). The merged folder must score like base + s·B·A computed by that
 /// script in plain PyTorch, and bad input must end in a one-line error that names the path, with the previous output
 /// folder left exactly as it was.
 /// </summary>
 public class MergeExportCommandTests
 {
-    private const string Python = "/usr/bin/python3";
     private static string BaseDir => Path.Combine(RepoPaths.Root, "recipes", "models", "tiny-chat");
-    private static string Script(string name) => Path.Combine(RepoPaths.Root, "tests", "DeclarativeSft.Runtime.Tests", "python", name);
-
-    private static string RunPython(params string[] args)
-    {
-        Assert.True(File.Exists(Python), "Debian's PyTorch is needed as the oracle: apt-get update && apt-get install -y python3-torch");
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["OMP_NUM_THREADS"] = "1";
-        var result = Sft.RunProcess(psi, TimeSpan.FromMinutes(2));
-        Assert.True(result.ExitCode == 0, "PyTorch reference failed:\n" + result);
-        return result.Stdout;
-    }
+    private static string RunPython(string script, params string[] args) => PythonOracle.Run(script, args);
 
     private static string MakeAdapter(string dir, string layout, bool rslora = true, string targets = "q_proj,v_proj,down_proj", string baseDir = "")
     {
-        RunPython(Script("peft_reference.py"), "make-adapter", baseDir.Length > 0 ? baseDir : BaseDir, dir, "5", "4", "8", rslora ? "true" : "false", targets, layout);
+        RunPython("peft_reference.py", "make-adapter", baseDir.Length > 0 ? baseDir : BaseDir, dir, "5", "4", "8", rslora ? "true" : "false", targets, layout);
         return dir;
     }
 
@@ -78,8 +65,8 @@ public class MergeExportCommandTests
         Assert.NotEmpty(Directory.GetFiles(output, "*.safetensors"));
         Assert.Empty(Directory.GetDirectories(temp.Path, "merged*tmp*")); // no temporary folder left behind
 
-        var expected = LogProbs(RunPython(Script("peft_reference.py"), "score", BaseDir, adapter, input));
-        var baseScores = LogProbs(RunPython(Script("llama_reference.py"), "score", BaseDir, input));
+        var expected = LogProbs(RunPython("peft_reference.py", "score", BaseDir, adapter, input));
+        var baseScores = LogProbs(RunPython("llama_reference.py", "score", BaseDir, input));
         Assert.True(MaxDiff(expected, baseScores) > 1e-2, "the adapter must change the model for this test to mean anything");
 
         var scored = Sft.Run("score", "--model", output, "--input", input);
@@ -87,7 +74,7 @@ public class MergeExportCommandTests
         double ours = MaxDiff(expected, LogProbs(scored.Stdout));
         Assert.True(ours < 1e-4, $"sft score on the merged folder differs from base + adapter (PyTorch) by {ours:E2}");
         // The merged folder also loads in the independent reader (config.json and safetensors as HF writes them).
-        double reread = MaxDiff(expected, LogProbs(RunPython(Script("llama_reference.py"), "score", output, input)));
+        double reread = MaxDiff(expected, LogProbs(RunPython("llama_reference.py", "score", output, input)));
         Assert.True(reread < 1e-4, $"the PyTorch reference reading the merged folder differs by {reread:E2}");
     }
 
@@ -136,7 +123,7 @@ public class MergeExportCommandTests
             case "adapter for another model shape":
                 // Factors made for a model with another hidden size: the base's q_proj is (64, 64), these are (4, 32) / (64, 4).
                 var other = Path.Combine(temp.Path, "other-base");
-                RunPython(Script("llama_reference.py"), "make", "qwen3", other, "1", "F32");
+                RunPython("llama_reference.py", "make", "qwen3", other, "1", "F32");
                 adapter = MakeAdapter(Path.Combine(temp.Path, "mismatched"), "peft", baseDir: other);
                 named = "q_proj";
                 break;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using DeclarativeSft.Cli.Tests.Infrastructure;
 
@@ -12,38 +11,23 @@ namespace DeclarativeSft.Cli.Tests.Commands;
 /// </summary>
 public class MergeTokenizerFilesTests
 {
-    private const string Python = "/usr/bin/python3";
     private static string BaseDir => Path.Combine(RepoPaths.Root, "recipes", "models", "tiny-chat");
 
     private static string MakeAdapter(string dir)
     {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(RepoPaths.Root, "tests", "DeclarativeSft.Runtime.Tests", "python", "peft_reference.py"),
-                     "make-adapter", BaseDir, dir, "5", "4", "8", "false", "q_proj", "peft" })
-            psi.ArgumentList.Add(a);
-        psi.Environment["OMP_NUM_THREADS"] = "1";
-        var result = Sft.RunProcess(psi, TimeSpan.FromMinutes(2));
-        Assert.True(result.ExitCode == 0, "PyTorch reference failed:\n" + result);
+        PythonOracle.Run("peft_reference.py", "make-adapter", BaseDir, dir, "5", "4", "8", "false", "q_proj", "peft");
         return dir;
     }
 
     private static string RenderWithJinja2(string folder, string messagesJson, bool addGenerationPrompt)
     {
-        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("""
+        return PythonOracle.RunInline("""
             import json, sys
             from jinja2.sandbox import ImmutableSandboxedEnvironment
             config = json.load(open(sys.argv[1] + "/tokenizer_config.json", encoding="utf-8"))
             env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
             sys.stdout.write(env.from_string(config["chat_template"]).render(messages=json.loads(sys.argv[2]), add_generation_prompt=sys.argv[3] == "1", eos_token=config.get("eos_token")))
-            """);
-        psi.ArgumentList.Add(folder);
-        psi.ArgumentList.Add(messagesJson);
-        psi.ArgumentList.Add(addGenerationPrompt ? "1" : "0");
-        var result = Sft.RunProcess(psi, TimeSpan.FromMinutes(1));
-        Assert.True(result.ExitCode == 0, "Python Jinja2 failed:\n" + result);
-        return result.Stdout;
+            """, folder, messagesJson, addGenerationPrompt ? "1" : "0");
     }
 
     [Fact]

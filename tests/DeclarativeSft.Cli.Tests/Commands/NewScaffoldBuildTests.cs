@@ -88,15 +88,9 @@ public partial class NewScaffoldBuildTests
     private static string BuildConfiguration =>
         typeof(NewScaffoldBuildTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
-    private static CliResult DotnetBuild(string project)
+    private static ProcessResult DotnetBuild(string project)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoPaths.Root,
-        };
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = RepoPaths.Root };
         foreach (var a in new[] { "build", project, "-c", BuildConfiguration, "-nodeReuse:false", "-p:UseSharedCompilation=false" })
             psi.ArgumentList.Add(a);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -104,7 +98,7 @@ public partial class NewScaffoldBuildTests
         // The test host may carry MSBuild settings of the outer `dotnet test`; the child build must be a user's plain one.
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "MSBUILD_EXE_PATH").ToList())
             psi.Environment.Remove(key);
-        return Sft.RunProcess(psi, TimeSpan.FromMinutes(8));
+        return ChildProcess.Run(psi, TimeSpan.FromMinutes(8));
     }
 
     private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];

@@ -47,14 +47,14 @@ public class RenderCommandTests
         using var temp = new TempFolder();
         var corpus = Corpus();
         string input = WriteJsonl(temp, corpus);
-        string tokenizerDir = RepoPaths.TokenizerDir(model);
+        string tokenizerDir = NodeOracle.TokenizerDir(model);
 
         var args = new List<string> { "render", "--tokenizer", tokenizerDir, "--input", input };
         if (addGenerationPrompt) args.Add("--add-generation-prompt");
         var result = Sft.Run(args);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var expected = NodeOracle.RenderChats(Path.Combine(tokenizerDir, "tokenizer_config.json"), corpus, addGenerationPrompt);
+        var expected = HfJsOracle.RenderChats(Path.Combine(tokenizerDir, "tokenizer_config.json"), corpus, addGenerationPrompt);
         var actual = Texts(result.Stdout);
         Assert.Equal(expected.Count, actual.Length);
         for (int i = 0; i < expected.Count; i++)
@@ -72,7 +72,7 @@ public class RenderCommandTests
         using var temp = new TempFolder();
         string input = WriteJsonl(temp, Corpus());
         string output = Path.Combine(temp.Path, "rendered.jsonl");
-        string tokenizer = RepoPaths.TokenizerDir("qwen3");
+        string tokenizer = NodeOracle.TokenizerDir("qwen3");
 
         var toStdout = Sft.Run("render", "--tokenizer", tokenizer, "--input", input, "--add-generation-prompt");
         var toFile = Sft.Run("render", "--tokenizer", tokenizer, "--input", input, "--add-generation-prompt", "--output", output);
@@ -92,7 +92,7 @@ public class RenderCommandTests
         string input = temp.Write("chats.jsonl",
             "{\"messages\": [{\"role\": \"user\", \"content\": \"fine\"}]}\n\n{\"messages\": [{\"role\": \"user\", \n");
 
-        var result = Sft.Run("render", "--tokenizer", RepoPaths.TokenizerDir("qwen3"), "--input", input);
+        var result = Sft.Run("render", "--tokenizer", NodeOracle.TokenizerDir("qwen3"), "--input", input);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         var line = Assert.Single(result.StderrLines);
@@ -107,7 +107,7 @@ public class RenderCommandTests
         string input = temp.Write("chats.jsonl",
             "{\"messages\": [{\"role\": \"user\", \"content\": \"fine\"}]}\n{\"prompt\": \"no messages here\"}\n");
 
-        var result = Sft.Run("render", "--tokenizer", RepoPaths.TokenizerDir("llama3_1"), "--input", input);
+        var result = Sft.Run("render", "--tokenizer", NodeOracle.TokenizerDir("llama3_1"), "--input", input);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         var line = Assert.Single(result.StderrLines);
@@ -123,11 +123,11 @@ public class RenderCommandTests
         var bad = new JsonArray(new JsonArray(M("user", "first"), M("user", "second")));
         var conversations = new JsonArray(new JsonArray(M("user", "ok")), bad[0]!.DeepClone());
         string input = WriteJsonl(temp, conversations);
-        string tokenizer = RepoPaths.TokenizerDir("gemma3");
+        string tokenizer = NodeOracle.TokenizerDir("gemma3");
 
         var result = Sft.Run("render", "--tokenizer", tokenizer, "--input", input);
 
-        var oracle = NodeOracle.RenderChats(Path.Combine(tokenizer, "tokenizer_config.json"), bad, false);
+        var oracle = HfJsOracle.RenderChats(Path.Combine(tokenizer, "tokenizer_config.json"), bad, false);
         Assert.False(oracle[0].Ok, "the oracle should reject two user turns in a row for gemma3");
         Assert.True(result.ExitCode == 1, result.ToString());
         var line = Assert.Single(result.StderrLines);
@@ -143,7 +143,7 @@ public class RenderCommandTests
         string input = temp.Write("chats.jsonl", "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}]}\nnot json\n");
         string output = temp.Write("rendered.jsonl", "previous content\n");
 
-        var result = Sft.Run("render", "--tokenizer", RepoPaths.TokenizerDir("qwen3"), "--input", input, "--output", output);
+        var result = Sft.Run("render", "--tokenizer", NodeOracle.TokenizerDir("qwen3"), "--input", input, "--output", output);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Equal("previous content\n", File.ReadAllText(output));
@@ -159,7 +159,7 @@ public class RenderCommandTests
         string missingDir = Path.Combine(temp.Path, "no-such-model");
 
         var noTokenizer = Sft.Run("render", "--tokenizer", missingDir, "--input", input);
-        var noInput = Sft.Run("render", "--tokenizer", RepoPaths.TokenizerDir("qwen3"), "--input", Path.Combine(temp.Path, "missing.jsonl"));
+        var noInput = Sft.Run("render", "--tokenizer", NodeOracle.TokenizerDir("qwen3"), "--input", Path.Combine(temp.Path, "missing.jsonl"));
 
         foreach (var (result, path) in new[] { (noTokenizer, missingDir), (noInput, Path.Combine(temp.Path, "missing.jsonl")) })
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using DeclarativeSft.Cli.Tests.Infrastructure;
 
@@ -6,7 +5,7 @@ namespace DeclarativeSft.Cli.Tests.Commands;
 
 /// <summary>
 /// <c>sft score</c> on the repository's tiny Llama checkpoint (recipes/models/tiny-chat), compared with the
-/// independent plain-PyTorch Llama of tests/DeclarativeSft.Runtime.Tests/python/llama_reference.py run by Debian's
+/// independent plain-PyTorch Llama of tests/oracles/python/llama_reference.py run by Debian's
 /// /usr/bin/python3.
 /// </summary>
 public class ScoreCommandTests
@@ -24,10 +23,6 @@ public class ScoreCommandTests
     [Fact]
     public void Log_probabilities_equal_an_independent_pytorch_llama()
     {
-        string python = "/usr/bin/python3";
-        string reference = Path.Combine(RepoPaths.Root, "tests", "DeclarativeSft.Runtime.Tests", "python", "llama_reference.py");
-        Assert.True(File.Exists(python), "Debian's PyTorch is needed as the oracle: apt-get update && apt-get install -y python3-torch");
-        Assert.True(File.Exists(reference), $"the PyTorch reference model {reference} is missing");
         int vocab = JsonNode.Parse(File.ReadAllText(Path.Combine(ModelDir, "config.json")))!["vocab_size"]!.GetValue<int>();
         var random = new Random(11);
         int[][] lines = [.. new[] { 2, 5, 40, 130 }.Select(n => Enumerable.Range(0, n).Select(_ => random.Next(vocab)).ToArray()), [0, vocab - 1, 0, vocab - 1]];
@@ -36,13 +31,10 @@ public class ScoreCommandTests
 
         var ours = Sft.Run("score", "--model", ModelDir, "--input", input);
 
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { reference, "score", ModelDir, input }) psi.ArgumentList.Add(a);
-        var oracle = Sft.RunProcess(psi, TimeSpan.FromMinutes(2));
-        Assert.True(oracle.ExitCode == 0, "PyTorch reference failed:\n" + oracle);
+        var oracle = PythonOracle.Run("llama_reference.py", "score", ModelDir, input);
         Assert.True(ours.ExitCode == 0, ours.ToString());
 
-        var expected = LogProbs(oracle.Stdout);
+        var expected = LogProbs(oracle);
         var actual = LogProbs(ours.Stdout);
         Assert.Equal(lines.Length, actual.Length);
         for (int i = 0; i < lines.Length; i++)

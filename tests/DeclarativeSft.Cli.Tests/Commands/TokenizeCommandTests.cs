@@ -41,14 +41,14 @@ public class TokenizeCommandTests
     {
         using var temp = new TempFolder();
         string input = TextsJsonl(temp);
-        string tokenizer = RepoPaths.TokenizerDir(model);
+        string tokenizer = NodeOracle.TokenizerDir(model);
 
         var plain = Sft.Run("tokenize", "--tokenizer", tokenizer, "--input", input);
         var special = Sft.Run("tokenize", "--tokenizer", tokenizer, "--input", input, "--add-special-tokens");
 
         Assert.True(plain.ExitCode == 0, plain.ToString());
         Assert.True(special.ExitCode == 0, special.ToString());
-        var oracle = NodeOracle.Tokenize(tokenizer, Texts, []);
+        var oracle = HfJsOracle.Tokenize(tokenizer, Texts, []);
         var ours = Ids(plain.Stdout);
         var oursSpecial = Ids(special.Stdout);
         Assert.Equal(Texts.Length, ours.Length);
@@ -68,7 +68,7 @@ public class TokenizeCommandTests
     public void Detokenize_equals_huggingface_decode_and_round_trips(string model)
     {
         using var temp = new TempFolder();
-        string tokenizer = RepoPaths.TokenizerDir(model);
+        string tokenizer = NodeOracle.TokenizerDir(model);
         string ids = Path.Combine(temp.Path, "ids.jsonl");
 
         // tokenize --output, then detokenize that file: the pipeline a user runs.
@@ -80,7 +80,7 @@ public class TokenizeCommandTests
         Assert.True(skipSpecial.ExitCode == 0, skipSpecial.ToString());
 
         var idLines = Ids(File.ReadAllText(ids));
-        var oracle = NodeOracle.Tokenize(tokenizer, [], idLines);
+        var oracle = HfJsOracle.Tokenize(tokenizer, [], idLines);
         Assert.Equal(oracle.Decoded, DecodedTexts(withSpecial.Stdout));
         Assert.Equal(oracle.DecodedSkip, DecodedTexts(skipSpecial.Stdout));
     }
@@ -90,7 +90,7 @@ public class TokenizeCommandTests
     public void Detokenize_of_arbitrary_ids_equals_huggingface_decode(string model)
     {
         using var temp = new TempFolder();
-        string tokenizer = RepoPaths.TokenizerDir(model);
+        string tokenizer = NodeOracle.TokenizerDir(model);
         // Ids no text produced: byte-level pieces that are partial UTF-8 sequences, control and special tokens.
         int[][] lines = [Enumerable.Range(100, 300).ToArray(), [1, 2, 3, 0, 5, 6, 7, 8, 255, 256, 257, 1000, 30000], [], [13, 13, 220, 220]];
         string input = IdsJsonl(temp, "ids.jsonl", lines);
@@ -98,7 +98,7 @@ public class TokenizeCommandTests
         var result = Sft.Run("detokenize", "--tokenizer", tokenizer, "--input", input);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(NodeOracle.Tokenize(tokenizer, [], lines).Decoded, DecodedTexts(result.Stdout));
+        Assert.Equal(HfJsOracle.Tokenize(tokenizer, [], lines).Decoded, DecodedTexts(result.Stdout));
     }
 
     /// <summary>
@@ -120,7 +120,7 @@ public class TokenizeCommandTests
     public void Tokenize_then_detokenize_gives_the_text_back(string model)
     {
         using var temp = new TempFolder();
-        string tokenizer = RepoPaths.TokenizerDir(model);
+        string tokenizer = NodeOracle.TokenizerDir(model);
         string input = temp.Write("texts.jsonl", string.Concat(RoundTripTexts.Select(t => new JsonObject { ["text"] = t }.ToJsonString() + "\n")));
         string ids = Path.Combine(temp.Path, "ids.jsonl");
 
@@ -141,7 +141,7 @@ public class TokenizeCommandTests
         using var temp = new TempFolder();
         string input = temp.Write("in.jsonl", content);
 
-        var result = Sft.Run(command, "--tokenizer", RepoPaths.TokenizerDir("qwen3"), "--input", input);
+        var result = Sft.Run(command, "--tokenizer", NodeOracle.TokenizerDir("qwen3"), "--input", input);
 
         Assert.True(result.ExitCode != 0, result.ToString());
         var line = Assert.Single(result.StderrLines);
@@ -158,7 +158,7 @@ public class TokenizeCommandTests
         using var temp = new TempFolder();
         string input = temp.Write("in.jsonl", content);
 
-        var result = Sft.Run(command, "--tokenizer", RepoPaths.TokenizerDir("llama3_1"), "--input", input);
+        var result = Sft.Run(command, "--tokenizer", NodeOracle.TokenizerDir("llama3_1"), "--input", input);
 
         Assert.True(result.ExitCode != 0, result.ToString());
         var line = Assert.Single(result.StderrLines);
@@ -174,7 +174,7 @@ public class TokenizeCommandTests
         string input = temp.Write("in.jsonl", "{\"text\": \"a\"}\n{oops\n");
         string output = temp.Write("ids.jsonl", "previous\n");
 
-        var result = Sft.Run("tokenize", "--tokenizer", RepoPaths.TokenizerDir("qwen3"), "--input", input, "--output", output);
+        var result = Sft.Run("tokenize", "--tokenizer", NodeOracle.TokenizerDir("qwen3"), "--input", input, "--output", output);
 
         Assert.True(result.ExitCode != 0, result.ToString());
         Assert.Equal("previous\n", File.ReadAllText(output));

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace DeclarativeSft.Cli.Tests.Infrastructure;
 
 /// <summary>
@@ -22,52 +19,25 @@ public static class Sft
     }
 
     /// <summary>Runs <c>sft</c> with the given arguments in <paramref name="workingDirectory"/> (default: a fresh temp folder).</summary>
-    public static CliResult Run(IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null) =>
+    public static ProcessResult Run(IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null) =>
         Run(args, new Dictionary<string, string>(), workingDirectory, timeout);
 
     /// <summary>As <see cref="Run(IEnumerable{string}, string?, TimeSpan?)"/> with extra environment variables (test hooks).</summary>
-    public static CliResult Run(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null, TimeSpan? timeout = null)
+    public static ProcessResult Run(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null, TimeSpan? timeout = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = new UTF8Encoding(false),
-            StandardErrorEncoding = new UTF8Encoding(false),
-            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
-        };
-        psi.ArgumentList.Add(DllPath);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (k, v) in environment) psi.Environment[k] = v;
-        return RunProcess(psi, timeout ?? TimeSpan.FromMinutes(2));
+        var variables = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
+        foreach (var (k, v) in environment) variables[k] = v;
+        return ChildProcess.Run("dotnet", [DllPath, .. args], timeout ?? TimeSpan.FromMinutes(2), workingDirectory ?? Path.GetTempPath(), variables);
     }
 
     /// <inheritdoc cref="Run(IEnumerable{string}, string?, TimeSpan?)"/>
-    public static CliResult Run(params string[] args) => Run(args, null, null);
-
-    /// <summary>Starts a process, drains both streams concurrently (no pipe deadlock) and waits for it.</summary>
-    public static CliResult RunProcess(ProcessStartInfo psi, TimeSpan timeout)
-    {
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {psi.FileName}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{psi.FileName} {string.Join(' ', psi.ArgumentList)} did not finish within {timeout}");
-        }
-        process.WaitForExit();
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
-    }
+    public static ProcessResult Run(params string[] args) => Run(args, null, null);
 
     /// <summary>
     /// A user error must be reported as a message, not as an unhandled exception: no "   at Namespace.Type.Method"
     /// frames and no "Unhandled exception" banner on stderr.
     /// </summary>
-    public static void AssertNoStackTrace(CliResult result)
+    public static void AssertNoStackTrace(ProcessResult result)
     {
         var frames = result.Stderr.Split('\n').Where(l => l.StartsWith("   at ", StringComparison.Ordinal)).ToList();
         Assert.True(frames.Count == 0, "stderr has stack-trace lines:\n" + result);

@@ -19,7 +19,7 @@ public class RealTokenizerTests
     [Fact]
     public void Llama3_model_template_and_named_llama3_give_identical_tokens_and_labels()
     {
-        string dir = RepoPaths.TokenizerDirectory("llama3_1");
+        string dir = NodeOracle.TokenizerDir("llama3_1");
         var tokenizer = HfTokenizer.FromDirectory(dir);
         var fromModel = ChatTemplates.FromTokenizerConfig(Path.Combine(dir, "tokenizer_config.json"));
         var options = new LossMaskOptions();
@@ -41,7 +41,7 @@ public class RealTokenizerTests
     [Fact]
     public void Qwen3_tokenizer_with_chatml_trains_answers_and_im_end_only()
     {
-        var tokenizer = HfTokenizer.FromDirectory(RepoPaths.TokenizerDirectory("qwen3"));
+        var tokenizer = HfTokenizer.FromDirectory(NodeOracle.TokenizerDir("qwen3"));
         foreach (bool trainEos in new[] { true, false })
             foreach (var messages in Conversations)
             {

@@ -11,7 +11,7 @@ public sealed class JinjaChatTemplateTests : IClassFixture<JinjaOracleFixture>
     public JinjaChatTemplateTests(JinjaOracleFixture fixture) => _oracle = fixture.Oracle;
 
     private JinjaChatTemplate FromNpm(string name, string? bos, string? eos) =>
-        new(name, (messages, prompt) => _oracle.Render(RepoPaths.ChatTemplateOf(name), messages, prompt, bos, eos));
+        new(name, (messages, prompt) => _oracle.Render(NodeOracle.ChatTemplateOf(name), messages, prompt, bos, eos));
 
     [Fact]
     public void Spans_recovered_from_chatml_jinja_equal_the_named_chatml_spans()
@@ -49,7 +49,7 @@ public sealed class JinjaChatTemplateTests : IClassFixture<JinjaOracleFixture>
         foreach (var messages in Conversations)
         {
             var r = jinja.Render(messages);
-            Assert.Equal(_oracle.Render(RepoPaths.ChatTemplateOf("gemma3"), messages, false, "<bos>", "<end_of_turn>"), r.Text);
+            Assert.Equal(_oracle.Render(NodeOracle.ChatTemplateOf("gemma3"), messages, false, "<bos>", "<end_of_turn>"), r.Text);
             TemplateAssertions.SpansTileText(r);
             // Gemma folds the system prompt into the first user turn, so only user/assistant content is located.
             foreach (var (m, i) in messages.Select((m, i) => (m, i)).Where(x => x.m.Role != ChatRoles.System))

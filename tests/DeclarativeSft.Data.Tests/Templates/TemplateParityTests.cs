@@ -30,7 +30,7 @@ public sealed class TemplateParityTests : IClassFixture<JinjaOracleFixture>
     [Fact]
     public void Llama3_matches_the_llama_3_1_tokenizer_config_template()
     {
-        string jinja = RepoPaths.ChatTemplateOf("llama3_1");
+        string jinja = NodeOracle.ChatTemplateOf("llama3_1");
         var named = new Llama3Template();
         foreach (var messages in Conversations)
             foreach (bool prompt in new[] { false, true })

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace DeclarativeSft.Jinja.Tests.Limits;
 
 /// <summary>
@@ -14,21 +12,16 @@ public static class ChildProbe
     public static Result Run(string caseName)
     {
         string dll = typeof(ChildProbe).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("exec");
-        psi.ArgumentList.Add(dll);
-        psi.ArgumentList.Add("jinja-probe");
-        psi.ArgumentList.Add(caseName);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        // A hang guard, not a measure: a loaded machine may take many seconds to start a dotnet child.
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
+        try
         {
-            p.Kill(entireProcessTree: true);
-            return new Result(-1, stdout.Result, "did not end within 5 minutes");
+            // A hang guard, not a measure: a loaded machine may take many seconds to start a dotnet child.
+            var r = ChildProcess.Run("dotnet", ["exec", dll, "jinja-probe", caseName], TimeSpan.FromMinutes(5));
+            return new Result(r.ExitCode, r.Stdout, r.Stderr);
         }
-        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+        catch (TimeoutException e)
+        {
+            return new Result(-1, "", e.Message);
+        }
     }
 
     /// <summary>The hostile templates the probe knows, by name.</summary>

@@ -25,7 +25,7 @@ public class ResourceLimitTests
     [InlineData("deep-list-tojson", "nested too deeply")]
     [InlineData("deep-list-equals", "nested too deeply")]
     [InlineData("self-namespace", "nested too deeply")]
-    public void DeepTemplatesFailWithALimitErrorInsteadOfOverflowingTheStack(string caseName, string limit)
+    public void Deep_templates_fail_with_a_limit_error_instead_of_overflowing_the_stack(string caseName, string limit)
     {
         var r = ChildProbe.Run(caseName);
         Assert.True(r.ExitCode == 0, $"child exited {r.ExitCode} (134 = stack overflow): {r.Stdout} {r.Stderr[..Math.Min(2000, r.Stderr.Length)]}");
@@ -36,7 +36,7 @@ public class ResourceLimitTests
     /// <summary>What Python's Jinja2 can nest (at its default recursion limit) we can too: these are real-template depths.</summary>
     [Theory]
     [InlineData(69, 98, 20, 120)]
-    public void NestingThatJinja2AcceptsStillWorks(int parens, int ifs, int fors, int macroDepth)
+    public void Nesting_that_Jinja2_accepts_still_works(int parens, int ifs, int fors, int macroDepth)
     {
         Assert.Equal("1", JinjaTemplate.Parse("{{ " + new string('(', parens) + "1" + new string(')', parens) + " }}").Render());
         Assert.Equal("x", JinjaTemplate.Parse(string.Concat(Enumerable.Repeat("{% if true %}", ifs)) + "x" + string.Concat(Enumerable.Repeat("{% endif %}", ifs))).Render());
@@ -73,7 +73,7 @@ public class ResourceLimitTests
     }
 
     [Fact]
-    public void NestedHugeLoopsStopAtTheStepLimit()
+    public void Nested_huge_loops_stop_at_the_step_limit()
     {
         // 10^10 iterations unbounded; the render must stop at the step limit (2,000,000), not run for hours.
         var (e, _) = RenderToALimit("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}");
@@ -108,7 +108,7 @@ public class ResourceLimitTests
     }
 
     [Fact]
-    public void QuadraticStringBuildingStopsAtTheBuiltLimit()
+    public void Quadratic_string_building_stops_at_the_built_limit()
     {
         var (e, allocated) = RenderToALimit(
             "{% set ns = namespace(s='') %}{% for i in range(100000) %}{% set ns.s = ns.s ~ ('x' * 1000) %}{% endfor %}{{ ns.s|length }}");
@@ -119,7 +119,7 @@ public class ResourceLimitTests
     }
 
     [Fact]
-    public void StringTimesFloatIsATypeErrorLikeJinja2()
+    public void String_times_float_is_a_type_error_like_Jinja2()
     {
         // Python Jinja2: TypeError: can't multiply sequence by non-int of type 'float'.
         var e = Assert.ThrowsAny<JinjaException>(() => JinjaTemplate.Parse("{{ 'x' * 1e10 }}").Render());
@@ -128,7 +128,7 @@ public class ResourceLimitTests
     }
 
     [Fact]
-    public void LimitErrorsNameTheTemplateFileAndTheLimit()
+    public void Limit_errors_name_the_template_file_and_the_limit()
     {
         string dir = Path.Combine(Path.GetTempPath(), "sft-jinja-limits-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -158,7 +158,7 @@ public class ResourceLimitTests
     }
 
     [Fact]
-    public void LimitsCanBeSetPerTemplate()
+    public void Limits_can_be_set_per_template()
     {
         var options = JinjaOptions.ChatTemplate with { Limits = JinjaLimits.Default with { MaxRenderSteps = 10 } };
         Assert.Equal("0123456789", JinjaTemplate.Parse("{% for i in range(10) %}{{ i }}{% endfor %}", options).Render());

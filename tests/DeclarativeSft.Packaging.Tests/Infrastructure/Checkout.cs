@@ -1,10 +1,8 @@
 namespace DeclarativeSft.Packaging.Tests.Infrastructure;
 
-/// <summary>The repository this test assembly was built from, and a copy of its sources.</summary>
+/// <summary>A copy of the sources of the repository this test assembly was built from (<see cref="RepoPaths.Root"/>).</summary>
 public static class Checkout
 {
-    public static string Root { get; } = FindRoot();
-
     /// <summary>Folders that are build or tool outputs, not sources.</summary>
     private static readonly HashSet<string> NotSources = new(StringComparer.OrdinalIgnoreCase)
         { ".git", "bin", "obj", "out", "node_modules", "TestResults", ".vs", ".idea", "publish" };
@@ -32,13 +30,6 @@ public static class Checkout
             }
             catch (DirectoryNotFoundException) { } // likewise a scratch folder (recipes/zz-…) of another test
         }
-        Copy(new DirectoryInfo(Root), destination);
-    }
-
-    private static string FindRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "DeclarativeSft.sln"))) return d.FullName;
-        throw new InvalidOperationException("repository root (DeclarativeSft.sln) not found above " + AppContext.BaseDirectory);
+        Copy(new DirectoryInfo(RepoPaths.Root), destination);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Recipes.Tests.Fixtures;
@@ -43,7 +42,7 @@ public class DiagnosticsDocTests
         foreach (var d in RecipeDiagnostics.All)
             sb.Append($"| <a id=\"{d.Id.ToLowerInvariant()}\"></a>{d.Id} | {d.Severity} | {d.Title} | {Escape(examples[d.Id])} |\n");
 
-        var path = Path.Combine(RepoRoot(), "docs", "diagnostics.md");
+        var path = Path.Combine(RepoPaths.Root, "docs", "diagnostics.md");
         var actual = sb.ToString();
         if (Environment.GetEnvironmentVariable("SFT_UPDATE_EXPECTED") == "1")
         {
@@ -56,11 +55,4 @@ public class DiagnosticsDocTests
     }
 
     private static string Escape(string s) => s.Replace("|", "\\|").Replace("\n", " ").Replace("<", "&lt;").Replace(">", "&gt;");
-
-    private static string RepoRoot([CallerFilePath] string caller = "")
-    {
-        var d = new DirectoryInfo(Path.GetDirectoryName(caller)!);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "DeclarativeSft.sln"))) d = d.Parent;
-        return d!.FullName;
-    }
 }

@@ -36,7 +36,7 @@ public class ComponentRuntimeTests
     [Fact]
     public void Held_out_prompts_are_the_turns_before_the_final_answer_with_the_whole_line_kept()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir["heldout.jsonl"];
         File.WriteAllLines(path, [
             """{"id": "a-1", "tests": [1], "messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "q1"}, {"role": "assistant", "content": "r1"}]}""",
@@ -59,7 +59,7 @@ public class ComponentRuntimeTests
     [Fact]
     public void A_malformed_held_out_line_is_reported_at_its_line_by_the_training_data_reader()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var path = dir["heldout.jsonl"];
         File.WriteAllLines(path, ["""{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}""", """{"messages": [{"role": "user"}]}"""]);
         var e = Assert.Throws<DeclarativeSft.Data.DataFormatException>(() => HeldOutAnswering.Read(path));
@@ -106,9 +106,7 @@ public class ComponentRuntimeTests
 
     private static RecipeSpec ShippedSpec(string recipe)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "DeclarativeSft.sln"))) dir = dir.Parent!;
-        var path = Path.Combine(dir.FullName, "recipes", recipe, "recipe.sft.yaml");
+        var path = Path.Combine(RepoPaths.Recipe(recipe), "recipe.sft.yaml");
         return RecipeParser.Parse(path, File.ReadAllText(path)).Spec!;
     }
 

@@ -40,7 +40,7 @@ public class ErrorReportTests
     [Fact]
     public void A_recipe_program_reports_a_bug_in_a_command_with_its_stack()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var spec = Recipe(dir);
         var error = new StringWriter();
         int code = RecipeCommands.Run(spec, new RecipeRunOptions(RecipeCommand.Train, MaxSteps: 1), TextWriter.Null, error,
@@ -56,7 +56,7 @@ public class ErrorReportTests
     [Fact]
     public void A_write_into_a_folder_that_cannot_be_created_is_a_user_error_naming_the_path()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir["blocker"], "a file where a folder should be");
         var path = Path.Combine(dir["blocker"], "metrics.jsonl");
 
@@ -69,7 +69,7 @@ public class ErrorReportTests
         Assert.Single(Lines(error));
     }
 
-    private static RecipeSpec Recipe(TempDir dir)
+    private static RecipeSpec Recipe(TempFolder dir)
     {
         var output = dir["out"];
         File.WriteAllText(dir["train.jsonl"], "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": \"assistant\", \"content\": \"hello\"}]}\n");

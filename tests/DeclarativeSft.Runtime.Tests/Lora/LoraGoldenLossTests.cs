@@ -19,11 +19,11 @@ public class LoraGoldenLossTests
     [InlineData("llama", false, "q,v")]
     [InlineData("llama", true, "q,v")]
     [InlineData("qwen3", true, "k,o,gate,down")]
-    public void LoraRunMatchesPyTorchReference(string variant, bool rslora, string targets)
+    public void LoRA_run_matches_PyTorch_reference(string variant, bool rslora, string targets)
     {
         const int micro = 2, accum = 2, steps = 6, batcherSeed = 9, rank = 4;
         const double alpha = 8, lr = 2e-2, wd = 0.01, clip = 1.0;
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, variant, 41);
         var rows = TinySetup.Rows(12, 23);
 

@@ -5,7 +5,6 @@ using DeclarativeSft.Runtime.Export;
 using DeclarativeSft.Runtime.Lora;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Scoring;
-using DeclarativeSft.Runtime.Tests.Oracles;
 using DeclarativeSft.Runtime.Tests.Training;
 using DeclarativeSft.Runtime.Training;
 using TorchSharp;
@@ -25,9 +24,9 @@ public class LoraTests
     }
 
     [Fact]
-    public void AdaptedModelStartsExactlyAtTheBase()
+    public void Adapted_model_starts_exactly_at_the_base()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var m = LlamaForCausalLM.FromPretrained(TinySetup.Checkpoint(dir.Path, "qwen2", 8));
         var before = Logits(m, ForwardContext.Eval);
         var spec = new LoraSpec(8, 16, 0.1, ModelModules.AllLinear, UseRslora: true, ModelModules.None);
@@ -47,9 +46,9 @@ public class LoraTests
     }
 
     [Fact]
-    public void TrainableCountsFollowRankTimesInPlusOut()
+    public void Trainable_counts_follow_rank_times_in_plus_out()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var m = LlamaForCausalLM.FromPretrained(TinySetup.Checkpoint(dir.Path, "llama", 8));
         var c = m.Config;
         long total = LlamaForCausalLM.ExpectedParameters(c).Sum(p => p.Shape.Aggregate(1L, (x, y) => x * y));
@@ -74,9 +73,9 @@ public class LoraTests
     }
 
     [Fact]
-    public void MergedCheckpointScoresLikeTheAdapterModelAndPeftLayoutIsRight()
+    public void Merged_checkpoint_scores_like_the_adapter_model_and_PEFT_layout_is_right()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "qwen3", 12);
         File.WriteAllText(Path.Combine(baseDir, "tokenizer_config.json"), "{\"chat_template\": \"x\"}");
         using var m = LlamaForCausalLM.FromPretrained(baseDir);

@@ -4,7 +4,6 @@ using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Lora;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Model.Layers;
-using DeclarativeSft.Runtime.Tests.Oracles;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -69,7 +68,7 @@ public class LayerGradientTests(ITestOutputHelper log)
     {
         var g = c.Random("g", output.shape, grad: false);
         output.mul(g).sum().backward();
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir["case.json"], c.ToJson());
         var expected = JsonDocument.Parse(PythonOracle.Run("layer_reference.py", dir["case.json"])).RootElement;
 

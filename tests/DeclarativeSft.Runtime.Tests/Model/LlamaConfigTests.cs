@@ -7,13 +7,13 @@ public class LlamaConfigTests
 {
     private static LlamaConfig Parse(string json)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         File.WriteAllText(dir["config.json"], json);
         return LlamaConfig.Load(dir.Path);
     }
 
     [Fact]
-    public void Llama31WithRopeScalingAndGqa()
+    public void Llama_3_1_with_RoPE_scaling_and_GQA()
     {
         var c = Parse("""
             {"architectures":["LlamaForCausalLM"],"vocab_size":128256,"hidden_size":4096,"intermediate_size":14336,
@@ -33,7 +33,7 @@ public class LlamaConfigTests
     }
 
     [Fact]
-    public void Qwen2HasQkvBiasAndQwen3HasQkNormAndExplicitHeadDim()
+    public void Qwen2_has_QKV_bias_and_Qwen3_has_qk_norm_and_explicit_head_dim()
     {
         var q2 = Parse("""{"architectures":["Qwen2ForCausalLM"],"vocab_size":151936,"hidden_size":896,"intermediate_size":4864,"num_hidden_layers":24,"num_attention_heads":14,"num_key_value_heads":2,"rms_norm_eps":1e-06,"rope_theta":1000000.0,"tie_word_embeddings":true}""");
         Assert.True(q2.AttentionBias);
@@ -51,7 +51,7 @@ public class LlamaConfigTests
     }
 
     [Fact]
-    public void UnsupportedArchitectureIsRejectedByName()
+    public void Unsupported_architecture_is_rejected_by_name()
     {
         var e = Assert.Throws<ModelConfigException>(() => Parse("""{"architectures":["GPT2LMHeadModel"],"vocab_size":5}"""));
         Assert.Contains("GPT2LMHeadModel", e.Message);
@@ -60,7 +60,7 @@ public class LlamaConfigTests
     }
 
     [Fact]
-    public void MissingKeyAndWrongTypeNameTheKey()
+    public void Missing_key_and_wrong_type_name_the_key()
     {
         var e = Assert.Throws<ModelConfigException>(() => Parse("""{"architectures":["MistralForCausalLM"],"vocab_size":5,"num_attention_heads":2}"""));
         Assert.Contains("hidden_size", e.Message);
@@ -69,7 +69,7 @@ public class LlamaConfigTests
     }
 
     [Fact]
-    public void ToJsonRoundTrips()
+    public void ToJson_round_trips()
     {
         var c = Parse("""{"architectures":["LlamaForCausalLM"],"vocab_size":300,"hidden_size":64,"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":4,"num_key_value_heads":2,"rope_scaling":{"rope_type":"llama3","factor":4.0,"low_freq_factor":1.0,"high_freq_factor":4.0,"original_max_position_embeddings":64},"tie_word_embeddings":true}""");
         var again = LlamaConfig.FromJson(JsonNode.Parse(c.ToJson().ToJsonString())!.AsObject(), "x");

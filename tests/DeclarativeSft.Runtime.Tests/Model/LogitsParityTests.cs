@@ -1,7 +1,6 @@
 using System.Text.Json;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Scoring;
-using DeclarativeSft.Runtime.Tests.Oracles;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,7 +30,7 @@ public class LogitsParityTests
     [InlineData("tied", "F16")]
     public void LogProbsMatchReference(string variant, string dtype)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var model = dir["model"];
         PythonOracle.Run("llama_reference.py", "make", variant, model, "11", dtype);
         var input = dir["in.jsonl"];
@@ -57,7 +56,7 @@ public class LogitsParityTests
     [Fact]
     public void PackedRowMatchesReferenceWithBlockCausalMask()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var model = dir["model"];
         PythonOracle.Run("llama_reference.py", "make", "qwen3", model, "5", "F32");
         int[] ids = [3, 9, 14, 2, 50, 51, 52, 7, 8, 0, 0];
@@ -81,7 +80,7 @@ public class LogitsParityTests
     [Fact]
     public void ChangingOnePackedExampleLeavesTheOtherUnchanged()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var model = dir["model"];
         PythonOracle.Run("llama_reference.py", "make", "llama", model, "3", "F32");
         using var m = LlamaForCausalLM.FromPretrained(model);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using DeclarativeSft.Runtime.Safetensors;
-using DeclarativeSft.Runtime.Tests.Oracles;
 
 namespace DeclarativeSft.Runtime.Tests.Safetensors;
 
@@ -14,9 +13,9 @@ public class SafetensorsInteropTests
         JsonSerializer.Deserialize<Dictionary<string, Expected>>(json)!;
 
     [Fact]
-    public void ReadsEveryDTypeWrittenByPython()
+    public void Reads_every_dtype_written_by_Python()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var expected = Parse(PythonOracle.Run("safetensors_oracle.py", "write", dir.Path));
         using var file = SafetensorsFile.Open(dir["mixed.safetensors"]);
         Assert.Equal(["w.f32", "w.f16", "w.bf16", "ids.i64", "scalar"], file.TensorNames);
@@ -36,9 +35,9 @@ public class SafetensorsInteropTests
     }
 
     [Fact]
-    public void ReadsShardedCheckpointThroughIndex()
+    public void Reads_sharded_checkpoint_through_index()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var expected = Parse(PythonOracle.Run("safetensors_oracle.py", "write", dir.Path));
         using var cp = SafetensorsCheckpoint.Open(dir["sharded"]);
         Assert.Equal(3, cp.TensorNames.Count);
@@ -51,9 +50,9 @@ public class SafetensorsInteropTests
     }
 
     [Fact]
-    public void PythonReadsWhatWeWrite()
+    public void Python_reads_what_we_write()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var rng = new Random(3);
         var src = Enumerable.Range(0, 24).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray();
         src[0] = 1.00390625f; // exactly halfway between two bf16 values: ties-to-even must match torch
@@ -82,9 +81,9 @@ public class SafetensorsInteropTests
     }
 
     [Fact]
-    public void ShardedWriteRoundTripsThroughIndex()
+    public void Sharded_write_round_trips_through_index()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var entries = Enumerable.Range(0, 5)
             .Select(i => SafetensorsWriteEntry.FromFloat32($"model.layers.{i}.w", [16], Enumerable.Range(0, 16).Select(j => (float)(i * 100 + j)).ToArray()))
             .ToList();

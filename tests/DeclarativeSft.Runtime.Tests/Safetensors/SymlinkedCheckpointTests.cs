@@ -11,15 +11,7 @@ namespace DeclarativeSft.Runtime.Tests.Safetensors;
 /// </summary>
 public class SymlinkedCheckpointTests
 {
-    internal static string TinyChat
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "DeclarativeSft.sln"))) dir = dir.Parent;
-            return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("checkout root not found"), "recipes", "models", "tiny-chat");
-        }
-    }
+    internal static string TinyChat => Path.Combine(RepoPaths.Recipes, "models", "tiny-chat");
 
     /// <summary>Moves every file of <paramref name="folder"/> into <paramref name="blobs"/> and leaves relative links.</summary>
     private static void MakeHubLayout(string folder, string blobs)
@@ -39,7 +31,7 @@ public class SymlinkedCheckpointTests
     [Fact]
     public void Model_in_hub_cache_layout_loads_like_the_plain_folder()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var snapshot = Path.Combine(dir.Path, "models--org--tiny", "snapshots", "abc123");
         Directory.CreateDirectory(snapshot);
         foreach (var f in Directory.GetFiles(TinyChat)) File.Copy(f, Path.Combine(snapshot, Path.GetFileName(f)));
@@ -56,7 +48,7 @@ public class SymlinkedCheckpointTests
     [Fact]
     public void Sharded_checkpoint_through_a_chain_of_links_loads()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var written = dir["written"];
         var entries = new List<SafetensorsWriteEntry>
         {
@@ -86,7 +78,7 @@ public class SymlinkedCheckpointTests
     [Fact]
     public void Dangling_link_is_an_error_naming_the_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var link = dir["model.safetensors"];
         File.CreateSymbolicLink(link, "../blobs/missing");
 

@@ -37,10 +37,10 @@ public class BuildRunParityTests
     [MemberData(nameof(Recipes))]
     public void Build_and_run_reject_the_same_lines_and_count_the_same_trained_tokens(string name, string recipeBody)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var model = Directory.CreateDirectory(dir["models/tiny"]).FullName;
         foreach (var file in new[] { "config.json", "tokenizer.json", "tokenizer_config.json" })
-            File.Copy(Path.Combine(RepoRoot(), "recipes", "models", "tiny-chat", file), Path.Combine(model, file));
+            File.Copy(Path.Combine(RepoPaths.Root, "recipes", "models", "tiny-chat", file), Path.Combine(model, file));
         var recipePath = dir["recipe.sft.yaml"];
         File.WriteAllText(recipePath, "name: parity\n" + recipeBody + "training:\n  epochs: 1\noutput:\n  dir: out\n");
         var parsed = RecipeParser.Parse(recipePath, File.ReadAllText(recipePath));
@@ -112,12 +112,5 @@ public class BuildRunParityTests
         {
             return new Decision(0, -1);
         }
-    }
-
-    private static string RepoRoot()
-    {
-        var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d is not null && !File.Exists(Path.Combine(d.FullName, "DeclarativeSft.sln"))) d = d.Parent;
-        return d!.FullName;
     }
 }

@@ -32,9 +32,9 @@ public class EarlyStoppingTests
     /// <summary>A learning rate of 0 leaves the weights unchanged, so no evaluation can improve on the first one:
     /// with evaluation every 2 steps and patience 3 the run must end at step 6 — known without running our code.</summary>
     [Fact]
-    public void FlatValidationLossStopsAfterPatienceEvaluations()
+    public void Flat_validation_loss_stops_after_patience_evaluations()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 61);
         var (result, log) = Run(baseDir, dir["out"], lr: 0, patience: 3, evalEvery: 2, maxSteps: 40, TinySetup.Rows(6, 3), TinySetup.Rows(4, 4));
 
@@ -53,10 +53,10 @@ public class EarlyStoppingTests
     /// by the rule (the first evaluation that is the patience-th in a row without a new best), so the test checks the
     /// stopping logic against whatever curve the run produced.</summary>
     [Fact]
-    public void StopsAtTheFirstEvaluationThatExhaustsPatience()
+    public void Stops_at_the_first_evaluation_that_exhausts_patience()
     {
         const int patience = 2, evalEvery = 2, maxSteps = 60;
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 62);
         var (result, log) = Run(baseDir, dir["out"], lr: 3e-2, patience, evalEvery, maxSteps, TinySetup.Rows(4, 5), TinySetup.Rows(6, 6));
 

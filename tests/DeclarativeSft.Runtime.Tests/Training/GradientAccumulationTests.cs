@@ -28,9 +28,9 @@ public class GradientAccumulationTests
     }
 
     [Fact]
-    public void TwoAccumulatedMicroBatchesEqualOneBatchOfTheSameRows()
+    public void Two_accumulated_micro_batches_equal_one_batch_of_the_same_rows()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "llama", 51);
         var rows = TinySetup.Rows(8, 29);
         // Precondition: the trained-token counts differ between rows, else any normalisation would agree.

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Reporting;
-using DeclarativeSft.Runtime.Tests.Oracles;
 using DeclarativeSft.Runtime.Training;
 
 namespace DeclarativeSft.Runtime.Tests.Training;
@@ -34,7 +33,7 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void EveryStepMatchesHuggingFaceSchedules()
+    public void Every_step_matches_HuggingFace_schedules()
     {
         var cases = new List<Case>();
         foreach (var kind in new[] { LrScheduler.Cosine, LrScheduler.Linear, LrScheduler.Constant })
@@ -45,7 +44,7 @@ public class LearningRateScheduleTests
                 foreach (double ratio in new[] { 0.03, 0.1, 0.25, 0.5 }) cases.Add(new(kind, 2e-4, total, null, ratio));
                 foreach (int w in new[] { 1, 3, 6 }) if (w < total) cases.Add(new(kind, 1e-3, total, w, null));
             }
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var expected = Reference(cases, dir.Path);
 
         for (int c = 0; c < cases.Count; c++)
@@ -68,11 +67,11 @@ public class LearningRateScheduleTests
     [InlineData(LrScheduler.Linear, null, 0.3)]
     [InlineData(LrScheduler.Cosine, 2, null)]
     [InlineData(LrScheduler.Constant, 3, null)]
-    public void TrainerLogsTheScheduledRateOfEveryStep(LrScheduler kind, int? warmupSteps, double? warmupRatio)
+    public void Trainer_logs_the_scheduled_rate_of_every_step(LrScheduler kind, int? warmupSteps, double? warmupRatio)
     {
         const int steps = 7;
         const double lr = 1e-3;
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 3);
         var expected = Reference([new Case(kind, lr, steps, warmupSteps, warmupRatio)], dir.Path)[0];
 

@@ -4,7 +4,6 @@ using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Lora;
 using DeclarativeSft.Runtime.Model;
-using DeclarativeSft.Runtime.Tests.Oracles;
 using DeclarativeSft.Runtime.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -41,7 +40,7 @@ public class LossParityTests(ITestOutputHelper log)
     [InlineData("llama", Training.LoraOnHeadOnly, 0.5, 4L, false)]      // nothing below the head trains
     public void Chunked_trained_positions_loss_matches_full_logits_in_pytorch(string variant, Training training, double kl, long chunkRows, bool checkpointing)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, variant, 41);
         var rows = Rows();
         torch.set_num_threads(1);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
@@ -21,8 +20,8 @@ namespace DeclarativeSft.Runtime.Tests.Training;
 ///     graphs kept alive, optimizer state duplicated).
 /// A leak grows the process at every step; the allocator does not. glibc keeps freed blocks, and once in a while a
 /// new arena or a trimmed heap moves the resident set by 10–17 MiB in one sample and stays there (seen in full test
-/// runs, with the live-tensor count exactly constant). So the growth criterion is the median of the per-interval
-/// increments, which one such jump cannot move, times the number of intervals; a looser bound on the total growth
+/// runs, with the live-tensor count exactly constant), and samples jitter by a few MiB. So the growth criterion is a
+/// slope robust to both (<see cref="SteadyGrowth"/>) times the number of intervals; a looser bound on the total growth
 /// still catches a leak that happens only at some steps (at checkpoints, say).
 /// </summary>
 public class MemoryStabilityTests
@@ -36,8 +35,8 @@ public class MemoryStabilityTests
     public const int SampleEvery = 25;
     /// <summary>Rows of a micro-batch and their length: one (B, T, C) activation is 4·64·128·4 B = 128 KiB.</summary>
     public const int Micro = 4, RowLength = 64;
-    /// <summary>Allowed steady growth over the window (median increment × intervals). One leaked activation per step
-    /// would add 250 × 128 KiB = 31 MiB; measured without leaks the median increment is within a fraction of a MiB.</summary>
+    /// <summary>Allowed steady growth over the window (<see cref="SteadyGrowth"/>). One leaked activation per step
+    /// would add 250 × 128 KiB = 31 MiB; measured without leaks it reads a few MiB.</summary>
     public const long MaxSteadyGrowthBytes = 12L << 20;
     /// <summary>Allowed total growth over the window, one-time allocator jumps included (largest seen: 16.7 MiB).</summary>
     public const long MaxTotalGrowthBytes = 32L << 20;
@@ -45,16 +44,12 @@ public class MemoryStabilityTests
     [Theory]
     [InlineData("full")]
     [InlineData("lora")]
-    public async Task LiveTensorsAndResidentSetStayFlatOverHundredsOfSteps(string mode)
+    public void Live_tensors_and_resident_set_stay_flat_over_hundreds_of_steps(string mode)
     {
-        using var dir = new TempDir();
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { typeof(MemoryStabilityTests).Assembly.Location, "memory-child", dir["out"], mode }) psi.ArgumentList.Add(a);
-        using var child = Process.Start(psi)!;
-        var stderr = child.StandardError.ReadToEndAsync();
-        var stdout = child.StandardOutput.ReadToEnd();
-        Assert.True(child.WaitForExit(600_000), "memory child did not finish");
-        Assert.True(child.ExitCode == 0, $"memory child exited {child.ExitCode}:\n{stdout}\n{await stderr}");
+        using var dir = new TempFolder();
+        var child = ChildProcess.Run("dotnet", [typeof(MemoryStabilityTests).Assembly.Location, "memory-child", dir["out"], mode], TimeSpan.FromMinutes(10));
+        Assert.True(child.ExitCode == 0, $"memory child exited {child.ExitCode}:\n{child.Stdout}\n{child.Stderr}");
+        var stdout = child.Stdout;
 
         var samples = stdout.Split('\n').Where(l => l.StartsWith("memory ", StringComparison.Ordinal))
             .Select(l => l.Split(' ')).ToDictionary(p => int.Parse(p[1], CultureInfo.InvariantCulture),
@@ -68,22 +63,31 @@ public class MemoryStabilityTests
             $"{mode}: the number of live tensors changes between steps: a tensor of the loop is not disposed\n{table}");
         double steady = SteadyGrowth(window.Select(step => samples[step].Rss).ToArray()), total = samples[TotalSteps].Rss - baseline.Rss;
         Assert.True(steady < MaxSteadyGrowthBytes,
-            $"{mode}: resident set grows steadily: {steady / 1048576.0:0.0} MiB over steps {BaselineStep}-{TotalSteps} (median increment × intervals; bound {MaxSteadyGrowthBytes >> 20} MiB)\n{table}");
+            $"{mode}: resident set grows steadily: {steady / 1048576.0:0.0} MiB over steps {BaselineStep}-{TotalSteps} (robust slope × intervals; bound {MaxSteadyGrowthBytes >> 20} MiB)\n{table}");
         Assert.True(total < MaxTotalGrowthBytes,
             $"{mode}: resident set grew by {total / 1048576.0:0.0} MiB over steps {BaselineStep}-{TotalSteps} (bound {MaxTotalGrowthBytes >> 20} MiB)\n{table}");
     }
 
-    /// <summary>Growth a steady leak would explain: the median of the increments between consecutive samples, times
-    /// their number. A one-time jump moves one increment and not the median.</summary>
+    /// <summary>Growth a steady leak would explain, as the smaller of two robust slopes times the window: the median
+    /// of the increments between consecutive samples (a one-time jump moves one increment, not the median) and the
+    /// median of all pairwise slopes (Theil–Sen; sample-to-sample jitter of a few MiB, which can tilt the median
+    /// increment, barely moves it). A leak raises both; a jump or jitter raises at most one.</summary>
     public static double SteadyGrowth(IReadOnlyList<long> rss)
     {
-        var increments = rss.Zip(rss.Skip(1), (a, b) => b - a).Order().ToArray();
-        double median = (increments[(increments.Length - 1) / 2] + increments[increments.Length / 2]) / 2.0;
-        return median * increments.Length;
+        int intervals = rss.Count - 1;
+        var increments = rss.Zip(rss.Skip(1), (a, b) => (double)(b - a));
+        var pairwise = Enumerable.Range(0, rss.Count).SelectMany(i => Enumerable.Range(i + 1, intervals - i).Select(j => (rss[j] - rss[i]) / (double)(j - i)));
+        return Math.Min(Median(increments), Median(pairwise)) * intervals;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        return (v[(v.Length - 1) / 2] + v[v.Length / 2]) / 2.0;
     }
 
     [Fact]
-    public void SteadyGrowthSeesALeakAndNotAOneTimeJump()
+    public void Steady_growth_sees_a_leak_and_not_a_one_time_jump()
     {
         const long MiB = 1 << 20, start = 300 * MiB;
         var wobble = new long[] { 0, 3, -2, 5, -4, 1, 4, -3, 2, -1, 0 }.Select(w => w * MiB / 4).ToArray();
@@ -93,6 +97,10 @@ public class MemoryStabilityTests
         var jump = wobble.Select((w, i) => start + w + (i >= 4 ? 17 * MiB : 0)).ToArray();
         Assert.True(SteadyGrowth(leaking) > MaxSteadyGrowthBytes, $"leak read as {SteadyGrowth(leaking) / MiB:0.0} MiB");
         Assert.True(SteadyGrowth(jump) < MaxSteadyGrowthBytes, $"jump read as {SteadyGrowth(jump) / MiB:0.0} MiB");
+        // Jitter recorded in a full CI run (full mode, steps 150-400, live tensors constant): the median increment alone
+        // read it as 13.5 MiB of steady growth.
+        var jitter = new[] { 252.2, 250.2, 252.2, 261.0, 253.4, 249.4, 251.8, 255.8, 256.5, 254.5, 256.6 }.Select(m => (long)(m * MiB)).ToArray();
+        Assert.True(SteadyGrowth(jitter) < MaxSteadyGrowthBytes, $"jitter read as {SteadyGrowth(jitter) / MiB:0.0} MiB");
         Assert.True(jump[^1] - jump[0] < MaxTotalGrowthBytes && leaking[^1] - leaking[0] < MaxTotalGrowthBytes * 2);
     }
 

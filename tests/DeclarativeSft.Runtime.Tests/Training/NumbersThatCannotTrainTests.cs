@@ -34,7 +34,7 @@ public class NumbersThatCannotTrainTests
     [Fact]
     public void Nan_loss_stops_at_that_step_naming_the_last_finite_loss_and_causes()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         LlamaForCausalLM? model = null;
         var outDir = dir["out"];
 
@@ -57,7 +57,7 @@ public class NumbersThatCannotTrainTests
     [Fact]
     public void Nan_from_the_first_step_says_no_step_was_finite()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var e = Assert.Throws<TrainingDivergedException>(() =>
             RunOwnershipTests.Run(RunOwnershipTests.BaseDir, dir["out"], null, null, Spoil));
 
@@ -77,7 +77,7 @@ public class NumbersThatCannotTrainTests
     [InlineData("vocab_size", "0", "at least 1")]
     public void Impossible_config_values_are_errors_naming_config_json_and_the_key(string key, string value, string must)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(RunOwnershipTests.BaseDir, "config.json")))!.AsObject();
         config[key] = JsonNode.Parse(value);
         File.WriteAllText(dir["config.json"], config.ToJsonString());
@@ -128,7 +128,7 @@ public class NumbersThatCannotTrainTests
     [Fact]
     public void Infinite_loss_stops_at_that_step_naming_the_last_finite_loss()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         LlamaForCausalLM? model = null;
         var outDir = dir["out"];
 

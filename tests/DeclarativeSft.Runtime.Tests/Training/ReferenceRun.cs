@@ -5,7 +5,6 @@ using DeclarativeSft.Data;
 using DeclarativeSft.Runtime.Lora;
 using DeclarativeSft.Runtime.Model;
 using DeclarativeSft.Runtime.Reporting;
-using DeclarativeSft.Runtime.Tests.Oracles;
 using DeclarativeSft.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -38,10 +38,10 @@ public class RegularizerTests
         """));
 
     [Fact]
-    public void L2ToBaseInFullFineTuningMatchesPyTorchReference()
+    public void L2_to_base_in_full_fine_tuning_matches_PyTorch_reference()
     {
         const double l2 = 2.0;
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "llama", 31);
         var rows = TinySetup.Rows(10, 17);
 
@@ -67,7 +67,7 @@ public class RegularizerTests
     public void KlAndL2ToBaseWithLoraMatchPyTorchReference(double l2, double kl)
     {
         const double lr = 2e-2;
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "qwen2", 32);
         var rows = TinySetup.Rows(10, 18);
 

@@ -8,9 +8,9 @@ namespace DeclarativeSft.Runtime.Tests.Training;
 public class ResumeAfterKillTests
 {
     [Fact]
-    public async Task KilledRunResumesToIdenticalLossSequence()
+    public async Task Killed_run_resumes_to_identical_loss_sequence()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path);
 
         var reference = dir["uninterrupted"];

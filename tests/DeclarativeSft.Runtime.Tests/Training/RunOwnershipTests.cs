@@ -60,7 +60,7 @@ public class RunOwnershipTests
     [InlineData("accumulation", "training.gradient_accumulation_steps was 2, now 1")]
     public void Checkpoint_of_another_run_is_not_resumed(string change, string named)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = BaseDir;
         var outDir = dir["out"];
         var first = Run(baseDir, outDir, stopAfterSteps: 5);
@@ -90,7 +90,7 @@ public class RunOwnershipTests
     [Fact]
     public void Resume_never_moves_the_earlier_run_aside_and_starts_clean()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = BaseDir;
         var outDir = dir["out"];
         Run(baseDir, outDir, Training(t => t with { Seed = 1 }));
@@ -114,7 +114,7 @@ public class RunOwnershipTests
     [Fact]
     public void Second_run_on_a_folder_refuses_while_the_first_lives()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = BaseDir;
         var outDir = dir["out"];
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -146,7 +146,7 @@ public class RunOwnershipTests
     [Fact]
     public void Lock_of_a_live_process_refuses_and_of_a_dead_one_is_taken_over()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var sleeper = Process.Start("sleep", "60")!;
         try
         {
@@ -165,7 +165,7 @@ public class RunOwnershipTests
     [Fact]
     public void Temporaries_of_interrupted_writes_are_removed_on_the_next_run()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = BaseDir;
         var outDir = dir["out"];
         int dead = DeadPid();
@@ -192,7 +192,7 @@ public class RunOwnershipTests
     [Fact]
     public void Keep_checkpoints_rotates_old_ones_and_never_the_newest()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = BaseDir;
         var outDir = dir["out"];
         var checkpoints = Path.Combine(outDir, "checkpoints");
@@ -209,7 +209,7 @@ public class RunOwnershipTests
     [Fact]
     public void Resumed_run_keeps_only_its_own_samples()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = BaseDir;
         var outDir = dir["out"];
         Run(baseDir, outDir, stopAfterSteps: 5);

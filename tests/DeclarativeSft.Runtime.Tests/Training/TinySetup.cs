@@ -2,7 +2,6 @@ using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Lora;
 using DeclarativeSft.Runtime.Model;
-using DeclarativeSft.Runtime.Tests.Oracles;
 using DeclarativeSft.Runtime.Training;
 
 namespace DeclarativeSft.Runtime.Tests.Training;

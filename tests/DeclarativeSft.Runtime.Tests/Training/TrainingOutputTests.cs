@@ -38,7 +38,7 @@ public class TrainingOutputTests
     [Fact]
     public void MetricsJsonlHasTheDocumentedFieldsAndRecomputableTokenCounts()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 70);
         var rows = TinySetup.Rows(8, 70);
         var plain = new StringWriter();
@@ -94,7 +94,7 @@ public class TrainingOutputTests
     [Fact]
     public void LossSvgPlotsExactlyTheLoggedPoints()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 72);
         Train(baseDir, dir["out"], TinySetup.Rows(8, 72), new PlainTrainingProgress(TextWriter.Null));
         var lines = File.ReadAllLines(Path.Combine(dir["out"], "metrics.jsonl")).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -133,7 +133,7 @@ public class TrainingOutputTests
     [Fact]
     public void SpectreProgressShowsTheFinalStep()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 73);
         var console = new StringWriter();
         var previous = AnsiConsole.Console;

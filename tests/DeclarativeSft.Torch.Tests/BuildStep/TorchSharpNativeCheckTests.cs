@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using DeclarativeSft.Build;
@@ -53,7 +52,7 @@ public sealed class TorchSharpNativeCheckTests
         var patched = verdict.Patched!;
         Assert.Equal(original.Length, patched.Length);
         Assert.Single(Enumerable.Range(0, original.Length), i => original[i] != patched[i]);
-        using var dir = new TempDir();
+        using var dir = new TempFolder("dsft-elf-");
         var path = Path.Combine(dir.Path, "libLibTorchSharp.so");
         File.WriteAllBytes(path, patched);
         Assert.Matches(@"Name: GLIBCXX_3\.4\.32\s+Flags: WEAK", Readelf("-V", path));
@@ -105,7 +104,7 @@ public sealed class TorchSharpNativeCheckTests
         int at = IndexOf(bytes, from);
         Assert.True(at > 0);
         Encoding.ASCII.GetBytes("GLIBCXX_3.4.39\0").CopyTo(bytes, at);
-        using var dir = new TempDir();
+        using var dir = new TempFolder("dsft-elf-");
         var library = Path.Combine(dir.Path, "libLibTorchSharp.so");
         File.WriteAllBytes(library, bytes);
 
@@ -123,7 +122,7 @@ public sealed class TorchSharpNativeCheckTests
     public void Task_writes_the_copy_once_and_says_so_once()
     {
         if (!OperatingSystem.IsLinux() || !SystemLacks32) return;
-        using var dir = new TempDir();
+        using var dir = new TempFolder("dsft-elf-");
         var patched = Path.Combine(dir.Path, "obj", "libLibTorchSharp.so");
         var cacheBefore = File.ReadAllBytes(PackageLibrary);
         var first = new RecordingBuildEngine();
@@ -142,7 +141,7 @@ public sealed class TorchSharpNativeCheckTests
     public void Not_an_elf_file_is_a_build_error_not_a_crash()
     {
         if (!OperatingSystem.IsLinux()) return;
-        using var dir = new TempDir();
+        using var dir = new TempFolder("dsft-elf-");
         var library = Path.Combine(dir.Path, "libLibTorchSharp.so");
         File.WriteAllText(library, "not a library");
         var engine = new RecordingBuildEngine();
@@ -161,15 +160,8 @@ public sealed class TorchSharpNativeCheckTests
 
     private static (int ExitCode, string Output) Dlopen(string library)
     {
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("import ctypes, sys; ctypes.CDLL(sys.argv[1])");
-        psi.ArgumentList.Add(library);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result + stderr);
+        var r = ChildProcess.Run("/usr/bin/python3", ["-c", "import ctypes, sys; ctypes.CDLL(sys.argv[1])", library], TimeSpan.FromMinutes(2));
+        return (r.ExitCode, r.Output);
     }
 
     private static int IndexOf(byte[] haystack, byte[] needle)
@@ -181,19 +173,7 @@ public sealed class TorchSharpNativeCheckTests
 
     private static string Readelf(params string[] args)
     {
-        var psi = new ProcessStartInfo("readelf") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return stdout.Result;
-    }
-
-    private sealed class TempDir : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("dsft-elf-").FullName;
-        public void Dispose() => Directory.Delete(Path, recursive: true);
+        return ChildProcess.Run("readelf", args, TimeSpan.FromMinutes(2)).Stdout;
     }
 
     private sealed class RecordingBuildEngine : IBuildEngine

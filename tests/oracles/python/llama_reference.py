@@ -11,13 +11,12 @@ writes checkpoints with the struct+json safetensors code of safetensors_oracle.p
 import json
 import math
 import os
-import struct
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from safetensors_oracle import write_file, DT  # noqa: E402
+from safetensors_oracle import read_tensors, write_file, DT  # noqa: E402
 
 VARIANTS = {
     # GQA (4 query heads over 2 kv heads), untied head.
@@ -104,25 +103,27 @@ def cmd_make(variant, out, seed, dtype="F32"):
 def load(d):
     with open(os.path.join(d, "config.json")) as f:
         cfg = json.load(f)
-    with open(os.path.join(d, "model.safetensors"), "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n])
-    body = data[8 + n:]
-    w = {}
-    for name, e in header.items():
-        if name == "__metadata__":
-            continue
-        dt, _ = DT[e["dtype"]]
-        raw = bytearray(body[e["data_offsets"][0]:e["data_offsets"][1]])
-        if dt in (torch.bfloat16, torch.float16):
-            t = torch.frombuffer(raw, dtype=torch.int16).view(dt)
-        else:
-            t = torch.frombuffer(raw, dtype=dt)
-        w[name] = t.reshape(e["shape"]).to(torch.float64)
+    w = {name: t.to(torch.float64) for name, (_, t) in read_tensors(os.path.join(d, "model.safetensors")).items()}
     if cfg.get("tie_word_embeddings"):
         w["lm_head.weight"] = w["model.embed_tokens.weight"]
     return cfg, w
+
+
+def packed_row(row):
+    """The tensors of one packed row {"input_ids", "labels", "position_ids", "segment_ids"}: ids, positions, the (T, T)
+    mask of who may attend to whom (causal, within one example; padding attends to itself only) and the next-token
+    targets, -100 where the label is ignored or the next token starts another example."""
+    ids = torch.tensor(row["input_ids"])
+    pos = torch.tensor(row["position_ids"])
+    seg = torch.tensor(row["segment_ids"])
+    lab = torch.tensor(row["labels"])
+    T = ids.shape[0]
+    allowed = torch.ones(T, T, dtype=torch.bool).tril() & (seg[:, None] == seg[None, :]) & (seg[None, :] >= 0)
+    allowed |= torch.eye(T, dtype=torch.bool)
+    target = lab[1:].clone()
+    same = (seg[1:] == seg[:-1]) & (seg[:-1] >= 0)
+    target[~same] = -100  # a label never predicts across a document boundary
+    return ids, pos, allowed, target
 
 
 def rms_norm(x, weight, eps):

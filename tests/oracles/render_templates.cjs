@@ -1,5 +1,5 @@
 // Renders Jinja templates with Hugging Face's own JS implementation (@huggingface/jinja), the parity oracle.
-// Usage: node render.cjs <path to node_modules/@huggingface/jinja>  (reads a JSON array of cases on stdin)
+// Usage: node render_templates.cjs <path to node_modules/@huggingface/jinja>  (reads a JSON array of cases on stdin)
 // Each case: {"template": string, "context": object}. Output: a JSON array of {"ok": true, "text"} or {"ok": false, "error"}.
 "use strict";
 const path = require("path");

@@ -12,14 +12,13 @@
 import json
 import math
 import os
-import struct
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from llama_reference import load, forward  # noqa: E402
-from safetensors_oracle import write_file, DT  # noqa: E402
+from safetensors_oracle import read_tensors, write_file  # noqa: E402
 
 PREFIX = "base_model.model."
 
@@ -53,23 +52,6 @@ def cmd_make_adapter(base, out, seed, r, alpha, rslora, targets, layout="peft"):
         json.dump(config, f, indent=2)
 
 
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n])
-    body = data[8 + n:]
-    out = {}
-    for name, e in header.items():
-        if name == "__metadata__":
-            continue
-        raw = bytearray(body[e["data_offsets"][0]:e["data_offsets"][1]])
-        dt = DT[e["dtype"]][0]
-        t = torch.frombuffer(raw, dtype=torch.int16).view(dt) if dt in (torch.bfloat16, torch.float16) else torch.frombuffer(raw, dtype=dt)
-        out[name] = t.reshape(e["shape"]).to(torch.float64)
-    return out
-
-
 def cmd_score(base, adapter, inp):
     cfg, w = load(base)
     with open(os.path.join(adapter, "adapter_config.json")) as f:
@@ -79,7 +61,7 @@ def cmd_score(base, adapter, inp):
     path = os.path.join(adapter, "adapter_model.safetensors")
     if not os.path.exists(path):
         path = os.path.join(adapter, "trainable.safetensors")
-    factors = {k[len(PREFIX):] if k.startswith(PREFIX) else k: v for k, v in read_safetensors(path).items()}
+    factors = {k[len(PREFIX):] if k.startswith(PREFIX) else k: v.to(torch.float64) for k, (_, v) in read_tensors(path).items()}
     w = dict(w)
     for m in modules(cfg, ac["target_modules"]):
         w[m + ".weight"] = w[m + ".weight"] + scale * (factors[m + ".lora_B.weight"] @ factors[m + ".lora_A.weight"])

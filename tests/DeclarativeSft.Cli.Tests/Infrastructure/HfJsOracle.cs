@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -12,17 +10,17 @@ public sealed record OracleRendering(bool Ok, string? Text, string? Error);
 public sealed record OracleTokenization(int[][] Plain, int[][] Special, string[] Decoded, string[] DecodedSkip);
 
 /// <summary>
-/// Hugging Face's own JavaScript implementations, run by node from tests/oracles/node_modules (installed by
-/// `npm ci` there): the independent reference that the CLI's output is compared with.
+/// Hugging Face's own JavaScript implementations, run by node (tests/oracles/render_chat.cjs and tokenize.mjs, see
+/// <see cref="NodeOracle"/>): the independent reference that the CLI's output is compared with.
 /// </summary>
-public static class NodeOracle
+public static class HfJsOracle
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
     /// <summary>Renders each conversation with the chat template of <paramref name="tokenizerConfigPath"/>.</summary>
     public static IReadOnlyList<OracleRendering> RenderChats(string tokenizerConfigPath, JsonArray conversations, bool addGenerationPrompt)
     {
-        RepoPaths.NodePackage("@huggingface/jinja");
+        NodeOracle.Package("@huggingface/jinja");
         var request = new JsonObject
         {
             ["config"] = tokenizerConfigPath,
@@ -38,7 +36,7 @@ public static class NodeOracle
     /// <summary>Encodes <paramref name="texts"/> (with and without special tokens) and decodes <paramref name="decode"/>.</summary>
     public static OracleTokenization Tokenize(string tokenizerDir, IReadOnlyList<string> texts, IReadOnlyList<int[]> decode)
     {
-        RepoPaths.NodePackage("@huggingface/tokenizers");
+        NodeOracle.Package("@huggingface/tokenizers");
         var request = new JsonObject
         {
             ["tokenizer"] = tokenizerDir,
@@ -48,32 +46,6 @@ public static class NodeOracle
         return JsonSerializer.Deserialize<OracleTokenization>(RunNode("tokenize.mjs", request.ToJsonString()), Json)!;
     }
 
-    private static string RunNode(string script, string stdin)
-    {
-        var psi = new ProcessStartInfo("node")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = new UTF8Encoding(false),
-        };
-        psi.ArgumentList.Add(RepoPaths.OracleScript(script));
-        psi.ArgumentList.Add(RepoPaths.OraclesDir);
-        Process process;
-        try { process = Process.Start(psi)!; }
-        catch (Exception e) { throw new InvalidOperationException("Cannot start `node` (Node.js must be on PATH for the oracle tests): " + e.Message); }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            process.StandardInput.Write(stdin);
-            process.StandardInput.Close();
-            if (!process.WaitForExit(120_000)) { process.Kill(true); throw new TimeoutException($"node {script} timed out"); }
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"node {script} failed (exit {process.ExitCode}); run `npm ci` in tests/oracles if packages are missing:\n{stderr.Result}");
-            return stdout.Result;
-        }
-    }
+    private static string RunNode(string script, string stdin) =>
+        NodeOracle.Run(script, [RepoPaths.Oracles], stdin, TimeSpan.FromSeconds(120));
 }

@@ -8,7 +8,10 @@ multiplier is step/max(1, warmup) during warmup, then 0.5·(1+cos(π·progress))
 or 1. warmup_steps > 0 wins; otherwise warmup = ceil(warmup_ratio · total) (TrainingArguments.get_warmup_steps).
 The rates are read back from a real torch optimizer driven by torch.optim.lr_scheduler.LambdaLR.
 
-A training PLAN is the golden plan of train_reference.py plus:
+A training PLAN: {"lr", "weight_decay", "max_grad_norm", "warmup_steps" | "warmup_ratio", "total_steps",
+"steps": [[micro-batch, ...], ...]} where a micro-batch is a list of packed rows {"input_ids", "labels", "position_ids",
+"segment_ids"}: float32 training with torch.optim.AdamW (decay on matrices only), gradient accumulation normalised by
+the trained tokens of the whole step, clip_grad_norm_; optionally:
   "scheduler": "cosine" | "linear" | "constant"
   "l2_to_base": λ      adds λ·Σ‖θ−θ0‖² over the trained tensors (θ0 = their values at step 0) once per step
   "kl_to_base": β      adds β·Σ_t KL(p_base(·|t) ‖ p_θ(·|t)) over trained positions t, divided like the cross-entropy
@@ -26,7 +29,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from llama_reference import load, forward  # noqa: E402
+from llama_reference import load, forward, packed_row  # noqa: E402
 
 
 def lr_multiplier(kind, warmup, total):
@@ -65,20 +68,6 @@ def cmd_schedule(cases_path):
     with open(cases_path) as f:
         cases = json.load(f)
     print(json.dumps([scheduled_lrs(c["kind"], c["lr"], warmup_of(c), c["total_steps"]) for c in cases]))
-
-
-def allowed_and_targets(row):
-    ids = torch.tensor(row["input_ids"])
-    pos = torch.tensor(row["position_ids"])
-    seg = torch.tensor(row["segment_ids"])
-    lab = torch.tensor(row["labels"])
-    T = ids.shape[0]
-    allowed = torch.ones(T, T, dtype=torch.bool).tril() & (seg[:, None] == seg[None, :]) & (seg[None, :] >= 0)
-    allowed |= torch.eye(T, dtype=torch.bool)
-    target = lab[1:].clone()
-    same = (seg[1:] == seg[:-1]) & (seg[:-1] >= 0)
-    target[~same] = -100  # a label never predicts across a document boundary
-    return ids, pos, allowed, target
 
 
 def main_train(ckpt, plan_path):
@@ -130,7 +119,7 @@ def main_train(ckpt, plan_path):
 
     losses = []
     for micro in plan["steps"]:
-        rows = [allowed_and_targets(row) for mb in micro for row in mb]
+        rows = [packed_row(row) for mb in micro for row in mb]
         n_trained = sum(int((t != -100).sum()) for *_, t in rows)
         ce_total = 0.0
         for ids, pos, allowed, target in rows:

@@ -19,20 +19,11 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from llama_reference import load, forward  # noqa: E402
+from llama_reference import load, forward, packed_row  # noqa: E402
 
 
 def row_tensors(row):
-    ids = torch.tensor(row["input_ids"])
-    pos = torch.tensor(row["position_ids"])
-    seg = torch.tensor(row["segment_ids"])
-    lab = torch.tensor(row["labels"])
-    T = ids.shape[0]
-    allowed = torch.ones(T, T, dtype=torch.bool).tril() & (seg[:, None] == seg[None, :]) & (seg[None, :] >= 0)
-    allowed |= torch.eye(T, dtype=torch.bool)
-    target = lab[1:].clone()
-    same = (seg[1:] == seg[:-1]) & (seg[:-1] >= 0)
-    target[~same] = -100
+    ids, pos, allowed, target = packed_row(row)
     seg_tags = row.get("segment_tags")
     tag = torch.tensor([0 if s < 0 or seg_tags is None else seg_tags[s] for s in row["segment_ids"][1:]])
     return ids, pos, allowed, target, tag

@@ -36,6 +36,34 @@ def write_file(path, tensors):
             f.write(b)
 
 
+def read_tensors(path):
+    """{name: (dtype name, tensor)} of a safetensors file, each tensor in the dtype the file stores (write_file's input)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    body = data[8 + n:]
+    out = {}
+    for name, e in header.items():
+        if name == "__metadata__":
+            continue
+        dt, size = DT[e["dtype"]]
+        b, en = e["data_offsets"]
+        raw = bytearray(body[b:en])
+        numel = 1
+        for s in e["shape"]:
+            numel *= s
+        assert len(raw) == numel * size, name
+        if numel == 0:
+            t = torch.empty(0, dtype=dt)
+        elif dt in (torch.bfloat16, torch.float16):
+            t = torch.frombuffer(raw, dtype=torch.int16).view(dt)  # no numpy dtype for bfloat16
+        else:
+            t = torch.frombuffer(raw, dtype=dt)
+        out[name] = (e["dtype"], t.reshape(e["shape"]))
+    return out
+
+
 def values(t):
     if t.dtype == torch.int64:
         return t.flatten().tolist()
@@ -72,27 +100,9 @@ def cmd_write(d):
 
 def cmd_read(path):
     with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
+        (n,) = struct.unpack("<Q", f.read(8))
     assert n % 8 == 0, "header length must be padded to a multiple of 8"
-    header = json.loads(data[8:8 + n])
-    body = data[8 + n:]
-    out = {}
-    for name, e in header.items():
-        if name == "__metadata__":
-            continue
-        dt, size = DT[e["dtype"]]
-        b, en = e["data_offsets"]
-        raw = bytearray(body[b:en])
-        numel = 1
-        for s in e["shape"]:
-            numel *= s
-        assert len(raw) == numel * size, name
-        if dt in (torch.bfloat16, torch.float16):
-            t = torch.frombuffer(raw, dtype=torch.int16).view(dt) if numel else torch.empty(0, dtype=dt)
-        else:
-            t = torch.frombuffer(raw, dtype=dt) if numel else torch.empty(0, dtype=dt)
-        out[name] = {"dtype": e["dtype"], "shape": e["shape"], "values": values(t.reshape(e["shape"]))}
+    out = {name: {"dtype": dtname, "shape": list(t.shape), "values": values(t)} for name, (dtname, t) in read_tensors(path).items()}
     print(json.dumps(out))
 
 

@@ -1,5 +1,6 @@
 // Test oracle: renders chat templates with Hugging Face's own Jinja implementation (@huggingface/jinja).
 // Reads one JSON request per stdin line: {"template", "context"}; writes one JSON line: {"text"} or {"error"}.
+// Usage: node render_template_lines.cjs <path to node_modules/@huggingface/jinja>
 const { Template } = require(process.argv[2]);
 const readline = require('readline');
 const cache = new Map();
