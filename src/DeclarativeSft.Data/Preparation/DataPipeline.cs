@@ -53,6 +53,11 @@ public static class DataPipeline
     public static IEnumerable<Conversation> Transformed(IEnumerable<Conversation> read, Func<Conversation, Conversation?>? transform) =>
         transform is null ? read : read.Select(transform).OfType<Conversation>();
 
+    /// <summary>One conversation through <paramref name="transform"/>, as <see cref="Transformed"/> passes each: null
+    /// when the transform leaves it out.</summary>
+    public static Conversation? Transformed(Conversation read, Func<Conversation, Conversation?>? transform) =>
+        transform is null ? read : transform(read);
+
     /// <summary>Reads, splits, labels and truncates every source.</summary>
     public static LabeledData Label(DataPipelineOptions options, LossMasker masker)
     {

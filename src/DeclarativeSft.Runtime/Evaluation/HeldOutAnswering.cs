@@ -35,7 +35,7 @@ public static class HeldOutAnswering
             if (string.IsNullOrWhiteSpace(line)) continue;
             var read = DatasetReader.ParseLine(line, path, lineNumber, DatasetFormat.Messages);
             // Prompt and reference come from the conversation training would see; the line's JSON stays for its own fields.
-            if (DataPipeline.Transformed([read], transform).FirstOrDefault() is not { } conversation) continue;
+            if (DataPipeline.Transformed(read, transform) is not { } conversation) continue;
             var turns = conversation.Messages;
             int last = -1;
             for (int i = turns.Count - 1; i >= 0; i--) if (turns[i].Role == ChatRoles.Assistant) { last = i; break; }

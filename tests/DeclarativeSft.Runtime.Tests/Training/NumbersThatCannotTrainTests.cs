@@ -14,17 +14,7 @@ namespace DeclarativeSft.Runtime.Tests.Training;
 /// </summary>
 public class NumbersThatCannotTrainTests
 {
-    /// <summary>Progress that poisons a base weight with NaN after <paramref name="afterStep"/> (0: before training).</summary>
-    private sealed class Poison(Func<LlamaForCausalLM?> model, int afterStep) : ITrainingProgress
-    {
-        public void Step(int step, int totalSteps, double loss, double lr, double tokensPerSecond, TimeSpan eta)
-        {
-            if (step == afterStep) Spoil(model()!);
-        }
-
-        public void Message(string text) { }
-    }
-
+    /// <summary>Poisons a base weight with NaN.</summary>
     private static void Spoil(LlamaForCausalLM m)
     {
         using var noGrad = torch.no_grad();
@@ -39,7 +29,7 @@ public class NumbersThatCannotTrainTests
         var outDir = dir["out"];
 
         var e = Assert.Throws<TrainingDivergedException>(() =>
-            RunOwnershipTests.Run(RunOwnershipTests.BaseDir, outDir, null, new Poison(() => model, 2), m => model = m));
+            RunOwnershipTests.Run(RunOwnershipTests.BaseDir, outDir, null, new SpoilAfter(() => model, 2, Spoil), m => model = m));
 
         Assert.Contains("training stopped at step 3/12", e.Message);
         Assert.Contains("the loss is NaN", e.Message);
