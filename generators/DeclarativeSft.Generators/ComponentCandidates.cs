@@ -31,6 +31,7 @@ internal static class ComponentCandidates
             if (name == BuiltInComponents.EvaluatorInterface) kinds |= ComponentKinds.Evaluator;
             else if (name == BuiltInComponents.HookInterface) kinds |= ComponentKinds.Hook;
             else if (name == BuiltInComponents.TransformInterface) kinds |= ComponentKinds.Transform;
+            else if (name == BuiltInComponents.JsonLineTransformInterface) kinds |= ComponentKinds.JsonLineTransform;
         }
         var (notConstructible, takesRecipe) = Construction(type);
         return new ComponentCandidate(FullName(type), type.Name, kinds, Inaccessible(type), notConstructible, takesRecipe);

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 
 namespace DeclarativeSft.Generators;
@@ -36,7 +37,7 @@ internal static class RecipeEmitter
         w.Line("/// <summary>The whole recipe as the runtime and components receive it, paths relative to the recipe folder");
         w.Line("/// (the program resolves them against the folder it runs for: RecipePaths.ResolvedAgainst).</summary>");
         w.Line($"public static {R}RecipeSpec Spec {{ get; }} = {SpecLiteral.Of(spec, typeof(RecipeSpec), 2)};");
-        if (hasRuntime) EmitComponents(w, components);
+        if (hasRuntime) EmitComponents(w, components, spec.Data.Format == DatasetFormat.Custom);
         w.Close();
         if (withEntryPoint)
         {
@@ -56,7 +57,7 @@ internal static class RecipeEmitter
 
     /// <summary>The components the recipe names, constructed directly: the build has checked every class, so this
     /// compiles, and nothing is looked up at run time.</summary>
-    private static void EmitComponents(CodeWriter w, ComponentBinding components)
+    private static void EmitComponents(CodeWriter w, ComponentBinding components, bool transformReadsJsonLines)
     {
         const string C = "global::DeclarativeSft.Runtime.Components.";
         string New(BoundComponent c) => $"new global::{c.TypeName}({(c.TakesRecipe ? "recipe" : "")})";
@@ -76,7 +77,8 @@ internal static class RecipeEmitter
         w.Indent();
         List("Evaluators", "IEvaluator", components.Evaluators, last: false);
         List("Hooks", "ITrainingHook", components.Hooks, last: components.Transform is null);
-        if (components.Transform is { } transform) w.Line($"Transform: {New(transform)});");
+        if (components.Transform is { } transform)
+            w.Line($"Transform: {C}DataTransform.{(transformReadsJsonLines ? "OfJsonLines" : "OfConversations")}({New(transform)}));");
         w.Dedent();
     }
 

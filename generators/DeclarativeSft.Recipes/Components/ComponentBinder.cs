@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using DeclarativeSft.Data;
 
 namespace DeclarativeSft.Recipes;
 
@@ -19,12 +20,16 @@ public static class ComponentBinder
         BuiltInComponents.HookInterface, "IEvaluator (eval.evaluators)", new BuiltInComponent[0]);
     private static readonly Slot Transforms = new("data.transform", "transform", ComponentKinds.Transform,
         BuiltInComponents.TransformInterface, "", new BuiltInComponent[0]);
+    /// <summary><c>data.transform</c> under <c>data.format: custom</c>: it gets the raw JSON lines.</summary>
+    private static readonly Slot JsonLineTransforms = new("data.transform", "JSON-line transform", ComponentKinds.JsonLineTransform,
+        BuiltInComponents.JsonLineTransformInterface, "", new BuiltInComponent[0]);
 
     /// <summary>Each kind's interface and the key that names it, for "it is an X: name it under Y".</summary>
     private static readonly (ComponentKinds Kind, string Interface, string Key)[] KindNames =
     {
         (ComponentKinds.Evaluator, "IEvaluator", "eval.evaluators"), (ComponentKinds.Hook, "ITrainingHook", "hooks"),
-        (ComponentKinds.Transform, "IExampleTransform", "data.transform"),
+        (ComponentKinds.Transform, "IExampleTransform", "data.transform with a built-in data.format"),
+        (ComponentKinds.JsonLineTransform, "IJsonLineTransform", "data.transform with data.format: custom"),
     };
 
     /// <summary>Binds the names of <paramref name="spec"/> (positions from <paramref name="map"/>).</summary>
@@ -36,12 +41,21 @@ public static class ComponentBinder
         BoundComponent? transform = null;
         if (spec.Data.Transform is { } name)
         {
-            var at = map.ValueOf(Transforms.Key);
-            void Report(RecipeDiagnosticDescriptor d, params object?[] args) => diagnostics.Add(d.At(map.RecipePath, at, args));
-            transform = Resolve(Transforms, name, catalog, Report);
-            if (transform is not null) Report(RecipeDiagnostics.TransformNotSeenByBuild, name);
+            var slot = spec.Data.Format == DatasetFormat.Custom ? JsonLineTransforms : Transforms;
+            void Report(RecipeDiagnosticDescriptor d, params object?[] args) => diagnostics.Add(d.At(map.RecipePath, map.ValueOf(slot.Key), args));
+            transform = Resolve(slot, name, catalog, Report);
+            if (transform is not null) diagnostics.Add(TransformNote(spec, map)!);
         }
         return new ComponentBinding(evaluators.ToEquatableArray(), hooks.ToEquatableArray(), diagnostics.ToEquatableArray(), transform);
+    }
+
+    /// <summary>What the build's data checks cannot see of a recipe with a <c>data.transform</c> (SFT0077, or SFT0078
+    /// under <c>data.format: custom</c>), at its value; null without one. The build, sft validate and sft lint say it alike.</summary>
+    public static RecipeDiagnostic? TransformNote(RecipeSpec spec, RecipeSourceMap map)
+    {
+        if (spec.Data.Transform is not { } name) return null;
+        var note = spec.Data.Format == DatasetFormat.Custom ? RecipeDiagnostics.CustomLinesSeenAsJson : RecipeDiagnostics.TransformNotSeenByBuild;
+        return note.At(map.RecipePath, map.ValueOf(Transforms.Key), name);
     }
 
     private static List<BoundComponent> BindSlot(Slot slot, EquatableArray<string> names, RecipeSourceMap map, ComponentCatalog catalog,

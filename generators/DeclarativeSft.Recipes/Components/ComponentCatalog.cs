@@ -14,6 +14,8 @@ public enum ComponentKinds
     Hook = 2,
     /// <summary><c>DeclarativeSft.Runtime.Components.IExampleTransform</c> (<c>data.transform</c>).</summary>
     Transform = 4,
+    /// <summary><c>DeclarativeSft.Runtime.Components.IJsonLineTransform</c> (<c>data.transform</c> with <c>data.format: custom</c>).</summary>
+    JsonLineTransform = 8,
 }
 
 /// <summary>A class of the recipe project, as far as naming it in a recipe goes. Values only (the generator reads them

@@ -134,6 +134,8 @@ public static class RecipeDiagnostics
         "{0} '{1}' is a class of the recipe project, but this project does not reference DeclarativeSft.Runtime (RecipeReferenceRuntime=false), which runs components. Reference the runtime, or name only built-ins.");
     public static readonly RecipeDiagnosticDescriptor TransformNotSeenByBuild = I("SFT0077", "Build-time data checks see the data before data.transform",
         "data.transform '{0}' is C# of this project, which neither the build nor sft can run: their data checks (the build's SFT0020–SFT0046, sft lint's dataset report) read the data files as they are, before the transform. The run applies it to every conversation and then checks the result with the same rules (a transformed example with nothing to train, or too long under truncation: error, stops the run at its file:line).");
+    public static readonly RecipeDiagnosticDescriptor CustomLinesSeenAsJson = I("SFT0078", "Build-time data checks see data.format custom lines only as JSON",
+        "data.format is custom: the build checks each line of the data files only as UTF-8 JSON, because data.transform '{0}' (C# of this project, which neither the build nor sft can run) makes the conversations. The run checks every conversation it returns (turn order, nothing to train, length under max_seq_len) and stops at its file:line; the dataset checks of data.quality and sft lint need conversations and do not run on these files.");
     // ---- Data mixing and dataset quality (SFT0050–SFT0059) ----
     public static readonly RecipeDiagnosticDescriptor DuplicateSourceTag = E("SFT0050", "Duplicate data source tag",
         "Tag '{0}' is already used by the data.train source at line {1}: per-tag losses and reports could not tell them apart. Give this source its own tag, e.g. tag: {0}-2.");
@@ -170,6 +172,6 @@ public static class RecipeDiagnostics
         DuplicateSourceTag, SourceWeightMissing, ReplayIsASource, DuplicateExample, FormatCollapse, TemplateMarkerInContent,
         SuspiciousContent, TruncationVictim, DatasetDistribution, InconsistentDataset,
         UnknownComponent, WrongComponentKind, ComponentNotConstructible, ComponentNotAccessible, AmbiguousComponent,
-        DuplicateComponent, ComponentsNeedRuntime, TransformNotSeenByBuild,
+        DuplicateComponent, ComponentsNeedRuntime, TransformNotSeenByBuild, CustomLinesSeenAsJson,
     };
 }

@@ -37,6 +37,8 @@ public static class BuiltInComponents
     public const string EvaluatorInterface = "DeclarativeSft.Runtime.Components.IEvaluator";
     /// <summary>The metadata name of the interface a <c>data.transform</c> class implements.</summary>
     public const string TransformInterface = "DeclarativeSft.Runtime.Components.IExampleTransform";
+    /// <summary>The metadata name of the interface a <c>data.transform</c> class implements under <c>data.format: custom</c>.</summary>
+    public const string JsonLineTransformInterface = "DeclarativeSft.Runtime.Components.IJsonLineTransform";
     /// <summary>The metadata name of the interface a hook class implements.</summary>
     public const string HookInterface = "DeclarativeSft.Runtime.Components.ITrainingHook";
 }

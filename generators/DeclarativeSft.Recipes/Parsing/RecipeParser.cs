@@ -199,9 +199,13 @@ public static class RecipeParser
         if (transform is not null && !ComponentName.IsMatch(transform))
         {
             c.Report(RecipeDiagnostics.OutOfRange, c.ValueAt(s, "transform"), "data.transform", $"'{transform}'",
-                "a C# class name (Namespace.ClassName)", "e.g. MyTransform, a class of the recipe project implementing IExampleTransform.");
+                "a C# class name (Namespace.ClassName)", "e.g. MyTransform, a class of the recipe project implementing IExampleTransform (IJsonLineTransform with data.format: custom).");
             transform = null;
         }
+        else if (transform is null && format == DatasetFormat.Custom && !s.Has("transform"))
+            c.Report(RecipeDiagnostics.MissingKey, c.ValueAt(s, "format"), "transform",
+                "data (data.format custom is data in your own layout: a class of the recipe project makes each JSON line a conversation)",
+                "transform: MyLineReader, a class implementing DeclarativeSft.Runtime.Components.IJsonLineTransform");
         if (train is null) return null;
         return new DataSpec(train.ToEquatableArray(), format, validation, maxSeqLen, truncation, packing, quality, transform);
     }

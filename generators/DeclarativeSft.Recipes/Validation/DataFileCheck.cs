@@ -39,24 +39,32 @@ public static class DataFileCheck
     {
         var diagnostics = new List<RecipeDiagnostic>();
         var rejected = new List<int>();
-        var masker = MaskerFor(spec, tokenizerFiles);
-        var lint = masker is not null && source is not null && !DatasetQuality.AllOff(spec.Data.Quality)
-            ? new SourceLint(source, sourceIndex, DatasetQuality.Settings(spec), SourceLint.Markers(masker.Template, masker.Tokenizer),
-                DatasetQuality.CrossSourceChecks(spec.Data.Quality))
-            : null;
         var format = spec.Data.Format;
-        var truncation = spec.Data.Truncation;
-        int examples = 0;
-        long trained = masker is null ? -1 : 0;
-        var dropped = new List<int>();
-        var endOfTurnLost = new List<int>();
-
         bool Report(DataFormatException e)
         {
             rejected.Add(e.Line);
             diagnostics.Add(ToDiagnostic(e, spec, format));
             return diagnostics.Count < MaxDiagnosticsPerFile;
         }
+        if (format == DatasetFormat.Custom)
+        {
+            // Only the recipe's data.transform (C#, which the build cannot run) makes conversations of these lines: each
+            // line is checked as the run's reader checks it before the transform sees it (SFT0078 says so); nothing is
+            // known of its tokens, so the cross-file checks count lines.
+            int lines = 0;
+            DatasetReader.ReadJsonLines(text, path, _ => lines++, Report);
+            return new DataFileCheckResult(diagnostics, lines, -1, rejected, Array.Empty<ExampleFingerprint>());
+        }
+        var masker = MaskerFor(spec, tokenizerFiles);
+        var lint = masker is not null && source is not null && !DatasetQuality.AllOff(spec.Data.Quality)
+            ? new SourceLint(source, sourceIndex, DatasetQuality.Settings(spec), SourceLint.Markers(masker.Template, masker.Tokenizer),
+                DatasetQuality.CrossSourceChecks(spec.Data.Quality))
+            : null;
+        var truncation = spec.Data.Truncation;
+        int examples = 0;
+        long trained = masker is null ? -1 : 0;
+        var dropped = new List<int>();
+        var endOfTurnLost = new List<int>();
 
         DatasetReader.ReadText(text, path, format, conversation =>
         {

@@ -53,10 +53,10 @@ public static class RecipeValidator
         all.AddRange(RecipeCrossChecks.Check(parsed, results));
         if (components is not null && parsed.Spec is not null)
             all.AddRange(ComponentBinder.Bind(parsed.Spec, parsed.Map, components).Diagnostics);
-        else if (parsed.Spec?.Data.Transform is { } transform)
+        else if (parsed.Spec is { } checkedSpec && ComponentBinder.TransformNote(checkedSpec, parsed.Map) is { } note)
             // Without the project's compilation the class cannot be resolved, but the checks above still read the data
-            // untransformed, which the build says too (SFT0077): sft validate tells the same.
-            all.Add(RecipeDiagnostics.TransformNotSeenByBuild.At(recipePath, parsed.Map.ValueOf("data.transform"), transform));
+            // untransformed, which the build says too (SFT0077, SFT0078): sft validate tells the same.
+            all.Add(note);
         return all;
     }
 }

@@ -54,8 +54,7 @@ internal static class LintCommand
 
         var lines = DatasetQuality.Diagnostics(report.Findings, spec.Data.Quality, besideBuildChecks: false);
         // sft cannot run the recipe project's transform: say that every finding is about the files as they are.
-        if (spec.Data.Transform is { } transform)
-            lines.Insert(0, RecipeDiagnostics.TransformNotSeenByBuild.At(spec.RecipePath, parsed.Map.ValueOf("data.transform"), transform));
+        if (ComponentBinder.TransformNote(spec, parsed.Map) is { } note) lines.Insert(0, note);
         foreach (var d in lines) (d.Severity == RecipeSeverity.Error ? error : output).WriteLine(d.ToString());
         int errors = lines.Count(d => d.Severity == RecipeSeverity.Error), warnings = lines.Count(d => d.Severity == RecipeSeverity.Warning);
         output.WriteLine($"{recipe.Name}: {report.Sources.Sum(s => s.Examples)} examples checked; {errors} error(s), {warnings} warning(s), {lines.Count - errors - warnings} info.");

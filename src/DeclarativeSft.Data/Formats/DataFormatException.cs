@@ -22,6 +22,8 @@ public enum DataProblemKind
     NoTrainedToken,
     /// <summary>The chat template cannot render the example.</summary>
     TemplateFailed,
+    /// <summary>The recipe's data.transform refused the line or failed on it.</summary>
+    TransformFailed,
 }
 
 /// <summary>A data file line that cannot be used. The message starts with <c>file:line:</c> and says what is

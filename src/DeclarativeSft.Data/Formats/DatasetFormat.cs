@@ -13,6 +13,9 @@ public enum DatasetFormat
     PromptCompletion,
     /// <summary><c>{"User","Assistant","Template"?}</c>; Template is the system text.</summary>
     UserAssistant,
+    /// <summary>Any JSON value per line, in the user's own layout: the recipe's <c>data.transform</c> (a class of the
+    /// recipe project) turns each line into a conversation. The build can check such lines only as JSON.</summary>
+    Custom,
 }
 
 /// <summary>Recipe spellings of <see cref="DatasetFormat"/>, and what each layout looks like.</summary>
@@ -23,6 +26,7 @@ public static class DatasetFormats
     [
         ("messages", DatasetFormat.Messages), ("sharegpt", DatasetFormat.ShareGpt), ("alpaca", DatasetFormat.Alpaca),
         ("prompt_completion", DatasetFormat.PromptCompletion), ("user_assistant", DatasetFormat.UserAssistant),
+        ("custom", DatasetFormat.Custom),
     ];
 
     /// <summary>The recipe spelling of <paramref name="format"/>.</summary>
@@ -47,6 +51,7 @@ public static class DatasetFormats
         DatasetFormat.Alpaca => "{\"instruction\": \"…\", \"input\": \"…\", \"output\": \"…\"}",
         DatasetFormat.PromptCompletion => "{\"prompt\": \"…\", \"completion\": \"…\"}",
         DatasetFormat.UserAssistant => "{\"User\": \"…\", \"Assistant\": \"…\", \"Template\": \"optional system text\"}",
+        DatasetFormat.Custom => "any JSON value, e.g. {\"question\": \"…\", \"answer\": \"…\"}, that data.transform turns into a conversation",
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 }

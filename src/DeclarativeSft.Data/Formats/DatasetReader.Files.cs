@@ -4,24 +4,48 @@ namespace DeclarativeSft.Data;
 public static partial class DatasetReader
 {
     /// <summary>Reads every example of <paramref name="path"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="format"/> is <see cref="DatasetFormat.Custom"/> (<see cref="ReadJsonFile"/>).</exception>
     public static List<Conversation> ReadFile(string path, DatasetFormat format)
+    {
+        if (format == DatasetFormat.Custom) throw CustomNeedsTransform(nameof(format));
+        return ReadChecked(path, text =>
+        {
+            var result = new List<Conversation>();
+            ReadText(text, path, format, result.Add, e => throw e);
+            return result;
+        });
+    }
+
+    /// <summary>Every line of a <c>data.format: custom</c> file, each checked to be one JSON value (<see cref="ReadJsonLines"/>).</summary>
+    public static List<RawDataLine> ReadJsonFile(string path) => ReadChecked(path, text =>
+    {
+        var result = new List<RawDataLine>();
+        ReadJsonLines(text, path, result.Add, e => throw e);
+        return result;
+    });
+
+    /// <summary><paramref name="read"/> over the text of <paramref name="path"/>, which must exist, not be binary and
+    /// be valid UTF-8; every failure is a <see cref="UserErrorException"/> naming the file.</summary>
+    private static T ReadChecked<T>(string path, Func<string, T> read)
     {
         if (!File.Exists(path))
             throw new UserErrorException($"{path}: data file not found; check data.train / data.validation / data.replay paths in the recipe (relative paths resolve against the recipe folder)");
         try { CheckNotBinary(path); }
         catch (Exception e) when (UserErrorException.FromIo(e, path, "cannot read the data file") is { } user) { throw user; }
+        string text;
         try
         {
             // Strict UTF-8: invalid bytes are an error naming the byte at their line:column, not silently U+FFFD (a
             // literal U+FFFD is refused by the line reader, ReplacementCharacterProblem, as at build time).
             using var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: false);
-            return Read(reader, path, format);
+            text = reader.ReadToEnd();
         }
         catch (System.Text.DecoderFallbackException)
         {
             throw InvalidUtf8(path);
         }
         catch (Exception e) when (UserErrorException.FromIo(e, path, "cannot read the data file") is { } user) { throw user; }
+        return read(text);
     }
 
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

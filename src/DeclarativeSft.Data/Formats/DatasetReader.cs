@@ -48,8 +48,36 @@ public static partial class DatasetReader
     /// returns false. A NUL in the first <see cref="BinaryProbeLength"/> characters is one problem for the file.
     /// Lines end at '\n' (a '\r' before it is dropped), at build and run time alike.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="format"/> is <see cref="DatasetFormat.Custom"/>: such lines are
+    /// conversations only through the recipe's data.transform (<see cref="ReadJsonLines"/>, then the transform).</exception>
     public static void ReadText(string text, string sourceName, DatasetFormat format,
         Action<Conversation> onExample, Func<DataFormatException, bool> onProblem)
+    {
+        if (format == DatasetFormat.Custom) throw CustomNeedsTransform(nameof(format));
+        ForEachLine(text, sourceName, (start, end, line) => ParseLine(text, start, end, sourceName, line, format), onExample, onProblem);
+    }
+
+    /// <summary>
+    /// Reads every line of <paramref name="text"/> as <c>data.format: custom</c> does: each non-blank line must be one
+    /// JSON value (of any shape) without U+FFFD, nothing more is known of it. The build checks custom data with this; the
+    /// run reads it with this before the recipe's data.transform turns each line into a conversation.
+    /// </summary>
+    public static void ReadJsonLines(string text, string sourceName, Action<RawDataLine> onLine, Func<DataFormatException, bool> onProblem) =>
+        ForEachLine(text, sourceName, (start, end, line) => JsonLine(text, start, end, sourceName, line), onLine, onProblem);
+
+    /// <summary>Checks <paramref name="text"/>[start, end) is one JSON value without U+FFFD (line
+    /// <paramref name="lineNumber"/> of <paramref name="file"/>, <c>data.format: custom</c>).</summary>
+    public static RawDataLine JsonLine(string text, int start, int end, string file, int lineNumber)
+    {
+        ParseJson(new LineContext(start, file, lineNumber, DatasetFormat.Custom), text, start, end, "one JSON value");
+        return new RawDataLine(text.Substring(start, end - start), file, lineNumber);
+    }
+
+    private static ArgumentException CustomNeedsTransform(string parameter) => new(
+        "data.format custom lines become conversations only through the recipe's data.transform: read them with ReadJsonLines and the transform (DataPipeline does)", parameter);
+
+    private static void ForEachLine<T>(string text, string sourceName, Func<int, int, int, T> parse, Action<T> onItem,
+        Func<DataFormatException, bool> onProblem)
     {
         int nul = text.IndexOf('\0', 0, Math.Min(text.Length, BinaryProbeLength));
         if (nul >= 0)
@@ -69,15 +97,15 @@ public static partial class DatasetReader
             int contentEnd = end > start && text[end - 1] == '\r' ? end - 1 : end;
             if (!IsBlank(text, start, contentEnd))
             {
-                Conversation? example = null;
+                T item = default!;
                 DataFormatException? problem = null;
-                try { example = ParseLine(text, start, contentEnd, sourceName, lineNumber, format); }
+                try { item = parse(start, contentEnd, lineNumber); }
                 catch (DataFormatException e) { problem = e; }
                 if (problem is not null)
                 {
                     if (!onProblem(problem)) return;
                 }
-                else onExample(example!);
+                else onItem(item);
             }
             if (end >= text.Length) break;
             start = end + 1;
@@ -96,17 +124,9 @@ public static partial class DatasetReader
     /// <summary>Parses <paramref name="text"/>[start, end), line <paramref name="lineNumber"/> of <paramref name="file"/>.</summary>
     public static Conversation ParseLine(string text, int start, int end, string file, int lineNumber, DatasetFormat format, bool checkOrder = true)
     {
+        if (format == DatasetFormat.Custom) throw CustomNeedsTransform(nameof(format));
         var at = new LineContext(start, file, lineNumber, format);
-        int replacement = text.IndexOf(ReplacementCharacter, start, end - start);
-        if (replacement >= 0)
-        {
-            var problem = ReplacementCharacterProblem;
-            throw at.Error(replacement, DataProblemKind.NotUtf8, $"column {replacement - start + 1}: {problem}", problem);
-        }
-        var root = JsonReader.Parse(text, start, end, out var error);
-        if (root is null)
-            throw at.Error(error!.Offset, DataProblemKind.NotJson,
-                $"not valid JSON ({error.Message}) at column {error.Offset - start + 1}; each line must be one JSON object", error.Message);
+        var root = ParseJson(at, text, start, end, "one JSON object");
         if (root.Kind != JsonKind.Object)
             throw at.Error(root.Offset, DataProblemKind.NotJson, $"expected a JSON object, found {root.Describe()}; each line must be one JSON object", "it is " + root.Describe());
         var fields = new LineFields(at, root, "");
@@ -126,6 +146,24 @@ public static partial class DatasetReader
         if (orderProblem != null)
             throw at.Error(culprit >= 0 ? turns[culprit].Offset : root.Offset, DataProblemKind.WrongOrder, orderProblem);
         return new Conversation(messages, file, lineNumber) { Layout = string.Join(", ", root.Members!.Select(m => m.Key)) };
+    }
+
+    /// <summary>The JSON of <paramref name="text"/>[<paramref name="start"/>, <paramref name="end"/>) (the line <paramref name="at"/>),
+    /// refusing U+FFFD first (what invalid UTF-8 decodes to at build time); <paramref name="expected"/> is what each line
+    /// must be, for the error (<c>one JSON object</c>).</summary>
+    private static JsonNode ParseJson(LineContext at, string text, int start, int end, string expected)
+    {
+        int replacement = text.IndexOf(ReplacementCharacter, start, end - start);
+        if (replacement >= 0)
+        {
+            var problem = ReplacementCharacterProblem;
+            throw at.Error(replacement, DataProblemKind.NotUtf8, $"column {replacement - start + 1}: {problem}", problem);
+        }
+        var root = JsonReader.Parse(text, start, end, out var error);
+        if (root is null)
+            throw at.Error(error!.Offset, DataProblemKind.NotJson,
+                $"not valid JSON ({error.Message}) at column {error.Offset - start + 1}; each line must be {expected}", error.Message);
+        return root;
     }
 
     /// <summary>A message and the offset of its role (where order problems are reported).</summary>

@@ -40,23 +40,57 @@ public sealed record PreparedData(TrainingMix Mix, IReadOnlyList<PackedRow> Vali
 /// </summary>
 public static class DataPipeline
 {
-    /// <summary>Reads all examples of <paramref name="files"/> (no splitting, no truncation), each passed through
-    /// <paramref name="transform"/> when there is one (a null result leaves the example out).</summary>
-    public static List<Conversation> Read(IEnumerable<string> files, DatasetFormat format, string? defaultSystem,
-        Func<Conversation, Conversation?>? transform = null) =>
-        Transformed(files.SelectMany(f => DatasetReader.ReadFile(f, format)), transform)
-            .Select(c => c.WithDefaultSystem(defaultSystem)).ToList();
+    /// <summary>Reads all examples of <paramref name="files"/> as <see cref="ReadFile"/> does, each with the default
+    /// system prompt (no splitting, no truncation).</summary>
+    public static List<Conversation> Read(IEnumerable<string> files, DataPipelineOptions options) =>
+        files.SelectMany(f => ReadFile(f, options)).Select(c => c.WithDefaultSystem(options.DefaultSystem)).ToList();
 
-    /// <summary>Each conversation of <paramref name="read"/> passed through <paramref name="transform"/> (data.transform),
-    /// those it returns null for left out, lazily; unchanged without a transform. Every reader of a recipe's data
-    /// applies the transform through this, so a dropped or reshaped example is the same everywhere.</summary>
-    public static IEnumerable<Conversation> Transformed(IEnumerable<Conversation> read, Func<Conversation, Conversation?>? transform) =>
-        transform is null ? read : read.Select(transform).OfType<Conversation>();
+    /// <summary>
+    /// The conversations of one data file as the recipe trains on them, in file order, lazily: each line read in
+    /// <c>data.format</c> — for <c>custom</c>, made by <see cref="DataPipelineOptions.ReadCustom"/> — then passed through
+    /// <see cref="DataPipelineOptions.Transform"/>; a line either returns null for is left out. Every reader of a
+    /// recipe's data (training, validation, inspect, held-out answers, the export proof) goes through this or
+    /// <see cref="ReadLine"/>, so a dropped or reshaped example is the same everywhere. No default system prompt yet.
+    /// </summary>
+    public static IEnumerable<Conversation> ReadFile(string path, DataPipelineOptions options)
+    {
+        if (options.Format != DatasetFormat.Custom)
+            return Transformed(DatasetReader.ReadFile(path, options.Format), options.Transform);
+        var read = CustomReader(options);
+        return DatasetReader.ReadJsonFile(path).Select(read).OfType<Conversation>();
+    }
 
-    /// <summary>One conversation through <paramref name="transform"/>, as <see cref="Transformed"/> passes each: null
-    /// when the transform leaves it out.</summary>
-    public static Conversation? Transformed(Conversation read, Func<Conversation, Conversation?>? transform) =>
-        transform is null ? read : transform(read);
+    /// <summary>One line of <paramref name="file"/> read as <see cref="ReadFile"/> reads each: null when it is blank or
+    /// the recipe's reader or transform leaves it out.</summary>
+    public static Conversation? ReadLine(string line, string file, int lineNumber, DataPipelineOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(line)) return null;
+        if (options.Format == DatasetFormat.Custom)
+            return CustomReader(options)(DatasetReader.JsonLine(line, 0, line.Length, file, lineNumber));
+        var read = DatasetReader.ParseLine(line, file, lineNumber, options.Format);
+        return options.Transform is null ? read : Checked(options.Transform(read), read.SourceFile, read.SourceLine);
+    }
+
+    private static IEnumerable<Conversation> Transformed(IEnumerable<Conversation> read, Func<Conversation, Conversation?>? transform) =>
+        transform is null ? read : read.Select(c => Checked(transform(c), c.SourceFile, c.SourceLine)).OfType<Conversation>();
+
+    private static Func<RawDataLine, Conversation?> CustomReader(DataPipelineOptions options)
+    {
+        var read = options.ReadCustom ?? throw new ArgumentException(
+            "data.format custom needs DataPipelineOptions.ReadCustom (the recipe's data.transform) to turn its lines into conversations", nameof(options));
+        return line => Checked(read(line), line.File, line.Line);
+    }
+
+    /// <summary>What the recipe's code made of a data line, held to the turn order every read line meets and kept at
+    /// that line (so later errors about it, too long or nothing to train, name it).</summary>
+    private static Conversation? Checked(Conversation? made, string file, int line)
+    {
+        if (made is null) return null;
+        var order = ConversationRules.FindOrderProblem(made.Messages);
+        if (order is not null)
+            throw new DataFormatException(file, line, $"data.transform made this line a conversation it cannot train on: {order}", DataProblemKind.WrongOrder);
+        return made.SourceFile == file && made.SourceLine == line ? made : made with { SourceFile = file, SourceLine = line };
+    }
 
     /// <summary>Reads, splits, labels and truncates every source.</summary>
     public static LabeledData Label(DataPipelineOptions options, LossMasker masker)
@@ -66,7 +100,7 @@ public static class DataPipeline
         var validation = new List<TruncationResult>();
         foreach (var source in options.Sources)
         {
-            var all = Read([source.Path], options.Format, options.DefaultSystem, options.Transform);
+            var all = Read([source.Path], options);
             if (all.Count == 0)
                 throw new InvalidOperationException($"no examples in {source.Path}; add JSON lines to it or remove it from data.train");
             List<Conversation> kept = all, held = [];
@@ -76,7 +110,7 @@ public static class DataPipeline
             if (options.ValidationFile is null) validation.Add(Truncation.Apply(held.Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true));
         }
         if (options.ValidationFile is not null)
-            validation = [Truncation.Apply(Read([options.ValidationFile], options.Format, options.DefaultSystem, options.Transform).Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true)];
+            validation = [Truncation.Apply(Read([options.ValidationFile], options).Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true)];
         return new LabeledData(options.Sources.Select(s => s.Tag).ToList(), train, validation);
     }
 

@@ -14,6 +14,8 @@ namespace DeclarativeSft.Data;
 /// <param name="DefaultSystem">template.system: the system prompt of examples that have none.</param>
 /// <param name="Transform">data.transform: applied to each conversation as it is read (null result: left out), before
 /// the default system prompt; null: none.</param>
+/// <param name="ReadCustom">data.transform of a <c>data.format: custom</c> recipe: makes each JSON line a conversation
+/// (null result: left out); required for that format, null for every other.</param>
 public sealed record DataPipelineOptions(
     IReadOnlyList<TrainingSource> Sources,
     DatasetFormat Format,
@@ -25,7 +27,8 @@ public sealed record DataPipelineOptions(
     string? ValidationFile = null,
     int Seed = 42,
     string? DefaultSystem = null,
-    Func<Conversation, Conversation?>? Transform = null)
+    Func<Conversation, Conversation?>? Transform = null,
+    Func<RawDataLine, Conversation?>? ReadCustom = null)
 {
     /// <summary>Options for unweighted training files, each its own source tagged by its file name.</summary>
     public static DataPipelineOptions ForFiles(IReadOnlyList<string> files, DatasetFormat format, int maxSeqLen) =>

@@ -31,5 +31,5 @@ public sealed record EvaluationMetric(string Label, double? Value, string Format
 /// <param name="Recipe">The recipe being trained (paths are absolute).</param>
 /// <param name="ValidationLoss">Mean loss over the validation data's trained tokens, or null without validation data.</param>
 /// <param name="Answers">The model's answers to the validation file's prompts, when an evaluator needs them and the
-/// recipe has a messages-format <c>data.validation.path</c>; otherwise null.</param>
+/// recipe has a <c>data.validation.path</c>; otherwise null.</param>
 public sealed record EvaluationInput(RecipeSpec Recipe, double? ValidationLoss, HeldOutAnswers? Answers);

@@ -5,8 +5,9 @@ using DeclarativeSft.Runtime.Hosting;
 namespace DeclarativeSft.Runtime.Components;
 
 /// <summary>The recipe's evaluators, hooks and data transform, constructed by the generated program (no reflection).</summary>
-/// <param name="Transform"><c>data.transform</c>, or null.</param>
-public sealed record RecipeComponents(IReadOnlyList<IEvaluator> Evaluators, IReadOnlyList<ITrainingHook> Hooks, IExampleTransform? Transform = null)
+/// <param name="Transform"><c>data.transform</c> (<see cref="DataTransform.OfConversations"/> or, for <c>data.format: custom</c>,
+/// <see cref="DataTransform.OfJsonLines"/>), or null.</param>
+public sealed record RecipeComponents(IReadOnlyList<IEvaluator> Evaluators, IReadOnlyList<ITrainingHook> Hooks, DataTransform? Transform = null)
 {
     /// <summary>The built-in evaluators <paramref name="spec"/> names, for programs that run a spec without
     /// generated code (tests, tools). A name that is not built in is refused: only the generated program can construct

@@ -10,21 +10,21 @@ namespace DeclarativeSft.Runtime.Evaluation;
 public sealed record HeldOutPrompt(string Id, int Line, IReadOnlyList<ChatMessage> Prompt, string Reference, JsonObject Item);
 
 /// <summary>
-/// Asks the model every prompt of a messages-format validation file (the turns before the final assistant turn,
-/// greedy, batched with a KV cache) for evaluators that score answers. Lines are read by the same reader as training
-/// data; the JSON object of each line is kept for the recipe's own fields.
+/// Asks the model every prompt of the validation file (the turns before the final assistant turn, greedy, batched with
+/// a KV cache) for evaluators that score answers. Lines are read as training reads them (data.format, data.transform);
+/// the JSON object of each line is kept for the recipe's own fields.
 /// </summary>
 public static class HeldOutAnswering
 {
     /// <summary>The note of an answer-based evaluator in a recipe without a file to answer.</summary>
     public static string NeedsValidationFile(string evaluator) =>
-        $"{evaluator} scores the model's answers: set data.validation {{ path: … }} to a messages-format file";
+        $"{evaluator} scores the model's answers: set data.validation {{ path: … }} to a file of held-out conversations";
 
     /// <summary>The prompts of <paramref name="path"/>: every line with at least one turn before its final assistant turn.</summary>
+    /// <param name="data">How the recipe reads its data (<c>RecipeTextPipeline.DataOptions</c>): each line's conversation
+    /// is the one training reads (its data.format, its data.transform), and a line the transform drops is not asked.</param>
     /// <param name="limit">Only the first N (quick runs); null = all.</param>
-    /// <param name="transform">The recipe's data.transform (<c>DataPipelineOptions.Transform</c>): each line's
-    /// conversation is the transformed one, and a line it drops is not asked.</param>
-    public static IReadOnlyList<HeldOutPrompt> Read(string path, int? limit = null, Func<Conversation, Conversation?>? transform = null)
+    public static IReadOnlyList<HeldOutPrompt> Read(string path, DataPipelineOptions data, int? limit = null)
     {
         var prompts = new List<HeldOutPrompt>();
         int lineNumber = 0;
@@ -32,16 +32,15 @@ public static class HeldOutAnswering
         {
             lineNumber++;
             if (limit is int n && prompts.Count >= n) break;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            var read = DatasetReader.ParseLine(line, path, lineNumber, DatasetFormat.Messages);
             // Prompt and reference come from the conversation training would see; the line's JSON stays for its own fields.
-            if (DataPipeline.Transformed(read, transform) is not { } conversation) continue;
+            if (DataPipeline.ReadLine(line, path, lineNumber, data) is not { } conversation) continue;
             var turns = conversation.Messages;
             int last = -1;
             for (int i = turns.Count - 1; i >= 0; i--) if (turns[i].Role == ChatRoles.Assistant) { last = i; break; }
             var prompt = last >= 0 ? turns.Take(last).ToList() : turns.ToList();
             if (prompt.Count == 0) continue;
-            var item = (JsonObject)JsonNode.Parse(line)!;
+            // A data.format: custom line may be any JSON value; only an object has fields to keep.
+            var item = JsonNode.Parse(line) as JsonObject ?? new JsonObject();
             string id = item["id"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : $"line-{lineNumber}";
             prompts.Add(new HeldOutPrompt(id, lineNumber, prompt, last >= 0 ? turns[last].Content : "", item));
         }

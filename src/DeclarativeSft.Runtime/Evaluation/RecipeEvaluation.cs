@@ -38,8 +38,8 @@ public sealed class RecipeEvaluation
         Func<IReadOnlyList<int>, string> decode, IReadOnlySet<int> stopIds, int? heldOutLimit, DataPipelineOptions data)
     {
         (_spec, _evaluators, _encode, _decode, _stopIds) = (spec, evaluators, encode, decode, stopIds);
-        if (evaluators.Any(e => e.NeedsAnswers) && data.ValidationFile is { } path && data.Format == DatasetFormat.Messages)
-            (_heldOutPath, _prompts) = (path, HeldOutAnswering.Read(path, heldOutLimit, data.Transform));
+        if (evaluators.Any(e => e.NeedsAnswers) && data.ValidationFile is { } path)
+            (_heldOutPath, _prompts) = (path, HeldOutAnswering.Read(path, data, heldOutLimit));
         else _prompts = [];
     }
 

@@ -46,7 +46,7 @@ public sealed class RecipeSession : IDisposable
     /// <summary><c>--device</c> or training.device, with <c>auto</c> resolved.</summary>
     public Device Device { get; }
 
-    private RecipeSession(RecipeSpec spec, RecipeRunOptions options, IExampleTransform? transform)
+    private RecipeSession(RecipeSpec spec, RecipeRunOptions options, DataTransform? transform)
     {
         TorchRuntime.EnsureInitialized();
         Spec = spec;
@@ -65,7 +65,7 @@ public sealed class RecipeSession : IDisposable
     /// <param name="transform">The recipe's <c>data.transform</c> (its generated program constructs it); required for a
     /// recipe that names one, whatever the command: every flow reads the data through <see cref="DataOptions"/>.</param>
     /// <exception cref="RecipeRunException">The recipe names a <c>data.transform</c> and <paramref name="transform"/> is null.</exception>
-    public static RecipeSession Open(RecipeSpec spec, RecipeRunOptions options, IExampleTransform? transform = null) => new(spec, options, transform);
+    public static RecipeSession Open(RecipeSpec spec, RecipeRunOptions options, DataTransform? transform = null) => new(spec, options, transform);
 
     /// <summary>Training mix and validation rows (read, split, labelled, truncated, mixed, packed).</summary>
     public PreparedData Data => _data ??= PrepareData();

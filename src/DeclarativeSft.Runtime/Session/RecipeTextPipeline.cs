@@ -47,11 +47,19 @@ public static class RecipeTextPipeline
     /// validation, inspect, the held-out prompts of eval and the export proof — so they all see the conversations
     /// training sees.</summary>
     /// <param name="transform">The recipe's <c>data.transform</c>, constructed by its generated program; null when the recipe names none.</param>
-    /// <exception cref="RecipeRunException">The recipe names a <c>data.transform</c> and <paramref name="transform"/> is null.</exception>
-    public static DataPipelineOptions DataOptions(RecipeSpec spec, int seed, IExampleTransform? transform)
+    /// <exception cref="RecipeRunException">The recipe names a <c>data.transform</c> and <paramref name="transform"/> is
+    /// null, or one of the other kind than its <c>data.format</c> needs (the build reports that as SFT0071 for generated programs).</exception>
+    public static DataPipelineOptions DataOptions(RecipeSpec spec, int seed, DataTransform? transform)
     {
         if (spec.Data.Transform is not null && transform is null) throw RecipeComponents.TransformNeedsProgram(spec, command: null);
         var data = spec.Data;
+        bool custom = data.Format == DatasetFormat.Custom;
+        if (transform is not null && transform.ReadsJsonLines != custom)
+            throw new RecipeRunException(custom
+                ? $"{spec.RecipePath}: data.format is custom, so data.transform must read JSON lines (IJsonLineTransform), but {transform.ClassName} transforms read conversations (IExampleTransform)."
+                : $"{spec.RecipePath}: data.transform {transform.ClassName} reads JSON lines (IJsonLineTransform), which only data.format: custom hands it; set data.format: custom.");
+        if (custom && transform is null)
+            throw new RecipeRunException($"{spec.RecipePath}: data.format custom needs data.transform: a class of the recipe project implementing IJsonLineTransform.");
         return new DataPipelineOptions(
             data.Train.Select(s => new TrainingSource(s.Path, s.Weight, s.Tag)).ToArray(),
             data.Format,
@@ -63,7 +71,8 @@ public static class RecipeTextPipeline
             data.Validation?.Path,
             seed,
             spec.Template.System,
-            transform is null ? null : transform.Transform);
+            transform?.Conversations,
+            transform?.JsonLines);
     }
 
     /// <summary>
@@ -122,14 +131,14 @@ public static class RecipeTextPipeline
     {
         foreach (var path in data.TrainFiles.Append(data.ValidationFile).Distinct())
             if (path is not null && File.Exists(path))
-                foreach (var conversation in DataPipeline.Transformed(DatasetReader.ReadFile(path, data.Format), data.Transform).Take(perFile))
+                foreach (var conversation in DataPipeline.ReadFile(path, data).Take(perFile))
                     yield return conversation;
     }
 
     /// <summary>The label view of the first <paramref name="count"/> training examples (what <c>inspect</c> shows),
     /// transformed by <paramref name="transform"/> as training transforms them.</summary>
     /// <exception cref="RecipeRunException">The recipe names a <c>data.transform</c> and <paramref name="transform"/> is null.</exception>
-    public static LabelInspection Inspect(RecipeSpec spec, int count, IExampleTransform? transform)
+    public static LabelInspection Inspect(RecipeSpec spec, int count, DataTransform? transform)
     {
         var options = DataOptions(spec, spec.Training.Seed, transform);
         var tokenizer = CreateTokenizer(spec);

@@ -44,7 +44,7 @@ public class ComponentRuntimeTests
             """{"messages": [{"role": "user", "content": "q2"}, {"role": "assistant", "content": "r2"}, {"role": "user", "content": "q3"}, {"role": "assistant", "content": "r3"}]}""",
         ]);
 
-        var prompts = HeldOutAnswering.Read(path);
+        var prompts = HeldOutAnswering.Read(path, Messages(path));
 
         Assert.Equal(["a-1", "line-3"], prompts.Select(p => p.Id));
         Assert.Equal([1, 3], prompts.Select(p => p.Line));
@@ -53,7 +53,7 @@ public class ComponentRuntimeTests
         Assert.NotNull(prompts[0].Item["tests"]);
         Assert.Equal(["q2", "r2", "q3"], prompts[1].Prompt.Select(m => m.Content));
         Assert.Equal("r3", prompts[1].Reference);
-        Assert.Single(HeldOutAnswering.Read(path, limit: 1));
+        Assert.Single(HeldOutAnswering.Read(path, Messages(path), limit: 1));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class ComponentRuntimeTests
         using var dir = new TempFolder();
         var path = dir["heldout.jsonl"];
         File.WriteAllLines(path, ["""{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}""", """{"messages": [{"role": "user"}]}"""]);
-        var e = Assert.Throws<DeclarativeSft.Data.DataFormatException>(() => HeldOutAnswering.Read(path));
+        var e = Assert.Throws<DeclarativeSft.Data.DataFormatException>(() => HeldOutAnswering.Read(path, Messages(path)));
         Assert.Contains(path + ":2:", e.Message);
     }
 
@@ -103,6 +103,10 @@ public class ComponentRuntimeTests
         Assert.Equal(2, inner.Steps);
         Assert.Equal(1, inner.Evaluations);
     }
+
+    /// <summary>Data options of a messages-format recipe whose validation file is <paramref name="path"/>.</summary>
+    private static DeclarativeSft.Data.DataPipelineOptions Messages(string path) =>
+        DeclarativeSft.Data.DataPipelineOptions.ForFiles([path], DeclarativeSft.Data.DatasetFormat.Messages, 512) with { ValidationFile = path };
 
     private static RecipeSpec ShippedSpec(string recipe)
     {
