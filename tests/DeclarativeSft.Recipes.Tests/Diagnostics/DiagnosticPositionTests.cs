@@ -102,16 +102,22 @@ public class DiagnosticPositionTests
             Class("Demo.AbstractEvaluator", ComponentKinds.Evaluator, notConstructible: "it is abstract"),
             Class("Demo.Outer.HiddenEvaluator", ComponentKinds.Evaluator, inaccessible: "private"),
             Class("Demo.LengthEvaluator", ComponentKinds.Evaluator), Class("Other.LengthEvaluator", ComponentKinds.Evaluator),
-            Class("Demo.UpperTransform", ComponentKinds.Transform)));
+            Class("Demo.UpperTransform", ComponentKinds.Transform), Class("Demo.TicketReader", ComponentKinds.JsonLineTransform)));
         Case K(string id, string recipe, int line, int column, string part, ComponentCatalog? components = null) =>
             C(id, recipe, null, r, line, column, part) with { Components = components ?? catalog };
         yield return new object[] { K("SFT0070", Named("[validation_loss, ScoreEvalutor]"), 27, 33, "Did you mean 'ScoreEvaluator'?") };
         yield return new object[] { K("SFT0071", Named("[Helper]"), 27, 16, "does not implement") };
+        // data.transform's kind follows data.format: a conversation transform under custom, a JSON-line one under messages.
+        var customFormat = With("  format: messages\n", "  format: custom\n  transform: UpperTransform\n");
+        yield return new object[] { K("SFT0071", customFormat, 12, 14, "does not implement DeclarativeSft.Runtime.Components.IJsonLineTransform (it is an IExampleTransform: name it under data.transform with a built-in data.format)") };
+        var lineReaderUnderMessages = With("  max_seq_len: 512\n", "  max_seq_len: 512\n  transform: TicketReader\n");
+        yield return new object[] { K("SFT0071", lineReaderUnderMessages, 14, 14, "(it is an IJsonLineTransform: name it under data.transform with data.format: custom)") };
         yield return new object[] { K("SFT0072", Named("[AbstractEvaluator]"), 27, 16, "abstract") };
         yield return new object[] { K("SFT0073", Named("[HiddenEvaluator]"), 27, 16, "private") };
         yield return new object[] { K("SFT0074", Named("[LengthEvaluator]"), 27, 16, "Other.LengthEvaluator") };
         yield return new object[] { K("SFT0075", Named("[exact_match, exact_match]"), 27, 29, "first at line 27") };
         yield return new object[] { K("SFT0077", With("  max_seq_len: 512\n", "  max_seq_len: 512\n  transform: UpperTransform\n"), 14, 14, "before the transform") };
+        yield return new object[] { K("SFT0078", With("  format: messages\n", "  format: custom\n  transform: TicketReader\n"), 12, 14, "only as UTF-8 JSON") };
         yield return new object[] { K("SFT0076", Named("[validation_loss]", "[LogHook]"), 28, 9, "does not reference DeclarativeSft.Runtime", catalog with { HasRuntime = false }) };
         yield return new object[] { C("SFT0036", With("lora:\n  r: 8\n  alpha: 16\n  target_modules: [q_proj, v_proj]\n", "regularization:\n  kl_to_base: 0.1\n"), null, r, 15, 15, "l2_to_base") };
     }
