@@ -46,6 +46,17 @@ public class ComponentTests
             {
                 public DeclarativeSft.Data.Conversation? Transform(DeclarativeSft.Data.Conversation c) => c;
             }
+            public sealed class TicketReader : IJsonLineTransform
+            {
+                public DeclarativeSft.Data.Conversation? Transform(JsonLine line) => line.Conversation(
+                    new DeclarativeSft.Data.ChatMessage("user", line.Json.GetProperty("q").GetString()!),
+                    new DeclarativeSft.Data.ChatMessage("assistant", line.Json.GetProperty("a").GetString()!));
+            }
+            public sealed class EitherWay : IExampleTransform, IJsonLineTransform
+            {
+                public DeclarativeSft.Data.Conversation? Transform(DeclarativeSft.Data.Conversation c) => c;
+                public DeclarativeSft.Data.Conversation? Transform(JsonLine line) => null;
+            }
             public sealed class LengthEvaluator : IEvaluator
             {
                 public bool NeedsAnswers => true;
@@ -70,6 +81,10 @@ public class ComponentTests
     // data.transform goes on line 14, after max_seq_len; everything below moves down one line.
     private static string WithTransform(string transform) =>
         Recipe.Replace("  max_seq_len: 512\n", $"  max_seq_len: 512\n  transform: {transform}\n");
+
+    // data.format: custom on line 11, data.transform on line 12; everything below moves down one line.
+    private static string WithJsonLineTransform(string transform) =>
+        Recipe.Replace("  format: messages\n", $"  format: custom\n  transform: {transform}\n");
 
     private static List<AdditionalText> Inputs(string recipe) =>
         Files().Select(f => (AdditionalText)new InMemoryAdditionalText(f.Key, f.Value)).Prepend(new InMemoryAdditionalText(RecipePath, recipe)).ToList();
@@ -115,8 +130,47 @@ public class ComponentTests
         Assert.Contains("before the transform", info.GetMessage());
         Assert.Single(diagnostics);
         var source = Assert.Single(result.GeneratedTrees).ToString();
-        Assert.Contains("Transform: new global::Demo.LowercaseTransform());", source);
+        Assert.Contains("Transform: global::DeclarativeSft.Runtime.Components.DataTransform.OfConversations(new global::Demo.LowercaseTransform()));", source);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void A_custom_format_transform_is_constructed_as_a_json_line_reader_and_the_build_says_it_checked_the_lines_only_as_json()
+    {
+        var (result, output, diagnostics) = Run(WithJsonLineTransform("TicketReader"));
+
+        var info = Single(diagnostics, "SFT0078");
+        Assert.Equal((DiagnosticSeverity.Info, (12, 14)), (info.Severity, At(info)));
+        Assert.Single(diagnostics);
+        var source = Assert.Single(result.GeneratedTrees).ToString();
+        ExpectedFile.Match(source, "DemoRecipeWithJsonLineTransform.g.cs");
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Theory]
+    [InlineData("  format: custom\n", "OfJsonLines")]
+    [InlineData("  format: messages\n", "OfConversations")]
+    public void A_class_of_both_kinds_is_used_as_the_kind_its_data_format_needs(string format, string factory)
+    {
+        var recipe = Recipe.Replace("  format: messages\n", format + "  transform: EitherWay\n");
+
+        var (result, output, diagnostics) = Run(recipe);
+
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Contains($"Transform: global::DeclarativeSft.Runtime.Components.DataTransform.{factory}(new global::Demo.EitherWay()));", Assert.Single(result.GeneratedTrees).ToString());
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Theory]
+    [InlineData("  format: custom\n  transform: LowercaseTransform\n", 12, "does not implement DeclarativeSft.Runtime.Components.IJsonLineTransform (it is an IExampleTransform")]
+    [InlineData("  format: messages\n  transform: TicketReader\n", 12, "does not implement DeclarativeSft.Runtime.Components.IExampleTransform (it is an IJsonLineTransform: name it under data.transform with data.format: custom)")]
+    public void A_transform_of_the_other_kind_than_its_data_format_needs_fails_at_its_yaml_line(string data, int line, string part)
+    {
+        var (_, _, diagnostics) = Run(Recipe.Replace("  format: messages\n", data));
+
+        var d = Single(diagnostics, "SFT0071");
+        Assert.Equal((line, 14), At(d));
+        Assert.Contains(part, d.GetMessage());
     }
 
     [Theory]
