@@ -38,6 +38,14 @@ internal static class LintCommand
             error.WriteLine($"{recipe.Name}: the recipe has errors; fix them (sft validate) before linting its data.");
             return 1;
         }
+        if (spec.Data.Format == DatasetFormat.Custom)
+        {
+            // The dataset checks look at conversations, and only the recipe's program makes them of custom lines.
+            output.WriteLine(ComponentBinder.TransformNote(spec, parsed.Map)?.ToString());
+            error.WriteLine($"{spec.RecipePath}: error: data.format is custom, so there are no conversations to lint: only the recipe's program runs data.transform '{spec.Data.Transform}' " +
+                $"that makes them. Run `dotnet run --project {spec.RecipeDirectory} -- inspect` to see what it makes, and `sft validate` for the checks of the lines themselves.");
+            return 1;
+        }
         QualityReport report;
         try
         {

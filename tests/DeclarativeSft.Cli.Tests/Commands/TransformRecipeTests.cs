@@ -86,4 +86,29 @@ public class TransformRecipeTests
         Assert.True(linted.ExitCode == 0, linted.ToString());
         Assert.Single(linted.StdoutLines, l => l.StartsWith(expected, StringComparison.Ordinal) && l.Contains("sft lint"));
     }
+
+    [Fact]
+    public void With_data_format_custom_validate_checks_the_lines_as_json_and_lint_refuses_naming_the_programs_inspect()
+    {
+        using var temp = new TempFolder();
+        temp.Write("data/train.jsonl", "{\"q\": \"printer?\", \"a\": \"Restart it.\"}\n[\"any\", \"shape\"]\n{\"q\": }\n");
+        var recipe = temp.Write("recipe.sft.yaml", Recipe.Replace("  max_seq_len: 128\n", "  max_seq_len: 128\n  format: custom\n"));
+        string note = $"{recipe}(9,14): info SFT0078: data.format is custom";
+
+        var validated = Sft.Run(["validate", recipe]);
+        var linted = Sft.Run(["lint", recipe]);
+
+        // validate: the one line that is not JSON is an error at its line and column; the others pass whatever their shape.
+        Assert.True(validated.ExitCode == 1, validated.ToString());
+        Assert.Single(validated.StdoutLines.Concat(validated.StderrLines), l => l.Contains("SFT0021"));
+        Assert.Contains(validated.StdoutLines.Concat(validated.StderrLines), l => l.StartsWith(Path.Combine(temp.Path, "data", "train.jsonl") + "(3,7): error SFT0021", StringComparison.Ordinal));
+        Assert.Single(validated.StdoutLines, l => l.StartsWith(note, StringComparison.Ordinal));
+        // lint: nothing to lint without the transform; one error line naming the class and what to run.
+        Assert.True(linted.ExitCode == 1, linted.ToString());
+        Assert.Single(linted.StdoutLines, l => l.StartsWith(note, StringComparison.Ordinal));
+        var line = Assert.Single(linted.StderrLines);
+        Assert.Contains("'Shouting.ShoutingTransform'", line);
+        Assert.Contains($"dotnet run --project {temp.Path} -- inspect", line);
+        Assert.DoesNotContain("   at ", linted.Stdout + linted.Stderr);
+    }
 }
