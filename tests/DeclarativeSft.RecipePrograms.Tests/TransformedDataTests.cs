@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -67,32 +66,27 @@ public class TransformedDataTests
     [Fact]
     public void Inspect_held_out_answers_and_the_export_proof_see_the_transformed_conversations()
     {
-        using var temp = new TempFolder();
-        var project = Path.Combine(temp.Path, "shouting");
-        Directory.CreateDirectory(Path.Combine(project, "data"));
-        File.WriteAllText(Path.Combine(temp.Path, "Directory.Build.props"), $"<Project><Import Project=\"{RepoPaths.Root}/Directory.Build.props\" /></Project>");
-        File.WriteAllText(Path.Combine(temp.Path, "Directory.Build.targets"), $"<Project><Import Project=\"{RepoPaths.Root}/Directory.Build.targets\" /></Project>");
-        File.WriteAllText(Path.Combine(project, "shouting.csproj"),
-            "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework><OutputType>Exe</OutputType>" +
-            "<IsRecipeProject>true</IsRecipeProject></PropertyGroup></Project>");
-        File.WriteAllText(Path.Combine(project, "ShoutingTransform.cs"), TransformSource);
-        File.WriteAllText(Path.Combine(project, "recipe.sft.yaml"), Recipe);
-        var trainFile = Path.Combine(project, "data", "train.jsonl");
-        var validFile = Path.Combine(project, "data", "valid.jsonl");
-        File.WriteAllLines(trainFile, Enumerable.Range(1, 8).Select(i => Chat(i is 3 or 6 ? $"skip w{i}" : $"say w{i}", $"reply number {i}")));
-        File.WriteAllLines(validFile, [Chat("say v1", "reply one"), Chat("skip v2", "reply two"), Chat("say v3", "reply three")]);
+        var trainLines = Enumerable.Range(1, 8).Select(i => Chat(i is 3 or 6 ? $"skip w{i}" : $"say w{i}", $"reply number {i}"));
+        string[] validLines = [Chat("say v1", "reply one"), Chat("skip v2", "reply two"), Chat("say v3", "reply three")];
+        using var project = new RecipeProject("shouting", Recipe, new Dictionary<string, string>
+        {
+            ["ShoutingTransform.cs"] = TransformSource,
+            ["data/train.jsonl"] = string.Concat(trainLines.Select(l => l + "\n")),
+            ["data/valid.jsonl"] = string.Concat(validLines.Select(l => l + "\n")),
+        });
+        var trainFile = project["data/train.jsonl"];
+        var validFile = project["data/valid.jsonl"];
         var train = Expected(trainFile);
         var valid = Expected(validFile);
         Assert.Equal(6, train.Count); // the data above: two of eight lines dropped
-        var output = Path.Combine(temp.Path, "out");
+        var output = project.Scratch("out");
 
-        var build = Build(project);
-        Assert.True(build.Exit == 0, build.Output);
-        string dll = Path.Combine(project, "bin", Configuration, "net10.0", "shouting.dll");
+        var build = project.Build();
+        Assert.True(build.ExitCode == 0, build.Output);
 
         // inspect: exactly the kept lines, each with its rewritten answer trained; the raw answers appear nowhere.
-        var inspect = RunProgram(dll, project, ["inspect", "--count", "20"]);
-        Assert.True(inspect.Exit == 0, inspect.Output);
+        var inspect = project.Run("inspect", "--count", "20");
+        Assert.True(inspect.ExitCode == 0, inspect.Output);
         var shown = Regex.Matches(inspect.Output, @"── example \d+ · (?<file>.+):(?<line>\d+)\r?$", RegexOptions.Multiline)
             .Select(m => (m.Groups["file"].Value, int.Parse(m.Groups["line"].Value))).ToList();
         Assert.Equal(train.Select(t => (trainFile, t.Line)), shown);
@@ -102,8 +96,8 @@ public class TransformedDataTests
 
         // train: held-out prompts are the kept validation lines, their references the rewritten answers; the export
         // proof renders the first 8 kept examples of each file (6 of train.jsonl, 2 of valid.jsonl), not the raw 8 + 3.
-        var trained = RunProgram(dll, project, ["--max-steps", "2", "--output", output]);
-        Assert.True(trained.Exit == 0, trained.Output);
+        var trained = project.Run("--max-steps", "2", "--output", output);
+        Assert.True(trained.ExitCode == 0, trained.Output);
         Assert.Contains($"{train.Count} training examples per epoch", trained.Output);
         Assert.Contains($"{valid.Count} validation examples", trained.Output);
         int proofSamples = Math.Min(8, train.Count) + Math.Min(8, valid.Count);
@@ -112,13 +106,13 @@ public class TransformedDataTests
             Assert.Equal(valid.Select(v => v.Answer), References(Path.Combine(output, file)));
 
         // eval answers the same transformed prompts; generate and export run on the trained checkpoint.
-        var evaluated = RunProgram(dll, project, ["eval", "--output", output]);
-        Assert.True(evaluated.Exit == 0, evaluated.Output);
+        var evaluated = project.Run("eval", "--output", output);
+        Assert.True(evaluated.ExitCode == 0, evaluated.Output);
         Assert.Equal(valid.Select(v => v.Answer), References(Path.Combine(output, "heldout-eval.jsonl")));
-        var generated = RunProgram(dll, project, ["generate", "--prompt", "say w1", "--output", output]);
-        Assert.True(generated.Exit == 0, generated.Output);
-        var exported = RunProgram(dll, project, ["export", "--output", output]);
-        Assert.True(exported.Exit == 0, exported.Output);
+        var generated = project.Run("generate", "--prompt", "say w1", "--output", output);
+        Assert.True(generated.ExitCode == 0, generated.Output);
+        var exported = project.Run("export", "--output", output);
+        Assert.True(exported.ExitCode == 0, exported.Output);
         Assert.Contains($"{proofSamples} training example(s) give exactly their training ids", exported.Output);
         Assert.True(File.Exists(Path.Combine(output, "full", "model.safetensors")));
     }
@@ -131,41 +125,4 @@ public class TransformedDataTests
 
     private static List<string> References(string heldOutFile) =>
         File.ReadLines(heldOutFile).Select(l => (string)JsonNode.Parse(l)!["reference"]!).ToList();
-
-    // The configuration this test assembly was built in (tests/…/bin/<Configuration>/net10.0/), so the recipe's build
-    // reuses the runtime already built.
-    private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-
-    private static (int Exit, string Output) Build(string project)
-    {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = project };
-        foreach (var a in new[] { "build", project, "-c", Configuration, "-nodeReuse:false", "-p:UseSharedCompilation=false", "-clp:NoSummary" })
-            psi.ArgumentList.Add(a);
-        // The outer `dotnet test` may pass MSBuild settings to its children; this build must be a user's plain one.
-        foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-            psi.Environment.Remove(key);
-        return Run(psi, TimeSpan.FromMinutes(8));
-    }
-
-    private static (int Exit, string Output) RunProgram(string dll, string recipeDir, string[] args)
-    {
-        Assert.True(File.Exists(dll), $"{dll} not built");
-        // Started in the recipe folder, as `dotnet run` starts it: the recipe's relative paths resolve there.
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = recipeDir };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        return Run(psi, TimeSpan.FromMinutes(5));
-    }
-
-    private static (int Exit, string Output) Run(ProcessStartInfo psi, TimeSpan timeout)
-    {
-        psi.RedirectStandardOutput = psi.RedirectStandardError = true;
-        psi.UseShellExecute = false;
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(timeout)) { process.Kill(true); Assert.Fail($"{psi.FileName} {string.Join(' ', psi.ArgumentList)} ran over {timeout}"); }
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
 }
