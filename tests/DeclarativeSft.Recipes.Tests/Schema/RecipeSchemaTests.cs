@@ -78,6 +78,9 @@ public class RecipeSchemaTests
         }
         var wrong = string.Join("\n", path.Split('.').Select((p, i) => new string(' ', 2 * i) + p + ":")) + " zzz\n";
         var unknown = Assert.Single(RecipeParser.Parse(RecipePath, wrong).Diagnostics, d => d.Id == "SFT0007");
-        foreach (var v in values) Assert.Contains(v, unknown.Message);
+        // Both ways: every value the parser lists is in the schema (an editor would otherwise flag a valid recipe).
+        var listed = unknown.Message[(unknown.Message.LastIndexOf("Valid values: ", StringComparison.Ordinal) + "Valid values: ".Length)..].TrimEnd('.')
+            .Split([", ", " or "], StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim('\'', '`')).ToList();
+        Assert.Equal(listed.Order(StringComparer.Ordinal), values.Order(StringComparer.Ordinal));
     }
 }
