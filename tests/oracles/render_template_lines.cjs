@@ -1,5 +1,6 @@
-// Test oracle: renders chat templates with Hugging Face's own Jinja implementation (@huggingface/jinja).
-// Reads one JSON request per stdin line: {"template", "context"}; writes one JSON line: {"text"} or {"error"}.
+// Test oracle: renders Jinja templates with Hugging Face's own JS implementation (@huggingface/jinja), for the Jinja
+// parity tests and the chat-template tests alike. Reads one JSON request per stdin line: {"template", "context"};
+// writes one JSON line per request, in order: {"text"} or {"error"}. Templates are compiled once.
 // Usage: node render_template_lines.cjs <path to node_modules/@huggingface/jinja>
 const { Template } = require(process.argv[2]);
 const readline = require('readline');

@@ -98,7 +98,7 @@ public class ResourceLimitTests
     [InlineData("{{ '%2000000000s'|format('x') }}")]
     [InlineData("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}")]
     [InlineData("{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}")]
-    public void HugeStringsFailFastAtTheSizeLimit(string template)
+    public void Huge_strings_fail_fast_at_the_size_limit(string template)
     {
         var (e, allocated) = RenderToALimit(template);
         Assert.Equal("MaxOutputLength", e.LimitName);

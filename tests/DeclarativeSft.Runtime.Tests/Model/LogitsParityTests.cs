@@ -28,7 +28,7 @@ public class LogitsParityTests
     [InlineData("qwen2", "BF16")]
     [InlineData("qwen3", "F32")]
     [InlineData("tied", "F16")]
-    public void LogProbsMatchReference(string variant, string dtype)
+    public void Log_probs_match_the_reference(string variant, string dtype)
     {
         using var dir = new TempFolder();
         var model = dir["model"];
@@ -54,7 +54,7 @@ public class LogitsParityTests
     }
 
     [Fact]
-    public void PackedRowMatchesReferenceWithBlockCausalMask()
+    public void A_packed_row_matches_the_reference_with_a_block_causal_mask()
     {
         using var dir = new TempFolder();
         var model = dir["model"];
@@ -78,7 +78,7 @@ public class LogitsParityTests
     }
 
     [Fact]
-    public void ChangingOnePackedExampleLeavesTheOtherUnchanged()
+    public void Changing_one_packed_example_leaves_the_other_unchanged()
     {
         using var dir = new TempFolder();
         var model = dir["model"];

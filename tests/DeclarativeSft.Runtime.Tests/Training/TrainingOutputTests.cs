@@ -36,7 +36,7 @@ public class TrainingOutputTests
         Enumerable.Range(0, r.Length - 1).Count(t => r.Labels[t + 1] != Labels.IgnoreIndex && r.SegmentIds[t + 1] == r.SegmentIds[t] && r.SegmentIds[t] >= 0);
 
     [Fact]
-    public void MetricsJsonlHasTheDocumentedFieldsAndRecomputableTokenCounts()
+    public void Metrics_jsonl_has_the_documented_fields_and_recomputable_token_counts()
     {
         using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 70);
@@ -92,7 +92,7 @@ public class TrainingOutputTests
     }
 
     [Fact]
-    public void LossSvgPlotsExactlyTheLoggedPoints()
+    public void Loss_svg_plots_exactly_the_logged_points()
     {
         using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 72);
@@ -131,7 +131,7 @@ public class TrainingOutputTests
 
     /// <summary>On a terminal the progress is a Spectre.Console bar whose description carries step, loss and lr.</summary>
     [Fact]
-    public void SpectreProgressShowsTheFinalStep()
+    public void Spectre_progress_shows_the_final_step()
     {
         using var dir = new TempFolder();
         var baseDir = TinySetup.Checkpoint(dir.Path, "tied", 73);
