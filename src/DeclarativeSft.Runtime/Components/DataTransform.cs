@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using DeclarativeSft.Data;
-using DeclarativeSft.Recipes;
-using DeclarativeSft.Runtime.Hosting;
 
 namespace DeclarativeSft.Runtime.Components;
 
@@ -40,8 +38,14 @@ public sealed class DataTransform
         ? line =>
         {
             // The line passed the reader's own JSON check (the build's); System.Text.Json gives the user the type they know.
-            using var document = JsonDocument.Parse(line.Json, new JsonDocumentOptions { MaxDepth = DatasetReader.MaxJsonDepth + 1 });
-            return Guarded(line.File, line.Line, () => t.Transform(new JsonLine(document.RootElement, line.File, line.Line)));
+            JsonDocument document;
+            try { document = JsonDocument.Parse(line.Json, new JsonDocumentOptions { MaxDepth = DatasetReader.MaxJsonDepth + 1 }); }
+            catch (JsonException e)
+            {
+                throw new DataFormatException(line.File, line.Line, $"System.Text.Json cannot read this line ({e.Message}); each line must be one JSON value",
+                    DataProblemKind.NotJson);
+            }
+            using (document) return Guarded(line.File, line.Line, () => t.Transform(new JsonLine(document.RootElement, line.File, line.Line)));
         }
         : null;
 

@@ -154,13 +154,8 @@ public static class RecipeTextPipeline
     public static int PadTokenId(ITokenizer tokenizer) =>
         (tokenizer as HfTokenizer)?.PadTokenId ?? tokenizer.EosTokenId ?? 0;
 
-    private static string TokenizerConfigPath(RecipeSpec spec)
-    {
-        string? folder = spec.Tokenizer.Source == TokenizerSource.Path && spec.Tokenizer.Path != null
-            ? (Directory.Exists(spec.Tokenizer.Path) ? spec.Tokenizer.Path : Path.GetDirectoryName(spec.Tokenizer.Path))
-            : spec.Model.Path;
-        if (folder == null)
-            throw new ChatTemplateException("template.format from-tokenizer needs a model folder or tokenizer path with a tokenizer_config.json");
-        return Path.Combine(folder, "tokenizer_config.json");
-    }
+    private static string TokenizerConfigPath(RecipeSpec spec) =>
+        Path.Combine(TokenizerFolder(spec) ?? spec.Model.Path
+            ?? throw new ChatTemplateException("template.format from-tokenizer needs a model folder or tokenizer path with a tokenizer_config.json"),
+            "tokenizer_config.json");
 }

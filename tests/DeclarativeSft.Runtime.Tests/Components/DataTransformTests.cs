@@ -117,4 +117,24 @@ public class DataTransformTests
         Assert.Contains(message, e.Message);
         Assert.Contains(transform.ClassName, e.Message);
     }
+
+    [Fact]
+    public void The_deepest_line_the_build_accepts_reaches_the_class_and_one_level_deeper_is_refused_as_the_build_refuses_it()
+    {
+        static string Nested(int depth) => "{\"q\": \"a\", \"a\": \"b\", \"n\": " + new string('[', depth - 1) + new string(']', depth - 1) + "}";
+        static bool BuildAccepts(string line)
+        {
+            try { DatasetReader.JsonLine(line, 0, line.Length, "d.jsonl", 1); return true; }
+            catch (DataFormatException) { return false; }
+        }
+        int deepest = Enumerable.Range(1, 4 * DatasetReader.MaxJsonDepth).Last(d => BuildAccepts(Nested(d)));
+        Assert.False(BuildAccepts(Nested(deepest + 1)));
+        using var temp = new TempFolder();
+        var (spec, path) = Recipe(temp, "custom", "Tickets.TicketReader", Nested(deepest) + "\n");
+        var options = RecipeTextPipeline.DataOptions(spec, 1, DataTransform.OfJsonLines(new TicketReader()));
+
+        Assert.Single(DataPipeline.Read(options.TrainFiles, options));
+        File.WriteAllText(path, Nested(deepest + 1) + "\n");
+        Assert.Equal(DataProblemKind.NotJson, Assert.Throws<DataFormatException>(() => DataPipeline.Read(options.TrainFiles, options)).Kind);
+    }
 }
