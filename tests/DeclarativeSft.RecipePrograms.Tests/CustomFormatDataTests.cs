@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace DeclarativeSft.RecipePrograms.Tests;
 
@@ -93,10 +92,9 @@ public class CustomFormatDataTests
         // inspect: exactly the kept tickets, at their lines, each with the product's system prompt and every agent post trained.
         var inspect = project.Run("inspect", "--count", "20");
         Assert.True(inspect.ExitCode == 0, inspect.Output);
-        var shown = Regex.Matches(inspect.Output, @"── example \d+ · (?<file>.+):(?<line>\d+)\r?$", RegexOptions.Multiline)
-            .Select(m => (m.Groups["file"].Value, int.Parse(m.Groups["line"].Value))).ToList();
+        var shown = RecipeProject.InspectedExamples(inspect.Output);
         Assert.Equal(train.Select(t => (ticketsFile, t.Line)), shown);
-        var trainedRuns = string.Concat(inspect.Output.Split("[[").Skip(1).Select(s => s.Split("]]")[0]));
+        var trainedRuns = RecipeProject.TrainedText(inspect.Output);
         Assert.All(train, t => Assert.All(t.Answers, a => Assert.Contains(a, trainedRuns)));
         Assert.All(train, t => Assert.Contains(t.System, inspect.Output));
         Assert.DoesNotContain("cheap pills", inspect.Output);

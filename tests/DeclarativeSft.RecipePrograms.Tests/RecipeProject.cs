@@ -64,5 +64,14 @@ internal sealed class RecipeProject : IDisposable
             new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
     }
 
+    /// <summary>The file:line of each example an <c>inspect</c> printed, in order.</summary>
+    public static List<(string File, int Line)> InspectedExamples(string inspectOutput) =>
+        System.Text.RegularExpressions.Regex.Matches(inspectOutput, @"── example \d+ · (?<file>.+):(?<line>\d+)\r?$", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => (m.Groups["file"].Value, int.Parse(m.Groups["line"].Value))).ToList();
+
+    /// <summary>The text an <c>inspect</c> marked trained (<c>[[…]]</c>), run after run.</summary>
+    public static string TrainedText(string inspectOutput) =>
+        string.Concat(inspectOutput.Split("[[").Skip(1).Select(s => s.Split("]]")[0]));
+
     public void Dispose() => _temp.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace DeclarativeSft.RecipePrograms.Tests;
 
@@ -87,10 +86,9 @@ public class TransformedDataTests
         // inspect: exactly the kept lines, each with its rewritten answer trained; the raw answers appear nowhere.
         var inspect = project.Run("inspect", "--count", "20");
         Assert.True(inspect.ExitCode == 0, inspect.Output);
-        var shown = Regex.Matches(inspect.Output, @"── example \d+ · (?<file>.+):(?<line>\d+)\r?$", RegexOptions.Multiline)
-            .Select(m => (m.Groups["file"].Value, int.Parse(m.Groups["line"].Value))).ToList();
+        var shown = RecipeProject.InspectedExamples(inspect.Output);
         Assert.Equal(train.Select(t => (trainFile, t.Line)), shown);
-        var trainedRuns = string.Concat(inspect.Output.Split("[[").Skip(1).Select(s => s.Split("]]")[0]));
+        var trainedRuns = RecipeProject.TrainedText(inspect.Output);
         Assert.All(train, t => Assert.Contains(t.Answer, trainedRuns));
         Assert.DoesNotContain("reply number", inspect.Output);
 
