@@ -21,6 +21,9 @@ public class ChatTemplateParityTests
         "{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}{% elif message['role'] == 'assistant' %}" +
         "{{ ' '  + content.strip() + ' ' + eos_token }}{% endif %}{% endfor %}";
 
+    // Never disposed: ConfigPath's callers read the copy after it returns, so it lives as long as the test process.
+    private static readonly TempFolder Llama2Copy = new("sft-jinja-tests-llama2-");
+
     public static TheoryData<string> Models => new() { "qwen3", "llama3", "llama3_1", "llama2", "gemma3" };
 
     /// <summary>The tokenizer_config.json to test for a model (llama2: a temp copy with the Llama-2-chat template added).</summary>
@@ -30,11 +33,7 @@ public class ChatTemplateParityTests
         if (model != "llama2") return path;
         var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         config["chat_template"] = Llama2ChatTemplate;
-        string dir = Path.Combine(Path.GetTempPath(), "sft-jinja-tests-llama2-" + Environment.ProcessId);
-        Directory.CreateDirectory(dir);
-        string copy = Path.Combine(dir, "tokenizer_config.json");
-        File.WriteAllText(copy, config.ToJsonString());
-        return copy;
+        return Llama2Copy.Write("tokenizer_config.json", config.ToJsonString());
     }
 
     /// <summary>The context transformers would build, read straight from the config file (not through our loader).</summary>

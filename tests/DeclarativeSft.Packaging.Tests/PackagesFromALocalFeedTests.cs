@@ -33,10 +33,10 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
         // (an isolated one would extract TorchSharp and libtorch, ~600 MB, again on every run); this run's own
         // DeclarativeSft.* folders are removed from it at the end.
         string version = $"0.1.0-packtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid().ToString("N")[..8]}";
-        var temp = Directory.CreateTempSubdirectory("sft-packaging-");
-        string source = Path.Combine(temp.FullName, "source");
-        string feed = Path.Combine(temp.FullName, "feed");
-        string work = Path.Combine(temp.FullName, "work");
+        using var temp = new TempFolder("sft-packaging-");
+        string source = temp["source"];
+        string feed = temp["feed"];
+        string work = temp["work"];
         string demo = Path.Combine(work, "demo");
         try
         {
@@ -67,7 +67,7 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
 
             // ---- dotnet new install <feed>/DeclarativeSft.Templates.<version>.nupkg; dotnet new sft-recipe -n demo ----
             // A hive of its own: the user's template list is untouched.
-            string hive = Path.Combine(temp.FullName, "template-hive");
+            string hive = temp["template-hive"];
             var install = Dotnet.Run(work, Minutes10, "new", "install", Path.Combine(feed, $"DeclarativeSft.Templates.{version}.nupkg"), "--debug:custom-hive", hive);
             Assert.True(install.ExitCode == 0, install.ToString());
             var created = Dotnet.Run(work, Minutes10, "new", "sft-recipe", "-n", "demo", "--debug:custom-hive", hive);
@@ -118,7 +118,7 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
             Assert.Contains("'learning_rate'", typo);
 
             // ---- dotnet tool install --tool-path <tmp> DeclarativeSft.Cli --add-source <feed>; sft validate ----
-            string tools = Path.Combine(temp.FullName, "tools");
+            string tools = temp["tools"];
             var tool = Dotnet.Run(work, Minutes10, "tool", "install", "--tool-path", tools, "DeclarativeSft.Cli", "--version", version, "--add-source", feed);
             Assert.True(tool.ExitCode == 0, tool.ToString());
             string sft = Path.Combine(tools, OperatingSystem.IsWindows() ? "sft.exe" : "sft");
@@ -139,7 +139,7 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
             Assert.Equal([1, 2, 3], TrainingSteps(metrics));
 
             // ---- the built program copied elsewhere, started with the recipe folder as its working directory ----
-            string elsewhere = Path.Combine(temp.FullName, "elsewhere");
+            string elsewhere = temp["elsewhere"];
             CopyFolder(program, elsewhere);
             Directory.Delete(Path.Combine(demo, "out"), recursive: true);
             var moved = Dotnet.Run(demo, Minutes10, Path.Combine(elsewhere, "demo.dll"), "--max-steps", "1");
@@ -159,7 +159,6 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
         }
         finally
         {
-            try { temp.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             RemoveFromGlobalPackages(version);
         }
     }

@@ -89,26 +89,18 @@ public sealed class HfTokenizerBehaviourTests
     [Fact]
     public void Missing_or_malformed_files_give_errors_naming_the_file()
     {
-        var dir = Directory.CreateTempSubdirectory("tok-test").FullName;
-        try
-        {
-            var missing = Assert.Throws<TokenizerLoadException>(() => HfTokenizer.FromDirectory(dir));
-            Assert.Contains("tokenizer.json", missing.Message);
+        using var temp = new TempFolder("tok-test");
+        var missing = Assert.Throws<TokenizerLoadException>(() => HfTokenizer.FromDirectory(temp.Path));
+        Assert.Contains("tokenizer.json", missing.Message);
 
-            var path = Path.Combine(dir, "tokenizer.json");
-            File.WriteAllText(path, "{\n  \"model\": {\n    \"type\": \"BPE\",\n  ");
-            var bad = Assert.Throws<TokenizerLoadException>(() => HfTokenizer.FromFile(path));
-            Assert.Contains(path, bad.Message);
-            Assert.Contains("line", bad.Message);
+        var path = temp.Write("tokenizer.json", "{\n  \"model\": {\n    \"type\": \"BPE\",\n  ");
+        var bad = Assert.Throws<TokenizerLoadException>(() => HfTokenizer.FromFile(path));
+        Assert.Contains(path, bad.Message);
+        Assert.Contains("line", bad.Message);
 
-            File.WriteAllText(path, "{\"model\": {\"type\": \"Unigram\", \"vocab\": []}}");
-            var unsupported = Assert.Throws<TokenizerLoadException>(() => HfTokenizer.FromFile(path));
-            Assert.Contains("Unigram", unsupported.Message);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        temp.Write("tokenizer.json", "{\"model\": {\"type\": \"Unigram\", \"vocab\": []}}");
+        var unsupported = Assert.Throws<TokenizerLoadException>(() => HfTokenizer.FromFile(path));
+        Assert.Contains("Unigram", unsupported.Message);
     }
 
     [Fact]

@@ -66,44 +66,30 @@ public class AdamWResumeTests : TorchTest
     [Fact]
     public void Save_and_load_into_a_fresh_optimizer_resumes_bit_identically()
     {
-        var dir = Directory.CreateTempSubdirectory("dsft-adamw-").FullName;
-        try
+        using var temp = new TempFolder("dsft-adamw-");
+        var straight = Train(temp.Path, resumeAt: null);
+        Assert.Equal(straight, Train(temp.Path, resumeAt: null)); // the run itself is deterministic
+        foreach (int at in new[] { 1, 3, 5 })
         {
-            var straight = Train(dir, resumeAt: null);
-            Assert.Equal(straight, Train(dir, resumeAt: null)); // the run itself is deterministic
-            foreach (int at in new[] { 1, 3, 5 })
-            {
-                var resumed = Train(dir, resumeAt: at);
-                Assert.True(straight[0].AsSpan().SequenceEqual(resumed[0]), $"weights differ after resuming at step {at}");
-                Assert.True(straight[1].AsSpan().SequenceEqual(resumed[1]), $"norm scales differ after resuming at step {at}");
-            }
-            // Without the optimizer state (moments and step counts reset) the result differs: the state matters.
-            var fresh = Train(dir, resumeAt: 3, loadOptimizerState: false);
-            Assert.False(straight[0].AsSpan().SequenceEqual(fresh[0]));
+            var resumed = Train(temp.Path, resumeAt: at);
+            Assert.True(straight[0].AsSpan().SequenceEqual(resumed[0]), $"weights differ after resuming at step {at}");
+            Assert.True(straight[1].AsSpan().SequenceEqual(resumed[1]), $"norm scales differ after resuming at step {at}");
         }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        // Without the optimizer state (moments and step counts reset) the result differs: the state matters.
+        var fresh = Train(temp.Path, resumeAt: 3, loadOptimizerState: false);
+        Assert.False(straight[0].AsSpan().SequenceEqual(fresh[0]));
     }
 
     [Fact]
     public void Loading_state_of_another_shape_of_optimizer_fails_clearly()
     {
-        var dir = Directory.CreateTempSubdirectory("dsft-adamw-mismatch-").FullName;
-        try
-        {
-            using var scope = torch.NewDisposeScope();
-            var w = new Parameter(torch.ones(2));
-            var norm = new Parameter(torch.ones(2));
-            using (var two = NewOptimizer(w, norm)) two.save_state_dict(Path.Combine(dir, "two-groups.bin"));
-            using var one = torch.optim.AdamW(new[] { w });
-            var ex = Assert.ThrowsAny<Exception>(() => one.load_state_dict(Path.Combine(dir, "two-groups.bin")));
-            Assert.Contains("parameter groups", ex.Message);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempFolder("dsft-adamw-mismatch-");
+        using var scope = torch.NewDisposeScope();
+        var w = new Parameter(torch.ones(2));
+        var norm = new Parameter(torch.ones(2));
+        using (var two = NewOptimizer(w, norm)) two.save_state_dict(temp["two-groups.bin"]);
+        using var one = torch.optim.AdamW(new[] { w });
+        var ex = Assert.ThrowsAny<Exception>(() => one.load_state_dict(temp["two-groups.bin"]));
+        Assert.Contains("parameter groups", ex.Message);
     }
 }

@@ -162,19 +162,12 @@ public class BasicOpsTests : TorchTest
     [Fact]
     public void Libtorch_folder_version_comes_from_build_version_or_version_py()
     {
-        var root = Directory.CreateTempSubdirectory("dsft-libtorch-version-").FullName;
-        try
-        {
-            var lib = Directory.CreateDirectory(Path.Combine(root, "lib")).FullName;
-            Assert.Null(TorchRuntime.UserLibTorchVersion(root, lib));
-            File.WriteAllText(Path.Combine(root, "version.py"), "__version__ = '1.13.0a0'\ndebug = False\n");
-            Assert.Equal("1.13.0a0", TorchRuntime.UserLibTorchVersion(root, lib));
-            File.WriteAllText(Path.Combine(root, "build-version"), "2.10.0+cpu\n");
-            Assert.Equal("2.10.0+cpu", TorchRuntime.UserLibTorchVersion(root, lib));
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var root = new TempFolder("dsft-libtorch-version-");
+        var lib = Directory.CreateDirectory(root["lib"]).FullName;
+        Assert.Null(TorchRuntime.UserLibTorchVersion(root.Path, lib));
+        root.Write("version.py", "__version__ = '1.13.0a0'\ndebug = False\n");
+        Assert.Equal("1.13.0a0", TorchRuntime.UserLibTorchVersion(root.Path, lib));
+        root.Write("build-version", "2.10.0+cpu\n");
+        Assert.Equal("2.10.0+cpu", TorchRuntime.UserLibTorchVersion(root.Path, lib));
     }
 }

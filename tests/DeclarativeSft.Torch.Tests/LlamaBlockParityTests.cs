@@ -78,18 +78,18 @@ public class LlamaBlockParityTests : TorchTest
         labelValues[0] = labelValues[1] = labelValues[7] = -100;
         var labels = torch.tensor(labelValues, new long[] { B, T });
 
-        var dir = Directory.CreateTempSubdirectory("dsft-llama-parity-").FullName;
+        using var temp = new TempFolder("dsft-llama-parity-");
         var inputs = p.ToDictionary(kv => "p." + kv.Key, kv => (Tensor)kv.Value);
         inputs["ids"] = ids;
         inputs["labels"] = labels;
         string F64(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        TensorFile.Save(inputs, Path.Combine(dir, "in.safetensors"), new Dictionary<string, string>
+        TensorFile.Save(inputs, temp["in.safetensors"], new Dictionary<string, string>
         {
             ["heads"] = Heads.ToString(CultureInfo.InvariantCulture), ["eps"] = F64(Eps), ["theta"] = F64(Theta), ["wd"] = F64(Wd),
             ["beta1"] = F64(Beta1), ["beta2"] = F64(Beta2), ["adam_eps"] = F64(AdamEps), ["lrs"] = string.Join(",", Lrs.Select(F64)),
         });
-        var pythonTorch = PythonOracle.Run("llama_block.py", Path.Combine(dir, "in.safetensors"), Path.Combine(dir, "out.safetensors")).Trim();
-        var expected = TensorFile.Load(Path.Combine(dir, "out.safetensors"));
+        var pythonTorch = PythonOracle.Run("llama_block.py", temp["in.safetensors"], temp["out.safetensors"]).Trim();
+        var expected = TensorFile.Load(temp["out.safetensors"]);
         foreach (var t in expected.Values) outer.Attach(t);
 
         var names = p.Keys.OrderBy(n => n, StringComparer.Ordinal).ToArray();
@@ -130,6 +130,5 @@ public class LlamaBlockParityTests : TorchTest
         foreach (var n in names) Compare($"parameter {n} after 3 steps", p[n], expected[$"final.{n}"]);
 
         output.WriteLine($"Llama block, {TorchRuntime.Description} vs PyTorch {pythonTorch} (1 thread): max abs diff over losses, step-0 gradients and final parameters = {worst:E3} (tolerance {Tolerance:E0})");
-        Directory.Delete(dir, recursive: true);
     }
 }

@@ -60,7 +60,8 @@ public class LoaderTests
     [Fact]
     public void Missing_libtorch_folder_is_refused_clearly()
     {
-        var missing = Path.Combine(Path.GetTempPath(), $"dsft-no-libtorch-{Guid.NewGuid():N}");
+        using var temp = new TempFolder("dsft-no-libtorch-");
+        var missing = temp["libtorch"];
         var r = RunChild(missing);
         AssertCleanRefusal(r);
         Assert.Contains($"LIBTORCH={missing}: no such folder", r.Stderr);
@@ -70,17 +71,10 @@ public class LoaderTests
     [Fact]
     public void Folder_without_libtorch_is_refused_clearly()
     {
-        var empty = Directory.CreateTempSubdirectory("dsft-empty-libtorch-").FullName;
-        try
-        {
-            var r = RunChild(empty);
-            AssertCleanRefusal(r);
-            Assert.Contains("no libtorch_cpu.so in it or in its lib/ folder", r.Stderr);
-        }
-        finally
-        {
-            Directory.Delete(empty, recursive: true);
-        }
+        using var empty = new TempFolder("dsft-empty-libtorch-");
+        var r = RunChild(empty.Path);
+        AssertCleanRefusal(r);
+        Assert.Contains("no libtorch_cpu.so in it or in its lib/ folder", r.Stderr);
     }
 
     /// <summary>The folder of the backend package's libtorch natives in this test's output (next to the assembly, or
@@ -97,10 +91,10 @@ public class LoaderTests
 
     /// <summary>A libtorch folder as the libtorch archive lays it out (lib/ + build-version), its libraries being
     /// symbolic links to the package's natives (LibTorchSharp itself stays with TorchSharp, as the loader expects).</summary>
-    private static string AssembleLibtorch(bool withVersionFile)
+    private static TempFolder AssembleLibtorch(bool withVersionFile)
     {
-        var root = Directory.CreateTempSubdirectory("dsft-libtorch-").FullName;
-        var lib = Directory.CreateDirectory(Path.Combine(root, "lib")).FullName;
+        var root = new TempFolder("dsft-libtorch-");
+        var lib = Directory.CreateDirectory(root["lib"]).FullName;
         var natives = PackageNatives();
         foreach (var file in Directory.GetFiles(natives))
         {
@@ -108,7 +102,7 @@ public class LoaderTests
             if (!name.Contains(".so", StringComparison.Ordinal) || name.StartsWith("libLibTorchSharp", StringComparison.Ordinal)) continue;
             File.CreateSymbolicLink(Path.Combine(lib, name), Path.GetFullPath(file));
         }
-        if (withVersionFile) File.WriteAllText(Path.Combine(root, "build-version"), "2.10.0+cpu\n");
+        if (withVersionFile) root.Write("build-version", "2.10.0+cpu\n");
         return root;
     }
 
@@ -116,38 +110,24 @@ public class LoaderTests
     public void Assembled_libtorch_2_10_folder_loads_and_runs()
     {
         if (!OperatingSystem.IsLinux()) return; // symbolic links to .so files: the layout of Linux libtorch
-        var root = AssembleLibtorch(withVersionFile: true);
-        try
-        {
-            var r = RunChild(root);
-            Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}:\n{r.Stdout}\n{r.Stderr}");
-            var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0], kv => kv[1]);
-            Assert.Equal($"LIBTORCH={Path.Combine(root, "lib")}", lines["NativeSource"]);
-            Assert.Equal("2.10.0+cpu", lines["LibTorchVersion"]);
-            Assert.Contains($"LIBTORCH={Path.Combine(root, "lib")}", lines["Description"]);
-            Assert.Equal("54", lines["matmul_sum"]); // [[1,2],[3,4]]² = [[7,10],[15,22]]
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var root = AssembleLibtorch(withVersionFile: true);
+        var r = RunChild(root.Path);
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}:\n{r.Stdout}\n{r.Stderr}");
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0], kv => kv[1]);
+        Assert.Equal($"LIBTORCH={root["lib"]}", lines["NativeSource"]);
+        Assert.Equal("2.10.0+cpu", lines["LibTorchVersion"]);
+        Assert.Contains($"LIBTORCH={root["lib"]}", lines["Description"]);
+        Assert.Equal("54", lines["matmul_sum"]); // [[1,2],[3,4]]² = [[7,10],[15,22]]
     }
 
     [Fact]
     public void Libtorch_folder_without_version_file_is_refused()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var root = AssembleLibtorch(withVersionFile: false);
-        try
-        {
-            var r = RunChild(root);
-            AssertCleanRefusal(r);
-            Assert.Contains("cannot tell its libtorch version", r.Stderr);
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        using var root = AssembleLibtorch(withVersionFile: false);
+        var r = RunChild(root.Path);
+        AssertCleanRefusal(r);
+        Assert.Contains("cannot tell its libtorch version", r.Stderr);
     }
 }

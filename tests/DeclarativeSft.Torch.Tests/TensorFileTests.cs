@@ -27,14 +27,14 @@ public class TensorFileTests : TorchTest
     [Fact]
     public void Save_load_round_trips_every_dtype_exactly()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"dsft-save-{Guid.NewGuid():N}.safetensors");
+        using var temp = new TempFolder("dsft-save-");
+        var path = temp["save.safetensors"];
         using var scope = torch.NewDisposeScope();
         using var g = new torch.Generator(1);
         var tensors = EveryDtype(g);
         TensorFile.Save(tensors, path, new Dictionary<string, string> { ["format"] = "pt" });
         var loaded = TensorFile.Load(path);
         foreach (var t in loaded.Values) scope.Attach(t);
-        File.Delete(path);
         Assert.Equal(tensors.Keys.OrderBy(k => k), loaded.Keys.OrderBy(k => k));
         foreach (var (name, t) in tensors)
         {
@@ -49,7 +49,8 @@ public class TensorFileTests : TorchTest
     [Fact]
     public void File_has_the_safetensors_layout()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"dsft-layout-{Guid.NewGuid():N}.safetensors");
+        using var temp = new TempFolder("dsft-layout-");
+        var path = temp["layout.safetensors"];
         using var scope = torch.NewDisposeScope();
         TensorFile.Save(new Dictionary<string, Tensor>
         {
@@ -57,7 +58,6 @@ public class TensorFileTests : TorchTest
             ["a"] = torch.tensor(new long[] { 7 }),
         }, path, new Dictionary<string, string> { ["note"] = "x" });
         var bytes = File.ReadAllBytes(path);
-        File.Delete(path);
         var headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         Assert.Equal(0, headerLength % 8); // data aligned
         using var header = JsonDocument.Parse(Encoding.UTF8.GetString(bytes, 8, headerLength).TrimEnd(' '));
@@ -76,13 +76,13 @@ public class TensorFileTests : TorchTest
     [Fact]
     public void Non_contiguous_tensors_are_written_in_logical_row_major_order()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"dsft-strided-{Guid.NewGuid():N}.safetensors");
+        using var temp = new TempFolder("dsft-strided-");
+        var path = temp["strided.safetensors"];
         using var scope = torch.NewDisposeScope();
         var t = torch.arange(6, dtype: torch.float32).view(2, 3).t(); // (3, 2) view, strides (1, 3)
         Assert.False(t.is_contiguous());
         TensorFile.Save(new Dictionary<string, Tensor> { ["t"] = t }, path);
         var loaded = TensorFile.Load(path);
-        File.Delete(path);
         scope.Attach(loaded["t"]);
         Assert.Equal(new float[] { 0, 3, 1, 4, 2, 5 }, loaded["t"].data<float>().ToArray());
     }
@@ -90,26 +90,20 @@ public class TensorFileTests : TorchTest
     [Fact]
     public void Corrupt_files_give_InvalidDataException()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"dsft-corrupt-{Guid.NewGuid():N}.safetensors");
-        try
-        {
-            File.WriteAllBytes(path, new byte[] { 1, 2, 3 });
-            Assert.Throws<UserErrorException>(() => TensorFile.Load(path));
-            var huge = new byte[16];
-            BinaryPrimitives.WriteUInt64LittleEndian(huge, 1000);
-            File.WriteAllBytes(path, huge);
-            Assert.Throws<UserErrorException>(() => TensorFile.Load(path));
-            var json = Encoding.UTF8.GetBytes("{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}");
-            var file = new byte[8 + json.Length + 8];
-            BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
-            json.CopyTo(file, 8);
-            File.WriteAllBytes(path, file);
-            Assert.Throws<UserErrorException>(() => TensorFile.Load(path)); // data past the end
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var temp = new TempFolder("dsft-corrupt-");
+        var path = temp["corrupt.safetensors"];
+        File.WriteAllBytes(path, new byte[] { 1, 2, 3 });
+        Assert.Throws<UserErrorException>(() => TensorFile.Load(path));
+        var huge = new byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(huge, 1000);
+        File.WriteAllBytes(path, huge);
+        Assert.Throws<UserErrorException>(() => TensorFile.Load(path));
+        var json = Encoding.UTF8.GetBytes("{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}");
+        var file = new byte[8 + json.Length + 8];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
+        json.CopyTo(file, 8);
+        File.WriteAllBytes(path, file);
+        Assert.Throws<UserErrorException>(() => TensorFile.Load(path)); // data past the end
     }
 
     [Fact]
@@ -151,21 +145,14 @@ public class TensorFileTests : TorchTest
     [Fact]
     public void Save_replaces_an_existing_file_atomically()
     {
-        var dir = Directory.CreateTempSubdirectory("dsft-atomic-").FullName;
-        try
-        {
-            using var scope = torch.NewDisposeScope();
-            var path = Path.Combine(dir, "w.safetensors");
-            TensorFile.Save(new Dictionary<string, Tensor> { ["w"] = torch.zeros(2) }, path);
-            TensorFile.Save(new Dictionary<string, Tensor> { ["w"] = torch.ones(3) }, path);
-            Assert.Equal(new[] { "w.safetensors" }, Directory.GetFiles(dir).Select(Path.GetFileName));
-            var loaded = TensorFile.Load(path);
-            scope.Attach(loaded["w"]);
-            Assert.Equal(new float[] { 1, 1, 1 }, loaded["w"].data<float>().ToArray());
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var temp = new TempFolder("dsft-atomic-");
+        using var scope = torch.NewDisposeScope();
+        var path = temp["w.safetensors"];
+        TensorFile.Save(new Dictionary<string, Tensor> { ["w"] = torch.zeros(2) }, path);
+        TensorFile.Save(new Dictionary<string, Tensor> { ["w"] = torch.ones(3) }, path);
+        Assert.Equal(new[] { "w.safetensors" }, Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+        var loaded = TensorFile.Load(path);
+        scope.Attach(loaded["w"]);
+        Assert.Equal(new float[] { 1, 1, 1 }, loaded["w"].data<float>().ToArray());
     }
 }

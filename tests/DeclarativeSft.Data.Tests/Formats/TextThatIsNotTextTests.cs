@@ -9,15 +9,15 @@ namespace DeclarativeSft.Data.Tests.Formats;
 /// </summary>
 public sealed class TextThatIsNotTextTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sft-text").FullName;
+    private readonly TempFolder _temp = new("sft-text");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private const string Good = "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":\"b\"}]}";
 
     private string WriteBytes(byte[] bytes)
     {
-        string path = Path.Combine(_dir, "train.jsonl");
+        string path = _temp["train.jsonl"];
         File.WriteAllBytes(path, bytes);
         return path;
     }
@@ -127,8 +127,7 @@ public sealed class TextThatIsNotTextTests : IDisposable
     [Fact]
     public void A_chat_template_over_a_limit_fails_as_a_template_error_naming_the_file()
     {
-        string config = Path.Combine(_dir, "tokenizer_config.json");
-        File.WriteAllText(config, "{\"eos_token\": \"</s>\", \"chat_template\": \"{% for m in messages %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{{ m.content }}{% endfor %}\"}");
+        string config = _temp.Write("tokenizer_config.json", "{\"eos_token\": \"</s>\", \"chat_template\": \"{% for m in messages %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{{ m.content }}{% endfor %}\"}");
         var template = ChatTemplates.FromTokenizerConfig(config);
         var e = Assert.Throws<ChatTemplateException>(() => template.Render([new ChatMessage("user", "hi"), new ChatMessage("assistant", "yo")]));
         Assert.Contains(config, e.Message);

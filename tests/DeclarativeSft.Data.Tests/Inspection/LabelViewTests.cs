@@ -70,21 +70,16 @@ public class LabelViewTests
     public void Html_view_is_written_atomically_and_encodes_token_text()
     {
         var (inspection, _) = Inspect(new LossMaskOptions());
-        string dir = Path.Combine(Path.GetTempPath(), "sft-labels-" + Guid.NewGuid().ToString("N"));
+        using var temp = new TempFolder("sft-labels-");
+        // A folder that does not exist yet, so that Write must create it.
+        string dir = temp["out"];
         string path = Path.Combine(dir, "labels.html");
-        try
-        {
-            HtmlLabelView.Write(inspection, path);
-            string html = File.ReadAllText(path);
-            Assert.StartsWith("<!DOCTYPE html>", html);
-            Assert.Contains("<span class=\"t\" title=\"id", html);
-            Assert.Contains("&lt;|im_end|&gt;", html);
-            Assert.DoesNotContain("<|im_end|>", html);
-            Assert.Equal(["labels.html"], Directory.GetFiles(dir).Select(Path.GetFileName));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        HtmlLabelView.Write(inspection, path);
+        string html = File.ReadAllText(path);
+        Assert.StartsWith("<!DOCTYPE html>", html);
+        Assert.Contains("<span class=\"t\" title=\"id", html);
+        Assert.Contains("&lt;|im_end|&gt;", html);
+        Assert.DoesNotContain("<|im_end|>", html);
+        Assert.Equal(["labels.html"], Directory.GetFiles(dir).Select(Path.GetFileName));
     }
 }

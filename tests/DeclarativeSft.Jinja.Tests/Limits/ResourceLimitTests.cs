@@ -130,31 +130,25 @@ public class ResourceLimitTests
     [Fact]
     public void Limit_errors_name_the_template_file_and_the_limit()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "sft-jinja-limits-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        try
+        using var temp = new TempFolder("sft-jinja-limits-");
+        string config = temp.Write("tokenizer_config.json", System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            string config = Path.Combine(dir, "tokenizer_config.json");
-            File.WriteAllText(config, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["chat_template"] = "{% for m in messages %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endfor %}",
-                ["eos_token"] = "</s>",
-            }));
-            var t = HfChatTemplate.FromTokenizerConfig(config);
-            var e = Assert.Throws<JinjaLimitException>(() => t.Render([new ChatTurn("user", "hi")], false));
-            Assert.Contains(config, e.Message);
-            Assert.Contains("MaxRenderSteps", e.Message);
+            ["chat_template"] = "{% for m in messages %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endfor %}",
+            ["eos_token"] = "</s>",
+        }));
+        var t = HfChatTemplate.FromTokenizerConfig(config);
+        var e = Assert.Throws<JinjaLimitException>(() => t.Render([new ChatTurn("user", "hi")], false));
+        Assert.Contains(config, e.Message);
+        Assert.Contains("MaxRenderSteps", e.Message);
 
-            File.WriteAllText(config, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["chat_template"] = string.Concat(Enumerable.Repeat("{% if true %}", 50_000)),
-            }));
-            var p = Assert.Throws<JinjaLimitException>(() => HfChatTemplate.FromTokenizerConfig(config));
-            Assert.Contains(config, p.Message);
-            Assert.Contains("MaxNestingDepth", p.Message);
-            Assert.True(p.TemplateLine > 0);
-        }
-        finally { Directory.Delete(dir, recursive: true); }
+        temp.Write("tokenizer_config.json", System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["chat_template"] = string.Concat(Enumerable.Repeat("{% if true %}", 50_000)),
+        }));
+        var p = Assert.Throws<JinjaLimitException>(() => HfChatTemplate.FromTokenizerConfig(config));
+        Assert.Contains(config, p.Message);
+        Assert.Contains("MaxNestingDepth", p.Message);
+        Assert.True(p.TemplateLine > 0);
     }
 
     [Fact]
