@@ -23,7 +23,7 @@ public sealed class UnitTestEvaluator : IEvaluator
     public IReadOnlyList<EvaluationMetric> Score(EvaluationInput input)
     {
         if (input.Answers is not { Items.Count: > 0 } answers)
-            return [new("exact match", null, Note: input.Answers?.Note ?? "no held-out answers: data.validation.path must be the held-out file")];
+            return [new("exact match", null, Note: input.Answers?.Note ?? "no held-out answers: set data.validation (the held-out tasks)")];
         var items = answers.Items;
         int exact = items.Count(a => ExtractCode(a.Completion) == ExtractCode((string?)a.Item["reference"] ?? a.Reference));
         var metrics = new List<EvaluationMetric> { new($"exact match ({items.Count} tasks)", exact / (double)items.Count) };
@@ -39,12 +39,21 @@ public sealed class UnitTestEvaluator : IEvaluator
         var script = Path.Combine(recipeDirectory, CheckerScript);
         if (!File.Exists(script)) return (null, null, $"pass rate unavailable: {script} not found");
         if (FindPython() is not { } python) return (null, null, "pass rate unavailable: python3 not found (install Python 3 to run the unit tests)");
-        var completions = Path.Combine(Path.GetTempPath(), $"sft-completions-{Environment.ProcessId}-{Guid.NewGuid():N}.jsonl");
+        string run = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
+        var heldOut = Path.Combine(Path.GetTempPath(), $"sft-heldout-{run}.jsonl");
+        var completions = Path.Combine(Path.GetTempPath(), $"sft-completions-{run}.jsonl");
         try
         {
+            // The tasks exactly as answered (a validation file or a split of data.train), each under its answer's id.
+            File.WriteAllLines(heldOut, answers.Items.Select(a =>
+            {
+                var task = (JsonObject)a.Item.DeepClone();
+                task["id"] = a.Id;
+                return task.ToJsonString();
+            }));
             File.WriteAllLines(completions, answers.Items.Select(a => JsonSerializer.Serialize(new { id = a.Id, completion = a.Completion })));
             var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { script, "--heldout", answers.Path, "--completions", completions }) psi.ArgumentList.Add(a);
+            foreach (var a in new[] { script, "--heldout", heldOut, "--completions", completions }) psi.ArgumentList.Add(a);
             using var process = Process.Start(psi)!;
             var stderr = process.StandardError.ReadToEndAsync();
             var stdout = process.StandardOutput.ReadToEnd();
@@ -61,6 +70,7 @@ public sealed class UnitTestEvaluator : IEvaluator
         }
         finally
         {
+            File.Delete(heldOut);
             File.Delete(completions);
         }
     }

@@ -11,8 +11,9 @@ namespace DeclarativeSft.Packaging.Tests;
 /// DeclarativeSft as a user outside this repository gets it: `dotnet pack` to a folder feed, then in a folder outside
 /// the checkout whose nuget.config names only that feed and nuget.org, the commands of README's "Use it in your own
 /// repository" — the template, a build with no diagnostics, a misspelt key as SFT0002 at its line and column, training
-/// with `dotnet run` from another folder, the `sft` tool printing the build's diagnostics, and the built program moved
-/// elsewhere and started from the recipe folder. Real packs, restores and builds: minutes, one test.
+/// with `dotnet run` from another folder, README's component classes compiled and run in a project of the user's own,
+/// the `sft` tool printing the build's diagnostics, and the built program moved elsewhere and started from the recipe
+/// folder. Real packs, restores and builds: minutes, one test.
 /// </summary>
 public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
 {
@@ -105,6 +106,27 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
             Assert.Equal(["0 Warning", "0 Error"], BuildSummary().Matches(pinnedBuild.Output).Select(m => $"{m.Groups["n"].Value} {m.Groups["kind"].Value}"));
             Assert.True(File.Exists(Path.Combine(pinned, "bin", "Debug", "net10.0", "pinned.dll")), pinnedBuild.ToString());
 
+            // ---- README's component classes, verbatim, in a project of the user's own: it builds with 0 warnings and
+            //      the evaluator it names is a row of the held-out table ----
+            string components = Path.Combine(work, "components");
+            Directory.CreateDirectory(Path.Combine(components, "data"));
+            File.Copy(Path.Combine(demo, "data", "train.jsonl"), Path.Combine(components, "data", "train.jsonl"));
+            File.WriteAllText(Path.Combine(components, "components.csproj"), $"<Project Sdk=\"DeclarativeSft.Sdk/{version}\" />\n");
+            var classes = ReadmeComponentClasses();
+            Assert.Contains("AnswerLengthEvaluator", classes.Keys);
+            foreach (var (name, code) in classes)
+                File.WriteAllText(Path.Combine(components, name + ".cs"), code);
+            string withEvaluator = recipe.Replace("\neval:\n", "\neval:\n  evaluators: [validation_loss, AnswerLengthEvaluator]\n");
+            Assert.NotEqual(recipe, withEvaluator);
+            File.WriteAllText(Path.Combine(components, "recipe.sft.yaml"), withEvaluator);
+            var componentsBuild = Dotnet.Run(work, Minutes10, "build", "components");
+            Assert.True(componentsBuild.ExitCode == 0, componentsBuild.ToString());
+            Assert.Equal(["0 Warning", "0 Error"], BuildSummary().Matches(componentsBuild.Output).Select(m => $"{m.Groups["n"].Value} {m.Groups["kind"].Value}"));
+            var componentsRun = Dotnet.Run(work, Minutes10, "run", "--project", "components", "--", "--max-steps", "2");
+            Assert.True(componentsRun.ExitCode == 0, componentsRun.ToString());
+            // Measured before and after training: two numbers, not "-".
+            Assert.True(componentsRun.OutputLines.Any(l => Regex.IsMatch(l, @"^\s+mean answer length\s+[0-9.]+\s+[0-9.]+\s*$")), componentsRun.ToString());
+
             // ---- a misspelt key: error SFT0002 at its line and column, in dotnet build and in sft validate ----
             var lines = File.ReadAllLines(recipePath);
             int keyLine = Array.FindIndex(lines, l => l.StartsWith("  learning_rate:", StringComparison.Ordinal)) + 1;
@@ -161,6 +183,25 @@ public sealed partial class PackagesFromALocalFeedTests(ITestOutputHelper log)
         {
             RemoveFromGlobalPackages(version);
         }
+    }
+
+    /// <summary>The C# blocks of README's Components section, by the class each declares: what a reader copies.</summary>
+    private static Dictionary<string, string> ReadmeComponentClasses()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md")).Replace("\r\n", "\n");
+        int start = readme.IndexOf("\n### Components\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README has no '### Components' section");
+        int end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        string section = readme[start..(end < 0 ? readme.Length : end)];
+        var classes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match block in Regex.Matches(section, "```csharp\n(?<code>.*?)```", RegexOptions.Singleline))
+        {
+            string code = block.Groups["code"].Value;
+            var declared = Regex.Match(code, @"\bclass (?<name>\w+)");
+            Assert.True(declared.Success, $"a C# block of README's Components section declares no class:\n{code}");
+            classes.Add(declared.Groups["name"].Value, code);
+        }
+        return classes;
     }
 
     /// <summary>The MSBuild-format diagnostic lines, without what only the build adds: the project in brackets and the

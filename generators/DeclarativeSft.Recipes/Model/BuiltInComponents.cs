@@ -27,7 +27,7 @@ public static class BuiltInComponents
     {
         new BuiltInComponent(ValidationLoss, "DeclarativeSft.Runtime.Evaluation.ValidationLossEvaluator", "mean cross-entropy over the validation data's trained tokens"),
         new BuiltInComponent(Perplexity, "DeclarativeSft.Runtime.Evaluation.PerplexityEvaluator", "exp of the validation loss"),
-        new BuiltInComponent(ExactMatch, "DeclarativeSft.Runtime.Evaluation.ExactMatchEvaluator", "share of greedy answers to the validation file's prompts equal to its final assistant turn"),
+        new BuiltInComponent(ExactMatch, "DeclarativeSft.Runtime.Evaluation.ExactMatchEvaluator", "share of greedy answers to the validation examples' prompts equal to their final assistant turn"),
     };
 
     /// <summary><c>eval.evaluators</c> when the recipe does not set it.</summary>

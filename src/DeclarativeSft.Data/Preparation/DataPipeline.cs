@@ -100,18 +100,34 @@ public static class DataPipeline
         var validation = new List<TruncationResult>();
         foreach (var source in options.Sources)
         {
-            var all = Read([source.Path], options);
-            if (all.Count == 0)
-                throw new InvalidOperationException($"no examples in {source.Path}; add JSON lines to it or remove it from data.train");
-            List<Conversation> kept = all, held = [];
-            if (options.ValidationFile is null && options.ValidationSplit is double split && split > 0)
-                (kept, held) = ValidationSplit.Split(all, split, options.Seed);
+            var (kept, held) = ReadSource(source, options);
             train.Add(Truncation.Apply(kept.Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true));
             if (options.ValidationFile is null) validation.Add(Truncation.Apply(held.Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true));
         }
         if (options.ValidationFile is not null)
             validation = [Truncation.Apply(Read([options.ValidationFile], options).Select(masker.Label), options.MaxSeqLen, options.Truncation, masker.Options, refuseNothingToTrain: true)];
         return new LabeledData(options.Sources.Select(s => s.Tag).ToList(), train, validation);
+    }
+
+    /// <summary>
+    /// The held-out conversations, before labeling and truncation: those of <c>data.validation.path</c>, or each
+    /// source's <c>data.validation.split</c> share of <c>data.train</c> (the same examples <see cref="Label"/> holds
+    /// out), source by source in file order; none without validation data. Each keeps its file and line.
+    /// </summary>
+    public static List<Conversation> ReadValidation(DataPipelineOptions options) =>
+        options.ValidationFile is { } file ? Read([file], options)
+        : options.ValidationSplit is > 0 ? options.Sources.SelectMany(s => ReadSource(s, options).Held).ToList()
+        : [];
+
+    /// <summary>One source's conversations, less the validation split's share when the recipe splits.</summary>
+    private static (List<Conversation> Kept, List<Conversation> Held) ReadSource(TrainingSource source, DataPipelineOptions options)
+    {
+        var all = Read([source.Path], options);
+        if (all.Count == 0)
+            throw new InvalidOperationException($"no examples in {source.Path}; add JSON lines to it or remove it from data.train");
+        return options.ValidationFile is null && options.ValidationSplit is double split && split > 0
+            ? ValidationSplit.Split(all, split, options.Seed)
+            : (all, []);
     }
 
     /// <summary>Reads and labels the data (<see cref="Label"/>) and builds the training mix and validation rows.</summary>

@@ -13,7 +13,7 @@ namespace DeclarativeSft.Runtime.Components;
 public interface IEvaluator
 {
     /// <summary>Whether <see cref="Score"/> reads <see cref="EvaluationInput.Answers"/>: the model's greedy answers to
-    /// the validation file's prompts. Generating them costs time, so they are produced only when some evaluator asks.</summary>
+    /// the validation examples' prompts. Generating them costs time, so they are produced only when some evaluator asks.</summary>
     bool NeedsAnswers { get; }
 
     /// <summary>The metrics of one evaluation, in the order they are shown.</summary>
@@ -30,6 +30,6 @@ public sealed record EvaluationMetric(string Label, double? Value, string Format
 /// <summary>What an evaluation sees.</summary>
 /// <param name="Recipe">The recipe being trained (paths are absolute).</param>
 /// <param name="ValidationLoss">Mean loss over the validation data's trained tokens, or null without validation data.</param>
-/// <param name="Answers">The model's answers to the validation file's prompts, when an evaluator needs them and the
-/// recipe has a <c>data.validation.path</c>; otherwise null.</param>
+/// <param name="Answers">The model's answers to the validation examples' prompts (<c>data.validation</c>'s file or
+/// split), when an evaluator needs them and the recipe has validation data; otherwise null.</param>
 public sealed record EvaluationInput(RecipeSpec Recipe, double? ValidationLoss, HeldOutAnswers? Answers);

@@ -48,7 +48,7 @@ public sealed class ExactMatchEvaluator : IEvaluator
     public IReadOnlyList<EvaluationMetric> Score(EvaluationInput input)
     {
         if (input.Answers is not { Items.Count: > 0 } answers)
-            return [new("exact match", null, Note: input.Answers?.Note ?? HeldOutAnswering.NeedsValidationFile(BuiltInComponents.ExactMatch))];
+            return [new("exact match", null, Note: input.Answers?.Note ?? HeldOutAnswering.NeedsValidationData(BuiltInComponents.ExactMatch))];
         int equal = answers.Items.Count(a => a.Completion.Trim() == a.Reference.Trim());
         return [new($"exact match ({answers.Items.Count} items)", equal / (double)answers.Items.Count)];
     }

@@ -20,7 +20,7 @@ public sealed class RecipeEvaluation
 {
     private readonly RecipeSpec _spec;
     private readonly IReadOnlyList<IEvaluator> _evaluators;
-    private readonly string? _heldOutPath;
+    private readonly bool _answers;
     private readonly IReadOnlyList<HeldOutPrompt> _prompts;
     private readonly Func<IReadOnlyList<ChatMessage>, int[]> _encode;
     private readonly Func<IReadOnlyList<int>, string> _decode;
@@ -32,24 +32,23 @@ public sealed class RecipeEvaluation
     /// <param name="decode">Generated ids → text.</param>
     /// <param name="stopIds">Ids that end an answer.</param>
     /// <param name="heldOutLimit">Answer only the first N prompts (quick runs); null = all.</param>
-    /// <param name="data">The recipe's data options (<c>RecipeTextPipeline.DataOptions</c>): its validation file is
-    /// answered through its <c>data.transform</c>, as training reads it.</param>
+    /// <param name="data">The recipe's data options (<c>RecipeTextPipeline.DataOptions</c>): its validation data is
+    /// answered as validation reads it (split or file, through its <c>data.transform</c>).</param>
     public RecipeEvaluation(RecipeSpec spec, IReadOnlyList<IEvaluator> evaluators, Func<IReadOnlyList<ChatMessage>, int[]> encode,
         Func<IReadOnlyList<int>, string> decode, IReadOnlySet<int> stopIds, int? heldOutLimit, DataPipelineOptions data)
     {
         (_spec, _evaluators, _encode, _decode, _stopIds) = (spec, evaluators, encode, decode, stopIds);
-        if (evaluators.Any(e => e.NeedsAnswers) && data.ValidationFile is { } path)
-            (_heldOutPath, _prompts) = (path, HeldOutAnswering.Read(path, data, heldOutLimit));
-        else _prompts = [];
+        _answers = evaluators.Any(e => e.NeedsAnswers) && (data.ValidationFile is not null || data.ValidationSplit is > 0);
+        _prompts = _answers ? HeldOutAnswering.Read(data, heldOutLimit) : [];
     }
 
-    /// <summary>Prompts each evaluation answers (0 when no evaluator needs answers or there is no file to answer).</summary>
+    /// <summary>Prompts each evaluation answers (0 when no evaluator needs answers or there is no validation data).</summary>
     public int HeldOutCount => _prompts.Count;
 
     /// <summary>The model's answers to the held-out prompts when some evaluator needs them, else null; written as JSON
     /// lines to <paramref name="writeTo"/> when given.</summary>
-    public HeldOutAnswers? Answer(LlamaForCausalLM model, string? writeTo) => _heldOutPath is null ? null
-        : HeldOutAnswering.Answer(model, _heldOutPath, _prompts, _encode, _decode, _stopIds, _spec.Eval.MaxNewTokens, writeTo);
+    public HeldOutAnswers? Answer(LlamaForCausalLM model, string? writeTo) => !_answers ? null
+        : HeldOutAnswering.Answer(model, _prompts, _encode, _decode, _stopIds, _spec.Eval.MaxNewTokens, writeTo);
 
     /// <summary>Every evaluator's metrics for a model whose validation loss is <paramref name="validationLoss"/> and
     /// whose answers are <paramref name="answers"/>.</summary>

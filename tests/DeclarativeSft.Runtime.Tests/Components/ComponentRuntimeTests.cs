@@ -1,7 +1,9 @@
+using DeclarativeSft.Data;
 using DeclarativeSft.Recipes;
 using DeclarativeSft.Runtime.Components;
 using DeclarativeSft.Runtime.Evaluation;
 using DeclarativeSft.Runtime.Hosting;
+using DeclarativeSft.Runtime.Session;
 using DeclarativeSft.Runtime.Training;
 
 namespace DeclarativeSft.Runtime.Tests.Components;
@@ -44,7 +46,7 @@ public class ComponentRuntimeTests
             """{"messages": [{"role": "user", "content": "q2"}, {"role": "assistant", "content": "r2"}, {"role": "user", "content": "q3"}, {"role": "assistant", "content": "r3"}]}""",
         ]);
 
-        var prompts = HeldOutAnswering.Read(path, Messages(path));
+        var prompts = HeldOutAnswering.Read(Messages(path));
 
         Assert.Equal(["a-1", "line-3"], prompts.Select(p => p.Id));
         Assert.Equal([1, 3], prompts.Select(p => p.Line));
@@ -53,7 +55,48 @@ public class ComponentRuntimeTests
         Assert.NotNull(prompts[0].Item["tests"]);
         Assert.Equal(["q2", "r2", "q3"], prompts[1].Prompt.Select(m => m.Content));
         Assert.Equal("r3", prompts[1].Reference);
-        Assert.Single(HeldOutAnswering.Read(path, Messages(path), limit: 1));
+        Assert.Single(HeldOutAnswering.Read(Messages(path), limit: 1));
+    }
+
+    [Fact]
+    public void With_a_validation_split_the_held_out_prompts_are_the_examples_validation_loss_is_measured_on()
+    {
+        using var dir = new TempFolder();
+        var first = dir["first.jsonl"];
+        var second = dir["second.jsonl"];
+        string Line(string file, int i) =>
+            $$"""{"messages": [{"role": "user", "content": "{{file}} q{{i}}"}, {"role": "assistant", "content": "{{file}} a{{i}}"}]}""";
+        File.WriteAllLines(first, Enumerable.Range(1, 20).Select(i => Line("first", i)));
+        // Windows line ends, a blank line and a line with an id of its own: numbered and kept as the data reader has them.
+        File.WriteAllText(second, string.Join("\r\n", Enumerable.Range(1, 10).Select(i => i == 4 ? "" : i == 6
+            ? """{"id": "mine", "messages": [{"role": "user", "content": "second q6"}, {"role": "assistant", "content": "second a6"}]}"""
+            : Line("second", i))) + "\r\n");
+        var text = $"name: split\nmodel:\n  init: {{ preset: tiny, seed: 1 }}\ntokenizer: builtin:bytes\n"
+                   + $"data:\n  train: [{first}, {second}]\n  validation: {{ split: 0.3 }}\ntraining:\n  seed: 7\n";
+        var parsed = RecipeParser.Parse(dir.Write("recipe.sft.yaml", text), text);
+        Assert.True(parsed.Spec is { } _, string.Join("\n", parsed.Diagnostics));
+        var spec = parsed.Spec!;
+        var options = RecipeTextPipeline.DataOptions(spec, spec.Training.Seed, transform: null);
+
+        var prompts = HeldOutAnswering.Read(options);
+
+        // The oracle: the validation examples of the labeled data training uses, by file and line.
+        var tokenizer = RecipeTextPipeline.CreateTokenizer(spec);
+        var masker = new LossMasker(tokenizer, RecipeTextPipeline.CreateTemplate(spec, tokenizer), RecipeTextPipeline.MaskOptions(spec));
+        var validation = DataPipeline.Label(options, masker).ValidationBySource.SelectMany(v => v.Kept).ToList();
+        Assert.Equal(validation.Select(v => (v.Source.SourceFile, v.Source.SourceLine)), prompts.Select(p => (p.File, p.Line)));
+        Assert.Equal(6 + 3, prompts.Count);
+        Assert.Contains(prompts, p => p.File == first);
+        Assert.Contains(prompts, p => p.File == second);
+        foreach (var p in prompts)
+        {
+            string name = Path.GetFileNameWithoutExtension(p.File);
+            int i = int.Parse(((string)p.Item["messages"]![0]!["content"]!).Split(" q")[1]);
+            Assert.Equal(i, p.Line); // the kept JSON is that line's
+            Assert.Equal($"{name} q{i}", p.Prompt.Single().Content);
+            Assert.Equal($"{name} a{i}", p.Reference);
+            Assert.Equal(p.Item["id"] is null ? $"{name}.jsonl:line-{p.Line}" : "mine", p.Id);
+        }
     }
 
     [Fact]
@@ -62,7 +105,7 @@ public class ComponentRuntimeTests
         using var dir = new TempFolder();
         var path = dir["heldout.jsonl"];
         File.WriteAllLines(path, ["""{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}""", """{"messages": [{"role": "user"}]}"""]);
-        var e = Assert.Throws<DeclarativeSft.Data.DataFormatException>(() => HeldOutAnswering.Read(path, Messages(path)));
+        var e = Assert.Throws<DeclarativeSft.Data.DataFormatException>(() => HeldOutAnswering.Read(Messages(path)));
         Assert.Contains(path + ":2:", e.Message);
     }
 
@@ -70,10 +113,10 @@ public class ComponentRuntimeTests
     public void Built_in_metrics_follow_from_the_loss_and_the_answers()
     {
         var spec = ShippedSpec("chat-lora");
-        var answers = new HeldOutAnswers("h.jsonl", [
-            new("x", 1, [], "four", " four\n", new System.Text.Json.Nodes.JsonObject()),
-            new("y", 2, [], "five", "six", new System.Text.Json.Nodes.JsonObject()),
-            new("z", 3, [], "Seven", "seven", new System.Text.Json.Nodes.JsonObject()),
+        var answers = new HeldOutAnswers([
+            new("x", "h.jsonl", 1, [], "four", " four\n", new System.Text.Json.Nodes.JsonObject()),
+            new("y", "h.jsonl", 2, [], "five", "six", new System.Text.Json.Nodes.JsonObject()),
+            new("z", "h.jsonl", 3, [], "Seven", "seven", new System.Text.Json.Nodes.JsonObject()),
         ]);
         var input = new EvaluationInput(spec, 1.5, answers);
 
